@@ -1,0 +1,14 @@
+// Softmax cross-entropy over the vocabulary, in place on a chunk of logits, so the LM head can
+// run chunk by chunk and the (B, T, V) logits never exist whole (model/llama.cpp drives it).
+// Rows whose target is negative are ignored (loss 0, gradient 0): the SFT mask.
+#pragma once
+#include <cstdint>
+
+namespace own {
+
+// logits: (N, V), targets: (N)  ->  loss: (N) per-row -log p[target] (0 where ignored).
+// When grad_scale != 0, logits are overwritten by d(loss_sum * grad_scale)/dlogits = (p - onehot) * grad_scale.
+void crossentropy_forward_backward(float* logits, float* loss, const int32_t* targets, int64_t N, int64_t V,
+                                   float grad_scale, bool want_grad);
+
+}  // namespace own

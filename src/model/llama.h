@@ -1,0 +1,70 @@
+// The Llama-style model: one forward/backward over the parameter buffer (model/params.h).
+// Activations live in one arena sized by reserve(B, T); nothing allocates inside a step.
+// The LM head and the cross-entropy run fused, chunk by chunk: training never stores the
+// (B, T, V) logits. Matmuls are fp32 or bf16 (fp32 accumulate) per `precision`.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "kernels/matmul.h"
+#include "model/config.h"
+#include "model/params.h"
+
+namespace own {
+
+// Views into the activation arena for one layer; every buffer is (B*T rows, width).
+struct LayerActs {
+  float* res_in;   // (BT, C) residual stream entering the layer
+  float* xn1;      // (BT, C) input_layernorm output
+  float* rstd1;    // (BT)
+  float* qkv;      // (BT, (H + 2 Hkv) D), q and k after RoPE
+  float* att;      // (BT, H D) attention output before o_proj
+  float* lse;      // (B, H, T) attention log-sum-exp
+  float* res_mid;  // (BT, C) residual after attention
+  float* xn2;      // (BT, C) post_attention_layernorm output
+  float* rstd2;    // (BT)
+  float* gu;       // (BT, 2F) gate | up
+  float* h;        // (BT, F) silu(gate) * up
+};
+
+class Llama {
+ public:
+  ModelConfig config;
+  ParamLayout layout;
+  FloatBuffer params;  // (layout.total)
+  FloatBuffer grads;   // (layout.total), allocated by enable_grads()
+  Precision precision = Precision::f32;
+
+  explicit Llama(const ModelConfig& c);
+  void enable_grads();
+  // Size the activation arena for B sequences of T tokens (T <= max_position_embeddings).
+  void reserve(int64_t B, int64_t T);
+  int64_t batch() const { return B_; }
+  int64_t seq() const { return T_; }
+
+  // inputs, targets: (B, T); targets < 0 are ignored. Returns the mean loss over the valid
+  // targets (0 when there are none) and, when with_grad, adds loss_scale * d(loss)/d(params)
+  // to grads. B, T must equal the reserved shape.
+  float forward_backward(const int32_t* inputs, const int32_t* targets, float loss_scale = 1.0f);
+  float forward_loss(const int32_t* inputs, const int32_t* targets);
+  // inputs: (B, T) -> logits: (B, T, V)
+  void forward_logits(float* logits, const int32_t* inputs);
+
+ private:
+  int64_t B_ = 0, T_ = 0;
+  FloatBuffer acts_, dacts_, rope_cos_, rope_sin_, logits_chunk_, row_loss_;
+  std::vector<LayerActs> layer_acts_;
+  float* res_final_ = nullptr;  // (BT, C)
+  float* xnf_ = nullptr;        // (BT, C)
+  float* rstdf_ = nullptr;      // (BT)
+  // backward scratch, reused by every layer
+  float *dres_ = nullptr, *dxn_ = nullptr, *dqkv_ = nullptr, *datt_ = nullptr, *dgu_ = nullptr, *dh_ = nullptr;
+  int64_t chunk_rows_ = 0;
+
+  void check_tokens(const int32_t* tokens, const char* what) const;
+  void forward_trunk(const int32_t* inputs);
+  float head_loss(const int32_t* targets, bool with_grad, float loss_scale);
+  void backward_trunk(const int32_t* inputs);
+};
+
+}  // namespace own
