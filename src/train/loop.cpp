@@ -1,0 +1,138 @@
+#include "train/loop.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/check.h"
+#include "core/progress.h"
+
+namespace own {
+
+Trainer::Trainer(Llama& model, const OptimizerConfig& opt, const TrainLoopOptions& o)
+    : model_(model), opt_(opt, model.layout.total), o_(o) {
+  if (o.grad_accum <= 0) input_error("--grad-accum must be positive, got {}", o.grad_accum);
+  if (o.steps < 0) input_error("--steps must be >= 0, got {}", o.steps);
+  model_.enable_grads();
+  size_t n = static_cast<size_t>(model_.batch() * model_.seq());
+  OWN_CHECK(n > 0, "model.reserve(B, T) before creating a Trainer");
+  inputs_.resize(n);
+  targets_.resize(n);
+}
+
+void Trainer::log_metric(int64_t step, const std::string& name, double value) {
+  if (o_.metrics_path.empty()) return;
+  nlohmann::json j = {{"stage", o_.stage}, {"step", step}, {"name", name}, {"value", value}};
+  std::ofstream f(o_.metrics_path, std::ios::app);
+  if (!f) input_error("{}: cannot open for appending", o_.metrics_path);
+  f << j.dump() << "\n";
+}
+
+bool Trainer::resume(BatchSource& train) {
+  if (o_.ckpt_dir.empty() || !checkpoint_has_train_state(o_.ckpt_dir)) return false;
+  Checkpoint ck = checkpoint_load(o_.ckpt_dir);
+  if (ck.layout.total != model_.layout.total || ck.config.hidden_size != model_.config.hidden_size ||
+      ck.config.num_hidden_layers != model_.config.num_hidden_layers || ck.config.vocab_size != model_.config.vocab_size)
+    input_error("{}: checkpoint is of a different model shape than requested; use another --run or matching flags",
+                o_.ckpt_dir);
+  std::copy(ck.params.data, ck.params.data + ck.params.size, model_.params.data);
+  TrainState st;
+  checkpoint_load_train_state(o_.ckpt_dir, model_.layout, st);
+  opt_.m = std::move(st.m);
+  opt_.v = std::move(st.v);
+  opt_.step = st.step;
+  train.seek(st.data_cursor);
+  std::fprintf(stderr, "%s: resumed from %s at step %lld\n", o_.stage.c_str(), o_.ckpt_dir.c_str(),
+               static_cast<long long>(st.step));
+  return true;
+}
+
+void Trainer::save(const BatchSource& train) {
+  if (o_.ckpt_dir.empty()) return;
+  TrainState st;
+  st.step = opt_.step;
+  st.data_cursor = train.cursor();
+  st.rng_state = o_.seed;
+  st.extra = {{"stage", o_.stage}, {"lr", opt_.cfg.lr}, {"total_steps", o_.steps}};
+  // the state shares the optimizer's buffers for the write; move them back afterwards
+  st.m = std::move(opt_.m);
+  st.v = std::move(opt_.v);
+  try {
+    checkpoint_save(o_.ckpt_dir, model_.config, model_.layout, model_.params.data, &st);
+  } catch (...) {
+    opt_.m = std::move(st.m);
+    opt_.v = std::move(st.v);
+    throw;
+  }
+  opt_.m = std::move(st.m);
+  opt_.v = std::move(st.v);
+}
+
+float Trainer::evaluate(BatchSource& val) {
+  uint64_t at = val.cursor();
+  double sum = 0;
+  for (int64_t i = 0; i < o_.eval_batches; i++) {
+    val.next(inputs_.data(), targets_.data(), model_.batch(), model_.seq());
+    sum += model_.forward_loss(inputs_.data(), targets_.data());
+  }
+  val.seek(at);
+  return static_cast<float>(sum / static_cast<double>(std::max<int64_t>(1, o_.eval_batches)));
+}
+
+TrainResult Trainer::run(BatchSource& train, BatchSource* val) {
+  TrainResult r;
+  r.start_step = opt_.step;
+  const int64_t B = model_.batch(), T = model_.seq();
+  opt_.cfg.total_steps = opt_.cfg.total_steps > 0 ? opt_.cfg.total_steps : o_.steps;
+  Progress progress(o_.stage, o_.steps, "steps", 2.0);
+  const double tokens_per_step = static_cast<double>(B * T * o_.grad_accum);
+  const int64_t last = o_.stop_at > 0 ? std::min(o_.stop_at, o_.steps) : o_.steps;
+  while (opt_.step < last) {
+    auto t0 = std::chrono::steady_clock::now();
+    model_.grads.zero();
+    double loss_sum = 0;
+    for (int64_t micro = 0; micro < o_.grad_accum; micro++) {
+      train.next(inputs_.data(), targets_.data(), B, T);
+      loss_sum += model_.forward_backward(inputs_.data(), targets_.data(), 1.0f / static_cast<float>(o_.grad_accum));
+    }
+    const float loss = static_cast<float>(loss_sum / static_cast<double>(o_.grad_accum));
+    const int64_t step = opt_.step;
+    const float lr = lr_at(opt_.cfg, step);
+    float norm = std::isfinite(loss) ? opt_.update(model_) : NAN;
+    if (!std::isfinite(norm)) {
+      // NaN/inf: skip the update, count it, and move on (the step counter still advances so a
+      // poisoned batch cannot stall the run)
+      r.skipped_steps++;
+      opt_.step++;
+      log_metric(step, "skipped_nonfinite", 1);
+      std::fprintf(stderr, "%s: step %lld: non-finite loss or gradient, update skipped\n", o_.stage.c_str(),
+                   static_cast<long long>(step));
+    }
+    double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.last_loss = loss;
+    if (o_.log_every > 0 && (step % o_.log_every == 0 || opt_.step == o_.steps)) {
+      log_metric(step, "loss", loss);
+      log_metric(step, "lr", lr);
+      log_metric(step, "grad_norm", norm);
+      log_metric(step, "tok_per_s", tokens_per_step / dt);
+    }
+    progress.update(opt_.step, fmt::format("loss {:.4f} | lr {:.2e} | {:.0f} tok/s", loss, lr, tokens_per_step / dt));
+    if (val && o_.eval_every > 0 && (opt_.step % o_.eval_every == 0 || opt_.step == o_.steps)) {
+      r.last_val_loss = evaluate(*val);
+      log_metric(opt_.step, "val_loss", r.last_val_loss);
+      std::fprintf(stderr, "%s: step %lld: val loss %.4f\n", o_.stage.c_str(), static_cast<long long>(opt_.step),
+                   r.last_val_loss);
+    }
+    if (o_.save_every > 0 && opt_.step % o_.save_every == 0 && opt_.step < last) save(train);
+  }
+  save(train);
+  r.end_step = opt_.step;
+  return r;
+}
+
+}  // namespace own

@@ -1,0 +1,65 @@
+// The training loop every stage shares: gradient accumulation, AdamW + schedule + clipping,
+// NaN guard, metrics.jsonl, progress line, periodic validation, and checkpoints that resume
+// bit for bit (params, AdamW moments, step, data cursor, rng). Stages differ only in their
+// BatchSource (what a batch is) and which checkpoint they start from.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "model/checkpoint.h"
+#include "model/llama.h"
+#include "train/optimizer.h"
+
+namespace own {
+
+// A deterministic, resumable stream of (inputs, targets) batches of shape (B, T).
+struct BatchSource {
+  virtual ~BatchSource() = default;
+  virtual void next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) = 0;
+  virtual uint64_t cursor() const = 0;      // position, saved in train_state
+  virtual void seek(uint64_t cursor) = 0;   // restore a saved position
+};
+
+struct TrainLoopOptions {
+  std::string stage = "pretrain";  // metrics "stage" field
+  std::string ckpt_dir;            // where checkpoints go (and resume comes from); empty: none
+  std::string metrics_path;        // metrics.jsonl; empty: none
+  int64_t steps = 100;             // optimizer steps in total (resume continues up to here)
+  int64_t grad_accum = 1;          // micro-batches per step
+  int64_t save_every = 0;          // steps between checkpoints (0: only at the end)
+  int64_t eval_every = 0;          // steps between validation runs (0: never)
+  int64_t eval_batches = 4;
+  int64_t log_every = 1;
+  int64_t stop_at = 0;             // stop (and save) once this step is reached, as an interruption
+                                   // would; the schedule still spans `steps` (0: run to the end)
+  uint64_t seed = 1;
+};
+
+struct TrainResult {
+  int64_t start_step = 0, end_step = 0;
+  int64_t skipped_steps = 0;  // non-finite loss or gradient: update skipped
+  float last_loss = 0.0f, last_val_loss = -1.0f;
+};
+
+class Trainer {
+ public:
+  Trainer(Llama& model, const OptimizerConfig& opt, const TrainLoopOptions& o);
+  // Loads <ckpt_dir> (params, moments, step, cursor) when it holds a train state.
+  // Returns true when it resumed.
+  bool resume(BatchSource& train);
+  TrainResult run(BatchSource& train, BatchSource* val = nullptr);
+  void save(const BatchSource& train);
+  // Mean validation loss over o.eval_batches batches (the source is rewound afterwards).
+  float evaluate(BatchSource& val);
+  AdamW& optimizer() { return opt_; }
+
+ private:
+  Llama& model_;
+  AdamW opt_;
+  TrainLoopOptions o_;
+  std::vector<int32_t> inputs_, targets_;
+  void log_metric(int64_t step, const std::string& name, double value);
+};
+
+}  // namespace own
