@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/check.h"
+#include "model/inspect.h"
 #include "train/bench.h"
 
 namespace {
@@ -62,6 +63,21 @@ int main(int argc, char** argv) {
   bench_train->add_option("--peak-gflops", tb.peak_gflops, "GEMM peak for the MFU figure")->capture_default_str();
   bench_train->add_option("--threads", threads, "compute threads (default: all cores)");
 
+  CLI::App* ckpt = app.add_subcommand("ckpt", "create or inspect checkpoints (safetensors + config.json)");
+  ckpt->require_subcommand(1);
+  CLI::App* ckpt_init = ckpt->add_subcommand("init", "write a randomly initialised model checkpoint");
+  ModelFlags init_flags;
+  init_flags.add(ckpt_init);
+  std::string init_out;
+  uint64_t init_seed = 1;
+  int64_t init_seq = 1024;
+  ckpt_init->add_option("--out", init_out, "checkpoint directory to write")->required();
+  ckpt_init->add_option("--seed", init_seed, "initialisation seed")->capture_default_str();
+  ckpt_init->add_option("--seq", init_seq, "context length (max_position_embeddings)")->capture_default_str();
+  CLI::App* ckpt_info = ckpt->add_subcommand("info", "validate a checkpoint and print its summary as JSON");
+  std::string info_dir;
+  ckpt_info->add_option("dir", info_dir, "checkpoint directory")->required();
+
   CLI11_PARSE(app, argc, argv);
   if (threads > 0) omp_set_num_threads(threads);
   try {
@@ -69,10 +85,18 @@ int main(int argc, char** argv) {
       tb.config = mf.config(tb.seq);
       tb.precision = parse_precision(dtype);
       own::bench_train(tb);
+    } else if (ckpt_init->parsed()) {
+      init_flags.o.seq = init_seq;
+      own::checkpoint_init(init_out, init_flags.config(init_seq), init_seed);
+    } else if (ckpt_info->parsed()) {
+      std::printf("%s\n", own::checkpoint_info(info_dir).dump(2).c_str());
     }
   } catch (const own::InputError& e) {
     std::fprintf(stderr, "ownchat: error: %s\n", e.what());
     return 1;
+  } catch (const std::exception& e) {  // e.g. out of memory: still a message, not an abort
+    std::fprintf(stderr, "ownchat: error: %s\n", e.what());
+    return 2;
   }
   return 0;
 }
