@@ -63,6 +63,16 @@ int main(int argc, char** argv) {
   bench_train->add_option("--peak-gflops", tb.peak_gflops, "GEMM peak for the MFU figure")->capture_default_str();
   bench_train->add_option("--threads", threads, "compute threads (default: all cores)");
 
+  CLI::App* bench_gemm = bench->add_subcommand("gemm", "time y = x w^T through our matmul path (GFLOP/s)");
+  int64_t gm = 2048, gn = 2048, gk = 2048, greps = 10;
+  std::string gdtype = "f32";
+  bench_gemm->add_option("-m", gm, "rows of x")->capture_default_str();
+  bench_gemm->add_option("-n", gn, "rows of w (outputs)")->capture_default_str();
+  bench_gemm->add_option("-k", gk, "inner dimension")->capture_default_str();
+  bench_gemm->add_option("--reps", greps, "timed repetitions")->capture_default_str();
+  bench_gemm->add_option("--dtype", gdtype, "f32 or bf16")->capture_default_str();
+  bench_gemm->add_option("--threads", threads, "compute threads (default: all cores)");
+
   CLI::App* ckpt = app.add_subcommand("ckpt", "create or inspect checkpoints (safetensors + config.json)");
   ckpt->require_subcommand(1);
   CLI::App* ckpt_init = ckpt->add_subcommand("init", "write a randomly initialised model checkpoint");
@@ -85,6 +95,8 @@ int main(int argc, char** argv) {
       tb.config = mf.config(tb.seq);
       tb.precision = parse_precision(dtype);
       own::bench_train(tb);
+    } else if (bench_gemm->parsed()) {
+      own::bench_gemm(gm, gn, gk, parse_precision(gdtype), greps);
     } else if (ckpt_init->parsed()) {
       init_flags.o.seq = init_seq;
       own::checkpoint_init(init_out, init_flags.config(init_seq), init_seed);

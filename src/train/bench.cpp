@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/check.h"
 #include "core/rng.h"
 #include "model/llama.h"
 #include "train/optimizer.h"
@@ -56,6 +57,35 @@ std::string bench_train(const TrainBenchOptions& o) {
                       {"gflops", gflops},
                       {"mfu", gflops / o.peak_gflops},
                       {"final_loss", loss}};
+  std::string line = j.dump();
+  std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+  return line;
+}
+
+}  // namespace own
+
+namespace own {
+
+std::string bench_gemm(int64_t M, int64_t N, int64_t K, Precision p, int64_t reps) {
+  if (M <= 0 || N <= 0 || K <= 0 || reps <= 0) input_error("bench gemm: M, N, K and --reps must be positive");
+  FloatBuffer x(M * K), w(N * K), y(M * N);
+  Rng rng(3);
+  for (int64_t i = 0; i < x.size; i++) x.data[i] = rng.normal();
+  for (int64_t i = 0; i < w.size; i++) w.data[i] = rng.normal();
+  std::vector<double> ms;
+  for (int64_t r = 0; r < reps + 1; r++) {
+    auto t0 = std::chrono::steady_clock::now();
+    matmul_forward(y.data, x.data, w.data, M, N, K, p);
+    auto t1 = std::chrono::steady_clock::now();
+    if (r > 0) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  double med = ms[ms.size() / 2];
+  double gflops = 2.0 * static_cast<double>(M * N * K) / (med / 1000.0) / 1e9;
+  nlohmann::json j = {{"impl", "ownchat-gemm"}, {"dtype", p == Precision::bf16 ? "bf16" : "f32"},
+                      {"bf16_native", bf16_is_native()}, {"M", M}, {"N", N}, {"K", K},
+                      {"threads", omp_get_max_threads()}, {"ms", med}, {"gflops", gflops}};
   std::string line = j.dump();
   std::printf("%s\n", line.c_str());
   std::fflush(stdout);

@@ -21,4 +21,8 @@ struct TrainBenchOptions {
 // returns the JSON line it printed
 std::string bench_train(const TrainBenchOptions& o);
 
+// GEMM throughput of our matmul path (oneDNN) for y (M, N) = x (M, K) w^T: the machine's
+// practical peak, which the MFU figures divide by. Prints one JSON line.
+std::string bench_gemm(int64_t M, int64_t N, int64_t K, Precision p, int64_t reps);
+
 }  // namespace own

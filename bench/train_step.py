@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Training-step benchmark: ownchat vs the PyTorch oracle model, side by side, in one run.
+
+Same architecture (tests/oracle/llama_ref.py is the same Llama), config, batch and threads;
+PyTorch runs with OPENBLAS_CORETYPE unset (see ../shared/peers/BASELINES.md). Trials alternate
+between the two so load on the machine hits both alike. Prints a markdown table: tokens/s,
+GFLOP/s (6N + 12LTd per token), MFU against the GEMM peak measured here in the same run
+(`ownchat bench gemm`, 2048^3), and the ratio ours / PyTorch.
+
+  /usr/bin/python3 bench/train_step.py [--threads 2] [--trials 3] [--steps 5] [--dtypes f32,bf16]
+"""
+import argparse, json, os, statistics, subprocess, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONFIGS = [  # (depth, vocab) as in the issue: depth 4 (d=256, V=4096), depth 6 (d=384, V=8192)
+    (4, 4096),
+    (6, 8192),
+]
+
+
+def run_json(cmd, env=None):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default=os.path.join(ROOT, "build", "ownchat"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--trials", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--seq", type=int, default=256)
+    ap.add_argument("--dtypes", default="f32,bf16")
+    a = ap.parse_args()
+    torch_env = dict(os.environ)
+    torch_env.pop("OPENBLAS_CORETYPE", None)
+    torch_env.pop("OPENBLAS_L2_SIZE", None)
+
+    peak = {}
+    for dt in ("f32", "bf16"):
+        r = run_json([a.binary, "bench", "gemm", "--threads", str(a.threads), "--dtype", dt, "--reps", "5"])
+        peak[dt] = r["gflops"]
+        native = r["bf16_native"]
+    print(f"GEMM peak here (oneDNN via ownchat, 2048^3, {a.threads} threads): f32 {peak['f32']:.0f} GFLOP/s, "
+          f"bf16 {peak['bf16']:.0f} GFLOP/s (bf16 native: {native})", flush=True)
+
+    rows = []
+    for depth, vocab in CONFIGS:
+        for dt in a.dtypes.split(","):
+            ours, theirs = [], []
+            for _ in range(a.trials):
+                o = run_json([a.binary, "bench", "train", "--threads", str(a.threads), "--depth", str(depth),
+                              "--vocab", str(vocab), "--batch", str(a.batch), "--seq", str(a.seq),
+                              "--steps", str(a.steps), "--dtype", dt])
+                ours.append(o)
+                cmd = ["/usr/bin/python3", os.path.join(ROOT, "tests/oracle/llama_ref.py"), "--bench",
+                       "--depth", str(depth), "--vocab", str(vocab), "--batch", str(a.batch), "--seq", str(a.seq),
+                       "--steps", str(a.steps), "--threads", str(a.threads)] + (["--bf16"] if dt == "bf16" else [])
+                theirs.append(run_json(cmd, env=torch_env))
+            o_tok = statistics.median(x["tok_per_s"] for x in ours)
+            t_tok = statistics.median(x["tok_per_s"] for x in theirs)
+            gflops = statistics.median(x["gflops"] for x in ours)
+            rows.append((depth, vocab, dt, o_tok, min(x["tok_per_s"] for x in ours), max(x["tok_per_s"] for x in ours),
+                         t_tok, min(x["tok_per_s"] for x in theirs), max(x["tok_per_s"] for x in theirs),
+                         o_tok / t_tok, gflops, gflops / peak["f32"], gflops / 390.0))
+            print(f"depth {depth} {dt}: ours {o_tok:.0f} tok/s, pytorch {t_tok:.0f} tok/s, x{o_tok / t_tok:.2f}",
+                  file=sys.stderr, flush=True)
+
+    print()
+    print(f"| config | dtype | ownchat tok/s (min-max) | PyTorch 1.13 tok/s (min-max) | ratio | ownchat GFLOP/s | "
+          f"MFU vs measured f32 peak ({peak['f32']:.0f}) | MFU vs 390 |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for (d, v, dt, o, omin, omax, t, tmin, tmax, ratio, gf, mfu_here, mfu_390) in rows:
+        print(f"| depth {d} (d={64 * d}, V={v}, T={a.seq}, B={a.batch}) | {dt} | {o:.0f} ({omin:.0f}-{omax:.0f}) | "
+              f"{t:.0f} ({tmin:.0f}-{tmax:.0f}) | {ratio:.2f}x | {gf:.1f} | {100 * mfu_here:.1f}% | {100 * mfu_390:.1f}% |")
+
+
+if __name__ == "__main__":
+    main()
