@@ -31,6 +31,7 @@ struct CachedGemm {
   dnnl::matmul prim;
   dnnl::memory::desc a_md, b_md, c_md;  // a_md, b_md as the primitive reads them
   dnnl::reorder b_reorder;              // native bf16 only: fp32 plain b -> b_md
+  bool native = false;                  // bf16 on the CPU's bf16 units (else fp32 primitive)
 };
 
 struct DnnlState {
@@ -106,6 +107,7 @@ bool native_bf16(DnnlState& s) {
 
 CachedGemm make_gemm(DnnlState& s, const GemmKey& k, bool native) {
   CachedGemm g;
+  g.native = native;
   dt in_type = native ? dt::bf16 : dt::f32;
   g.a_md = md(k.M, k.K, k.trans_a, in_type);
   g.c_md = md(k.M, k.N, false, dt::f32);
@@ -117,11 +119,14 @@ CachedGemm make_gemm(DnnlState& s, const GemmKey& k, bool native) {
     ops.append_sum(1.0f);
     attr.set_post_ops(ops);
   }
-  dnnl::matmul::primitive_desc pd({g.a_md, b_req, g.c_md}, attr, s.engine);
-  g.prim = dnnl::matmul(pd);
-  g.b_md = pd.weights_desc();
-  if (native) {
-    g.b_reorder = dnnl::reorder(dnnl::reorder::primitive_desc(s.engine, b_plain, s.engine, g.b_md));
+  try {
+    dnnl::matmul::primitive_desc pd({g.a_md, b_req, g.c_md}, attr, s.engine);
+    g.prim = dnnl::matmul(pd);
+    g.b_md = pd.weights_desc();
+    if (native) g.b_reorder = dnnl::reorder(dnnl::reorder::primitive_desc(s.engine, b_plain, s.engine, g.b_md));
+  } catch (const dnnl::error&) {
+    if (!native) throw;
+    return make_gemm(s, k, false);  // no bf16 kernel for this layout: emulate (same numerics)
   }
   return g;
 }
@@ -133,11 +138,12 @@ void gemm(float* c, const float* a, const float* b, int64_t M, int64_t N, int64_
   OWN_CHECK(M > 0 && N > 0 && K > 0, "gemm shape M={} N={} K={}", M, N, K);
   DnnlState& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  const bool bf16 = p == Precision::bf16, native = bf16 && native_bf16(s);
+  const bool bf16 = p == Precision::bf16;
   GemmKey key{M, N, K, trans_a, trans_b, accumulate, p};
   auto it = s.cache.find(key);
-  if (it == s.cache.end()) it = s.cache.emplace(key, make_gemm(s, key, native)).first;
+  if (it == s.cache.end()) it = s.cache.emplace(key, make_gemm(s, key, bf16 && native_bf16(s))).first;
   CachedGemm& g = it->second;
+  const bool native = g.native;
   const size_t na = static_cast<size_t>(M * K), nb = static_cast<size_t>(K * N);
   void* a_ptr = const_cast<float*>(a);
   void* b_ptr = const_cast<float*>(b);
