@@ -8,7 +8,7 @@
 //   g++ -O3 -march=native -fopenmp -std=c++20 -Isrc -Down=own_old -c /tmp/attention_old.cpp -o /tmp/attention_old.o
 //   g++ -O3 -march=native -fopenmp -std=c++20 -Isrc bench/attention_lab.cpp src/kernels/attention.cpp \
 //       /tmp/attention_old.o -o /tmp/attention_lab
-//   OMP_NUM_THREADS=2 /tmp/attention_lab [reps=5]
+//   OMP_NUM_THREADS=2 /tmp/attention_lab [reps=5] [new]   ("new": time only the new kernels)
 #include <omp.h>
 
 #include <algorithm>
@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/attention.h"
@@ -41,6 +42,8 @@ Vec randn(size_t n, unsigned seed) {
   return v;
 }
 
+double g_min_ms = 0;  // fastest of the last median_ms() call
+
 template <class F>
 double median_ms(F f, int reps) {
   f();  // warm up (also grows the scratch)
@@ -51,6 +54,7 @@ double median_ms(F f, int reps) {
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
   std::sort(ms.begin(), ms.end());
+  g_min_ms = ms[0];
   return ms[ms.size() / 2];
 }
 
@@ -61,12 +65,24 @@ double max_rel(const Vec& a, const Vec& b) {
   return m;
 }
 
+bool g_new_only = false;  // argv[2] == "new": time only the new kernels (for perf record)
+
 void run(int64_t B, int64_t T, int64_t H, int64_t Hkv, int64_t D, int reps) {
   const int64_t row = (H + 2 * Hkv) * D;
   Vec qkv = randn(static_cast<size_t>(B * T * row), 1), dout = randn(static_cast<size_t>(B * T * H * D), 2);
   for (float& x : qkv) x *= 1.5f;  // peakier softmax than unit scale
   Vec out0(dout.size()), out1(dout.size()), lse0(static_cast<size_t>(B * H * T)), lse1(lse0.size());
   Vec dq0(qkv.size()), dq1(qkv.size());
+  if (g_new_only) {
+    double f1 = median_ms([&] { own::attention_forward(out1.data(), lse1.data(), qkv.data(), B, T, H, Hkv, D); }, reps);
+    double f1min = g_min_ms;
+    double b1 = median_ms([&] {
+      own::attention_backward(dq1.data(), dout.data(), qkv.data(), out1.data(), lse1.data(), B, T, H, Hkv, D);
+    }, reps);
+    std::printf("B=%ld T=%ld H=%ld Hkv=%ld D=%ld threads=%d: new fwd %.2f ms (min %.2f), bwd %.2f ms (min %.2f)\n",
+                (long)B, (long)T, (long)H, (long)Hkv, (long)D, omp_get_max_threads(), f1, f1min, b1, g_min_ms);
+    return;
+  }
   double f0 = median_ms([&] { own_old::attention_forward(out0.data(), lse0.data(), qkv.data(), B, T, H, Hkv, D); }, reps);
   double f1 = median_ms([&] { own::attention_forward(out1.data(), lse1.data(), qkv.data(), B, T, H, Hkv, D); }, reps);
   double b0 = median_ms([&] {
@@ -90,6 +106,7 @@ void run(int64_t B, int64_t T, int64_t H, int64_t Hkv, int64_t D, int reps) {
 
 int main(int argc, char** argv) {
   int reps = argc > 1 ? std::atoi(argv[1]) : 5;
+  g_new_only = argc > 2 && std::string(argv[2]) == "new";
   run(8, 256, 6, 6, 64, reps);
   run(8, 256, 4, 4, 64, reps);
   run(2, 256, 8, 2, 64, reps);  // GQA

@@ -12,7 +12,12 @@ PACKAGES=(
   libgtest-dev googletest
   python3-torch python3-numpy   # the numerical oracle (system /usr/bin/python3)
   libopenblas0-pthread          # so PyTorch (oracle, bench peer) does not run on reference BLAS
+  # the default corpus: real English text shipped in Debian packages (src/data/sources.json)
+  fortunes fortunes-min bible-kjv-text jargon-text dict-gcide wordnet-base dict-devil dict-foldoc
+  python3.11-doc perl-doc bsdgames
 )
+
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)  # keep a newer node the machine already has
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -24,6 +29,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages, exactly as locked (no registry addresses in the lockfile: see .npmrc)
+if ! cmp -s package-lock.json node_modules/.ownchat-lock 2>/dev/null; then
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.ownchat-lock
 fi
 
 BUILD_DIR=${BUILD_DIR:-build}
