@@ -1,0 +1,47 @@
+// ownchat bench train|gemm
+#include "cli/commands.h"
+#include "core/check.h"
+#include "train/bench.h"
+
+namespace own::cli {
+
+void register_bench_commands(CLI::App& app) {
+  CLI::App* bench = app.add_subcommand("bench", "benchmarks (our side of bench/); print JSON lines");
+  bench->require_subcommand(1);
+
+  CLI::App* train = bench->add_subcommand("train", "time training steps (fwd + bwd + AdamW) on random tokens");
+  auto mf = std::make_shared<ModelFlags>();
+  auto tb = std::make_shared<TrainBenchOptions>();
+  auto dtype = std::make_shared<std::string>("f32");
+  mf->add(train);
+  train->add_option("--batch", tb->batch, "sequences per step")->capture_default_str();
+  train->add_option("--seq", tb->seq, "tokens per sequence")->capture_default_str();
+  train->add_option("--steps", tb->steps, "timed steps")->capture_default_str();
+  train->add_option("--warmup", tb->warmup, "untimed steps first")->capture_default_str();
+  train->add_option("--dtype", *dtype, "matmul precision: f32 or bf16")->capture_default_str();
+  train->add_option("--peak-gflops", tb->peak_gflops, "GEMM peak for the MFU figure")->capture_default_str();
+  add_threads_flag(train);
+  train->callback([=] {
+    if (tb->batch <= 0 || tb->seq <= 0 || tb->steps <= 0 || tb->warmup < 0)
+      input_error("--batch, --seq and --steps must be positive and --warmup >= 0");
+    tb->config = mf->config(tb->seq);
+    tb->precision = parse_precision(*dtype);
+    bench_train(*tb);
+  });
+
+  CLI::App* gemm = bench->add_subcommand("gemm", "time y = x w^T through our matmul path (GFLOP/s)");
+  struct GemmFlags {
+    int64_t m = 2048, n = 2048, k = 2048, reps = 10;
+    std::string dtype = "f32";
+  };
+  auto g = std::make_shared<GemmFlags>();
+  gemm->add_option("-m", g->m, "rows of x")->capture_default_str();
+  gemm->add_option("-n", g->n, "rows of w (outputs)")->capture_default_str();
+  gemm->add_option("-k", g->k, "inner dimension")->capture_default_str();
+  gemm->add_option("--reps", g->reps, "timed repetitions")->capture_default_str();
+  gemm->add_option("--dtype", g->dtype, "f32 or bf16")->capture_default_str();
+  add_threads_flag(gemm);
+  gemm->callback([=] { bench_gemm(g->m, g->n, g->k, parse_precision(g->dtype), g->reps); });
+}
+
+}  // namespace own::cli
