@@ -49,6 +49,8 @@ class Llama {
   float forward_loss(const int32_t* inputs, const int32_t* targets);
   // inputs: (B, T) -> logits: (B, T, V)
   void forward_logits(float* logits, const int32_t* inputs);
+  // (B*T) per-token losses of the last forward_loss/forward_backward (0 where ignored)
+  const float* token_losses() const { return row_loss_.data; }
 
  private:
   int64_t B_ = 0, T_ = 0;

@@ -46,6 +46,12 @@ bool Trainer::resume(BatchSource& train) {
   opt_.m = std::move(st.m);
   opt_.v = std::move(st.v);
   opt_.step = st.step;
+  if (st.extra.is_object() && st.extra.contains("total_steps") && st.extra["total_steps"].is_number_integer()) {
+    // a time-budgeted run fixed its length; keep the schedule of the interrupted run
+    int64_t total = st.extra["total_steps"].get<int64_t>();
+    if (o_.time_budget_s > 0 || total < o_.steps) o_.steps = total;
+    o_.time_budget_s = 0;
+  }
   train.seek(st.data_cursor);
   std::fprintf(stderr, "%s: resumed from %s at step %lld\n", o_.stage.c_str(), o_.ckpt_dir.c_str(),
                static_cast<long long>(st.step));
@@ -91,7 +97,8 @@ TrainResult Trainer::run(BatchSource& train, BatchSource* val) {
   opt_.cfg.total_steps = opt_.cfg.total_steps > 0 ? opt_.cfg.total_steps : o_.steps;
   Progress progress(o_.stage, o_.steps, "steps", 2.0);
   const double tokens_per_step = static_cast<double>(B * T * o_.grad_accum);
-  const int64_t last = o_.stop_at > 0 ? std::min(o_.stop_at, o_.steps) : o_.steps;
+  int64_t last = o_.stop_at > 0 ? std::min(o_.stop_at, o_.steps) : o_.steps;
+  double budget_used = 0;
   while (opt_.step < last) {
     auto t0 = std::chrono::steady_clock::now();
     model_.grads.zero();
@@ -115,18 +122,42 @@ TrainResult Trainer::run(BatchSource& train, BatchSource* val) {
     }
     double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.last_loss = loss;
+    budget_used += dt;
+    if (o_.time_budget_s > 0 && opt_.step - r.start_step == 3) {
+      // fix the run length from the measured step time; the schedule spans it from now on
+      double per_step = budget_used / 3.0;
+      int64_t fit = opt_.step + static_cast<int64_t>((o_.time_budget_s - budget_used) / per_step);
+      o_.steps = std::max(opt_.step, std::min(o_.steps, fit));
+      opt_.cfg.total_steps = o_.steps;
+      last = o_.stop_at > 0 ? std::min(o_.stop_at, o_.steps) : o_.steps;
+      o_.time_budget_s = 0;
+      std::fprintf(stderr, "%s: %.2f s/step, time budget fits %lld steps\n", o_.stage.c_str(), per_step,
+                   static_cast<long long>(o_.steps));
+      progress = Progress(o_.stage, o_.steps, "steps", 2.0);
+    }
     if (o_.log_every > 0 && (step % o_.log_every == 0 || opt_.step == o_.steps)) {
       log_metric(step, "loss", loss);
       log_metric(step, "lr", lr);
       log_metric(step, "grad_norm", norm);
       log_metric(step, "tok_per_s", tokens_per_step / dt);
     }
-    progress.update(opt_.step, fmt::format("loss {:.4f} | lr {:.2e} | {:.0f} tok/s", loss, lr, tokens_per_step / dt));
+    std::string mfu;
+    if (o_.flops_per_token > 0 && o_.peak_gflops > 0)
+      mfu = fmt::format(" | MFU {:.1f}%", 100.0 * tokens_per_step / dt * o_.flops_per_token / (o_.peak_gflops * 1e9));
+    progress.update(opt_.step, fmt::format("loss {:.4f} | lr {:.2e} | {:.0f} tok/s{}{}{}", loss, lr, tokens_per_step / dt,
+                                           mfu, progress_note.empty() ? "" : " | ", progress_note));
     if (val && o_.eval_every > 0 && (opt_.step % o_.eval_every == 0 || opt_.step == o_.steps)) {
       r.last_val_loss = evaluate(*val);
       log_metric(opt_.step, "val_loss", r.last_val_loss);
       std::fprintf(stderr, "%s: step %lld: val loss %.4f\n", o_.stage.c_str(), static_cast<long long>(opt_.step),
                    r.last_val_loss);
+    }
+    if (hook && hook_every > 0 && (opt_.step % hook_every == 0 || opt_.step == last)) hook(*this, opt_.step);
+    if (o_.stop_flag && *o_.stop_flag) {
+      r.interrupted = true;
+      std::fprintf(stderr, "%s: interrupted at step %lld; saving a checkpoint\n", o_.stage.c_str(),
+                   static_cast<long long>(opt_.step));
+      break;
     }
     if (o_.save_every > 0 && opt_.step % o_.save_every == 0 && opt_.step < last) save(train);
   }

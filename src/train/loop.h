@@ -31,6 +31,10 @@ struct TrainLoopOptions {
   int64_t eval_every = 0;          // steps between validation runs (0: never)
   int64_t eval_batches = 4;
   int64_t log_every = 1;
+  double time_budget_s = 0;        // > 0: after a few steps, cap `steps` so the run ends in time
+  const volatile int* stop_flag = nullptr;  // set (e.g. by SIGINT): save and return after this step
+  double flops_per_token = 0;      // > 0 with peak_gflops: MFU in the progress line and metrics
+  double peak_gflops = 0;
   int64_t stop_at = 0;             // stop (and save) once this step is reached, as an interruption
                                    // would; the schedule still spans `steps` (0: run to the end)
   uint64_t seed = 1;
@@ -38,6 +42,7 @@ struct TrainLoopOptions {
 
 struct TrainResult {
   int64_t start_step = 0, end_step = 0;
+  bool interrupted = false;  // stop_flag was raised
   int64_t skipped_steps = 0;  // non-finite loss or gradient: update skipped
   float last_loss = 0.0f, last_val_loss = -1.0f;
 };
@@ -53,13 +58,20 @@ class Trainer {
   // Mean validation loss over o.eval_batches batches (the source is rewound afterwards).
   float evaluate(BatchSource& val);
   AdamW& optimizer() { return opt_; }
+  const TrainLoopOptions& options() const { return o_; }
+  // Called after step `step` (1-based count of updates) when step % every == 0 and at the end:
+  // validation beyond the loss, samples, ... `hook_every` <= 0 disables it.
+  std::function<void(Trainer&, int64_t step)> hook;
+  int64_t hook_every = 0;
+  // extra text for the progress line (e.g. "val bpb 1.23")
+  std::string progress_note;
+  void log_metric(int64_t step, const std::string& name, double value);
 
  private:
   Llama& model_;
   AdamW opt_;
   TrainLoopOptions o_;
   std::vector<int32_t> inputs_, targets_;
-  void log_metric(int64_t step, const std::string& name, double value);
 };
 
 }  // namespace own
