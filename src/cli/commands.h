@@ -25,5 +25,7 @@ void add_threads_flag(CLI::App* app);
 
 void register_bench_commands(CLI::App& app);
 void register_ckpt_commands(CLI::App& app);
+void register_train_commands(CLI::App& app);
+void register_tokenizer_commands(CLI::App& app);
 
 }  // namespace own::cli

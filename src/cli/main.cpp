@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
   own::cli::add_threads_flag(&app);
   own::cli::register_bench_commands(app);
   own::cli::register_ckpt_commands(app);
+  own::cli::register_train_commands(app);
+  own::cli::register_tokenizer_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,257 @@
+#include "tokenizer/trainer.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <queue>
+#include <unordered_map>
+
+#include "core/check.h"
+#include "core/progress.h"
+#include "tokenizer/pretokenizer.h"
+
+namespace own {
+
+namespace {
+
+constexpr std::array<std::string_view, 16> kOwnSpecials = {
+    "<|bos|>",        "<|eos|>",        "<|pad|>",        "<|system|>",     "<|user|>",       "<|assistant|>",
+    "<|end|>",        "<|reserved_0|>", "<|reserved_1|>", "<|reserved_2|>", "<|reserved_3|>", "<|reserved_4|>",
+    "<|reserved_5|>", "<|reserved_6|>", "<|reserved_7|>", "<|reserved_8|>"};
+
+struct ViewHash {
+  size_t operator()(std::string_view s) const { return hash_bytes(s); }
+};
+using ChunkMap = std::unordered_map<std::string_view, int64_t, ViewHash>;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Work items of about `segment` bytes. A cut goes between '\n' and an ASCII letter: no chunk of
+// the GPT-4 pattern spans such a spot (letters take no '\n' prefix, and the newline-ending
+// alternatives stop at a letter), and the pattern has no lookbehind, so counts do not change.
+std::vector<std::string_view> segments(std::span<const std::string> documents, size_t segment) {
+  std::vector<std::string_view> out;
+  for (const std::string& doc : documents) {
+    std::string_view rest = doc;
+    while (rest.size() > segment) {
+      size_t cut = std::string_view::npos;
+      for (size_t p = rest.find('\n', segment - 1); p != std::string_view::npos && p + 1 < rest.size();
+           p = rest.find('\n', p + 1)) {
+        if (is_ascii_letter(rest[p + 1])) {
+          cut = p + 1;
+          break;
+        }
+      }
+      if (cut == std::string_view::npos) break;
+      out.push_back(rest.substr(0, cut));
+      rest.remove_prefix(cut);
+    }
+    if (!rest.empty()) out.push_back(rest);
+  }
+  return out;
+}
+
+uint64_t pair_key(int32_t a, int32_t b) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
+}
+
+struct PairStats {
+  int64_t count = 0;
+  std::vector<int32_t> where;  // left positions of occurrences; may hold stale ones
+};
+
+struct HeapEntry {
+  int64_t count;
+  int32_t a, b;
+};
+
+}  // namespace
+
+std::span<const std::string_view> own_special_tokens() { return kOwnSpecials; }
+
+std::vector<std::pair<std::string_view, int64_t>> count_chunks(std::span<const std::string> documents,
+                                                               size_t segment_bytes) {
+  OWN_CHECK(segment_bytes > 0, "segment_bytes must be positive");
+  static const Pretokenizer pre{std::string(kGpt4Pattern)};
+  std::vector<std::string_view> work = segments(documents, segment_bytes);
+  // batches of consecutive pieces, about segment_bytes each, so many small documents (JSONL)
+  // do not cost a scheduling step each
+  std::vector<size_t> batch_begin = {0};
+  for (size_t i = 0, bytes = 0; i < work.size(); i++) {
+    bytes += work[i].size();
+    if (bytes >= segment_bytes && i + 1 < work.size()) {
+      batch_begin.push_back(i + 1);
+      bytes = 0;
+    }
+  }
+  batch_begin.push_back(work.size());
+  const size_t n_batches = batch_begin.size() - 1;
+  int n_threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(n_batches)));
+  std::vector<ChunkMap> maps(static_cast<size_t>(n_threads));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
+  for (size_t b = 0; b < n_batches; b++) {
+    ChunkMap& m = maps[static_cast<size_t>(omp_get_thread_num())];
+    for (size_t i = batch_begin[b]; i < batch_begin[b + 1]; i++) {
+      Pretokenizer::Cursor cursor(pre, work[i]);
+      std::string_view chunk;
+      while (cursor.next(chunk)) m[chunk]++;
+    }
+  }
+  // sums do not depend on which thread saw what; sorting fixes the order
+  ChunkMap& all = maps[0];
+  for (size_t t = 1; t < maps.size(); t++) {
+    for (const auto& [chunk, n] : maps[t]) all[chunk] += n;
+    ChunkMap().swap(maps[t]);
+  }
+  std::vector<std::pair<std::string_view, int64_t>> out(all.begin(), all.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+BpeVocab train_bpe(std::span<const std::string> documents, const TrainOptions& opt, TrainStats* stats) {
+  const auto n_specials = static_cast<int64_t>(kOwnSpecials.size());
+  if (opt.vocab_size < 256 + n_specials || opt.vocab_size >= INT32_MAX)
+    input_error("--vocab must be in {}..{} (256 bytes + merges + {} special tokens), got {}", 256 + n_specials,
+                INT32_MAX - 1, n_specials, opt.vocab_size);
+  TrainStats st;
+  st.documents = static_cast<int64_t>(documents.size());
+  for (const auto& d : documents) st.bytes += static_cast<int64_t>(d.size());
+
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string_view, int64_t>> chunks = count_chunks(documents);
+  st.unique_chunks = static_cast<int64_t>(chunks.size());
+  for (const auto& c : chunks) st.chunks += c.second;
+  st.count_seconds = seconds_since(t0);
+  t0 = std::chrono::steady_clock::now();
+
+  // every position of every distinct chunk of >= 2 bytes, as doubly linked lists per chunk
+  std::vector<int32_t> sym, next, prev, word_of;
+  std::vector<int64_t> word_count;
+  size_t n_pos = 0;
+  for (const auto& [c, n] : chunks) n_pos += c.size() >= 2 ? c.size() : 0;
+  if (n_pos >= INT32_MAX) input_error("training text too large: {} bytes of distinct chunks (max {})", n_pos, INT32_MAX);
+  sym.reserve(n_pos);
+  next.reserve(n_pos);
+  prev.reserve(n_pos);
+  word_of.reserve(n_pos);
+  for (const auto& [c, n] : chunks) {
+    if (c.size() < 2) continue;
+    auto w = static_cast<int32_t>(word_count.size());
+    word_count.push_back(n);
+    auto base = static_cast<int32_t>(sym.size());
+    for (size_t i = 0; i < c.size(); i++) {
+      sym.push_back(static_cast<unsigned char>(c[i]));
+      auto p = base + static_cast<int32_t>(i);
+      next.push_back(i + 1 < c.size() ? p + 1 : -1);
+      prev.push_back(i > 0 ? p - 1 : -1);
+      word_of.push_back(w);
+    }
+  }
+
+  std::unordered_map<uint64_t, PairStats> pairs;
+  for (size_t p = 0; p < sym.size(); p++) {
+    if (next[p] < 0) continue;
+    PairStats& ps = pairs[pair_key(sym[p], sym[static_cast<size_t>(next[p])])];
+    ps.count += word_count[static_cast<size_t>(word_of[p])];
+    ps.where.push_back(static_cast<int32_t>(p));
+  }
+
+  BpeVocab v;
+  v.pattern = std::string(kGpt4Pattern);
+  v.tokens.reserve(static_cast<size_t>(opt.vocab_size));
+  for (int b = 0; b < 256; b++) v.tokens.emplace_back(1, static_cast<char>(b));
+  std::unordered_map<std::string, int32_t> token_id;
+  for (int b = 0; b < 256; b++) token_id[v.tokens[static_cast<size_t>(b)]] = b;
+
+  // max count first; ties: smaller (left bytes, right bytes) first
+  auto lower_priority = [&v](const HeapEntry& x, const HeapEntry& y) {
+    if (x.count != y.count) return x.count < y.count;
+    const std::string& xa = v.tokens[static_cast<size_t>(x.a)];
+    const std::string& ya = v.tokens[static_cast<size_t>(y.a)];
+    if (xa != ya) return xa > ya;
+    return v.tokens[static_cast<size_t>(x.b)] > v.tokens[static_cast<size_t>(y.b)];
+  };
+  std::priority_queue<HeapEntry, std::vector<HeapEntry>, decltype(lower_priority)> heap(lower_priority);
+  for (const auto& [key, ps] : pairs) {
+    heap.push({ps.count, static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xFFFFFFFFu)});
+  }
+
+  const auto target = static_cast<size_t>(opt.vocab_size - n_specials);
+  Progress progress("tokenizer: merges", static_cast<int64_t>(target) - 256, "tokens");
+  std::vector<uint64_t> touched;
+  std::vector<int32_t> where;
+  auto add = [&](int32_t a, int32_t b, int64_t n, int32_t pos) {
+    PairStats& ps = pairs[pair_key(a, b)];
+    ps.count += n;
+    ps.where.push_back(pos);
+    touched.push_back(pair_key(a, b));
+  };
+  auto remove = [&](int32_t a, int32_t b, int64_t n) {
+    auto it = pairs.find(pair_key(a, b));
+    if (it != pairs.end()) it->second.count -= n;
+  };
+  while (v.tokens.size() < target && !heap.empty()) {
+    HeapEntry top = heap.top();
+    heap.pop();
+    auto it = pairs.find(pair_key(top.a, top.b));
+    if (it == pairs.end()) continue;
+    int64_t current = it->second.count;
+    if (current != top.count) {
+      // fell since pushed: re-queue at its real count; rose: a newer entry already holds it
+      if (current > 0 && current < top.count) heap.push({current, top.a, top.b});
+      continue;
+    }
+    if (current <= 0) continue;
+    const int32_t a = top.a, b = top.b;
+    std::string merged = v.tokens[static_cast<size_t>(a)] + v.tokens[static_cast<size_t>(b)];
+    auto [tid, is_new] = token_id.try_emplace(merged, static_cast<int32_t>(v.tokens.size()));
+    const int32_t t = tid->second;
+    if (is_new) v.tokens.push_back(merged);  // else an earlier merge made the same bytes: reuse its id
+    v.merges.push_back({a, b});
+    where = std::move(it->second.where);
+    pairs.erase(it);
+    std::sort(where.begin(), where.end());  // left to right within a chunk, as encoding merges
+    touched.clear();
+    for (int32_t p : where) {
+      auto up = static_cast<size_t>(p);
+      int32_t r = next[up];
+      if (sym[up] != a || r < 0 || sym[static_cast<size_t>(r)] != b) continue;  // stale
+      int64_t n = word_count[static_cast<size_t>(word_of[up])];
+      int32_t l = prev[up], rr = next[static_cast<size_t>(r)];
+      if (l >= 0) remove(sym[static_cast<size_t>(l)], a, n);
+      if (rr >= 0) remove(b, sym[static_cast<size_t>(rr)], n);
+      sym[up] = t;
+      sym[static_cast<size_t>(r)] = -1;
+      next[up] = rr;
+      if (rr >= 0) prev[static_cast<size_t>(rr)] = p;
+      if (l >= 0) add(sym[static_cast<size_t>(l)], t, n, l);
+      if (rr >= 0) add(t, sym[static_cast<size_t>(rr)], n, p);
+    }
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    for (uint64_t key : touched) {
+      int64_t n = pairs[key].count;
+      if (n > 0) heap.push({n, static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xFFFFFFFFu)});
+    }
+    if (opt.progress) progress.update(static_cast<int64_t>(v.tokens.size()) - 256);
+  }
+  st.merges = static_cast<int64_t>(v.merges.size());
+  if (opt.progress && v.tokens.size() < target) {
+    std::fprintf(stderr, "tokenizer: the text ran out of pairs after %zu merges; vocabulary is %zu, not %lld\n",
+                 v.merges.size(), v.tokens.size() + kOwnSpecials.size(), static_cast<long long>(opt.vocab_size));
+  }
+  for (size_t i = 0; i < kOwnSpecials.size(); i++) {
+    v.specials.emplace_back(std::string(kOwnSpecials[i]), static_cast<int32_t>(v.tokens.size() + i));
+  }
+  st.merge_seconds = seconds_since(t0);
+  if (stats) *stats = st;
+  return v;
+}
+
+}  // namespace own
