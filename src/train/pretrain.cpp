@@ -138,6 +138,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   lo.seed = o.seed;
   lo.time_budget_s = o.minutes * 60.0;
   lo.stop_flag = &g_stop;
+  lo.stop_at = o.stop_at;
   lo.flops_per_token = train_flops_per_token(cfg, o.seq);
   lo.peak_gflops = o.peak_gflops;
   fs::create_directories(run / "ckpt");

@@ -25,6 +25,7 @@ struct PretrainOptions {
   float warmup_frac = 0.05f, min_lr_frac = 0.1f;
   int64_t eval_every = 100, eval_tokens = 65536, sample_every = 0, save_every = 500;
   bool resume = false;
+  int64_t stop_at = 0;  // stop (with a checkpoint) at this step as an interruption would; 0: never
   Precision precision = Precision::f32;
   uint64_t seed = 1;
   double peak_gflops = 390.0;
