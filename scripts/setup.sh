@@ -8,11 +8,11 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libdnnl-dev            # oneDNN: matmul primitives (fp32, bf16)
   nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
-  libcpp-httplib-dev libsqlite3-dev libpcre2-dev
+  libcpp-httplib-dev libsqlite3-dev libpcre2-dev zlib1g-dev
   libgtest-dev googletest
   python3-torch python3-numpy   # the numerical oracle (system /usr/bin/python3)
   libopenblas0-pthread          # so PyTorch (oracle, bench peer) does not run on reference BLAS
-  # the default corpus: real English text shipped in Debian packages (src/data/sources.json)
+  # the default corpus: real English text shipped in Debian packages (src/data/manifest.cpp)
   fortunes fortunes-min bible-kjv-text jargon-text dict-gcide wordnet-base dict-devil dict-foldoc
   python3.11-doc perl-doc bsdgames
 )

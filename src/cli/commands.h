@@ -27,5 +27,6 @@ void register_bench_commands(CLI::App& app);
 void register_ckpt_commands(CLI::App& app);
 void register_train_commands(CLI::App& app);
 void register_tokenizer_commands(CLI::App& app);
+void register_data_commands(CLI::App& app);
 
 }  // namespace own::cli

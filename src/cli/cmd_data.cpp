@@ -1,0 +1,49 @@
+// ownchat data build|tokenize
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "core/check.h"
+#include "data/corpus.h"
+#include "data/tokenize.h"
+
+namespace own::cli {
+
+void register_data_commands(CLI::App& app) {
+  CLI::App* data = app.add_subcommand("data", "build the training corpus and its token shards");
+  data->require_subcommand(1);
+
+  CLI::App* build = data->add_subcommand(
+      "build", "clean, deduplicate and split the sources into RUN/data/corpus/{train,val}.jsonl + stats.json");
+  auto o = std::make_shared<CorpusOptions>();
+  build->add_option("--run", o->run_dir, "run directory")->capture_default_str();
+  build->add_option("--sources", o->sources,
+                    "`default` (the packaged corpus, src/data/manifest.cpp), a directory of .txt/.md files (one "
+                    "document each), or a .jsonl file (one {\"text\": ...} per line); several allowed")
+      ->capture_default_str();
+  build->callback([=] {
+    CorpusStats st = corpus_build(*o);
+    std::printf("%s", corpus_stats_table(st).c_str());
+    std::printf("wrote %s/{train,val}.jsonl (%.1f MB, %.2f MB) and stats.json in %.1f s\n", st.dir.c_str(),
+                static_cast<double>(st.total.train_bytes) / 1e6, static_cast<double>(st.total.val_bytes) / 1e6,
+                st.seconds);
+  });
+
+  CLI::App* tokenize = data->add_subcommand(
+      "tokenize", "encode RUN/data/corpus/{train,val}.jsonl into token shards RUN/data/shards/{train,val}_NNN.bin");
+  auto t = std::make_shared<TokenizeOptions>();
+  tokenize->add_option("--run", t->run_dir, "run directory")->capture_default_str();
+  tokenize->add_option("--tokenizer", t->tokenizer, "tokenizer.json to encode with (default: RUN/tokenizer.json)");
+  tokenize->add_option("--shard-tokens", t->shard_tokens, "start a new shard after this many tokens")
+      ->capture_default_str();
+  add_threads_flag(tokenize);
+  tokenize->callback([=] {
+    if (t->shard_tokens <= 0) input_error("--shard-tokens must be positive, got {}", t->shard_tokens);
+    TokenizeStats st = tokenize_corpus(*t);
+    std::printf("tokenized %lld documents (%.1f MB) into %lld tokens (%.2f bytes/token) in %lld shards under %s/data/shards\n",
+                static_cast<long long>(st.documents), static_cast<double>(st.bytes) / 1e6,
+                static_cast<long long>(st.tokens), st.tokens ? static_cast<double>(st.bytes) / static_cast<double>(st.tokens) : 0.0,
+                static_cast<long long>(st.shards), t->run_dir.c_str());
+  });
+}
+
+}  // namespace own::cli

@@ -1,0 +1,22 @@
+// Decompressors for the packaged corpus files: gzip/dictzip (.gz, .dict.dz) through zlib, and
+// Unix compress(1) LZW, which bible-kjv-text uses inside its block container. Whole buffers in,
+// whole buffers out: the largest file (GCIDE) inflates to ~40 MB. Corrupt input is an InputError
+// naming `what`; nothing here can abort.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace own {
+
+// gzip (one or more members; dictzip is plain gzip with an extra header field) or zlib data.
+std::string gunzip(std::string_view bytes, const std::string& what);
+
+// The LZW code stream of compress(1) without its 3-byte header: codes of 9..max_bits bits,
+// LSB first; with block_mode, code 256 clears the table. Reproduces compress's habit of
+// skipping to the end of an (n_bits * 8)-bit group whenever the code width changes.
+std::string unlzw(std::string_view bytes, int max_bits, bool block_mode, const std::string& what);
+
+// read_file, then gunzip when the bytes start with the gzip magic (so .gz and .dz just work)
+std::string read_file_maybe_gzip(const std::string& path);
+
+}  // namespace own
