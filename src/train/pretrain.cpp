@@ -92,6 +92,12 @@ std::string sample(Llama& m, const Tokenizer& tok, const std::string& prompt, in
   return tok.decode(std::span<const int32_t>(ids).subspan(prompt_len));
 }
 
+void print_samples(Llama& m, const Tokenizer& tok, const PretrainOptions& o) {
+  for (size_t i = 0; i < o.sample_prompts.size(); i++)
+    std::fprintf(stderr, "sample %zu: %s|%s\n", i, o.sample_prompts[i].c_str(),
+                 sample(m, tok, o.sample_prompts[i], 32, o.seed + i).c_str());
+}
+
 }  // namespace
 
 PretrainResult pretrain(const PretrainOptions& o) {
@@ -160,10 +166,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
     result.val_bpb = static_cast<float>(bpb);
     t.log_metric(step, "val_bpb", bpb);
     t.progress_note = fmt::format("val bpb {:.3f}", bpb);
-    if (o.sample_every > 0 && step % o.sample_every == 0)
-      for (size_t i = 0; i < o.sample_prompts.size(); i++)
-        std::fprintf(stderr, "sample %zu: %s|%s\n", i, o.sample_prompts[i].c_str(),
-                     sample(model, tok, o.sample_prompts[i], 32, o.seed + i).c_str());
+    if (o.sample_every > 0 && step % o.sample_every == 0) print_samples(model, tok, o);
   };
 
   g_stop = 0;
@@ -180,6 +183,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   result.train_loss = tr.last_loss;
   result.interrupted = tr.interrupted;
   if (result.val_bpb == 0) result.val_bpb = static_cast<float>(eval.evaluate(model));
+  print_samples(model, tok, o);
   return result;
 }
 

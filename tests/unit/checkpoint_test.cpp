@@ -15,37 +15,17 @@
 #include "core/fileio.h"
 #include "core/rng.h"
 #include "model/safetensors.h"
+#include "test_util.h"
 
 namespace own {
 namespace {
 
 namespace fs = std::filesystem;
+using test::ScratchDir;
+using test::error_of;
 
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    static int counter = 0;
-    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
-    path = fs::path(testing::TempDir()) /
-           fmt::format("ownchat_{}_{}_{}_{}", test->test_suite_name(), test->name(), ::getpid(), counter++);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() { fs::remove_all(path); }
-  std::string sub(const std::string& name) const { return (path / name).string(); }
-};
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "<no InputError thrown>";
-}
 
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_NE(std::string(text).find(part), std::string::npos) << "expected \"" << (part) << "\" in: " << (text)
 
 // A tiny model: 2 layers, C = 32, V = 50.
 struct Model {
@@ -112,7 +92,7 @@ TEST(Checkpoint, SaveLoadIsBitExactTiedAndUntied) {
   ScratchDir d;
   for (bool tied : {true, false}) {
     Model m(tied);
-    const std::string dir = d.sub(tied ? "tied" : "untied");
+    const std::string dir = d.file(tied ? "tied" : "untied");
     m.save(dir);
     EXPECT_EQ(dir_entries(dir), (std::set<std::string>{"config.json", "model.safetensors"}));
     SafetensorsFile f(dir + "/model.safetensors");
@@ -135,7 +115,7 @@ TEST(Checkpoint, TrainStateRoundTrip) {
   ScratchDir d;
   Model m(true);
   TrainState s = make_state(m.layout);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir, &s);
   ASSERT_TRUE(checkpoint_has_train_state(dir));
 
@@ -160,7 +140,7 @@ TEST(Checkpoint, TrainStateRoundTrip) {
 TEST(Checkpoint, HalfPrecisionWeightsAreConverted) {
   ScratchDir d;
   Model m(false);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir);
   // Store every tensor as BF16 (truncated); the load must give exactly those values in F32.
   std::vector<uint16_t> halves(static_cast<size_t>(m.layout.total));
@@ -183,7 +163,7 @@ TEST(Checkpoint, HalfPrecisionWeightsAreConverted) {
 TEST(Checkpoint, RejectsMissingTensor) {
   ScratchDir d;
   Model m(true);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir);
   m.rewrite_weights(dir, [](std::vector<StTensorRef>& refs) {
     std::erase_if(refs, [](const StTensorRef& r) { return r.name == "model.layers.1.mlp.up_proj.weight"; });
@@ -195,7 +175,7 @@ TEST(Checkpoint, RejectsMissingTensor) {
 TEST(Checkpoint, RejectsMissingUntiedHead) {
   ScratchDir d;
   Model m(false);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir);
   m.rewrite_weights(dir, [](std::vector<StTensorRef>& refs) {
     std::erase_if(refs, [](const StTensorRef& r) { return r.name == "lm_head.weight"; });
@@ -208,7 +188,7 @@ TEST(Checkpoint, RejectsMissingUntiedHead) {
 TEST(Checkpoint, RejectsWrongShape) {
   ScratchDir d;
   Model m(true);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir);
   m.rewrite_weights(dir, [](std::vector<StTensorRef>& refs) {
     find_ref(refs, "model.layers.0.self_attn.k_proj.weight").shape = {16, 32};
@@ -220,7 +200,7 @@ TEST(Checkpoint, RejectsWrongShape) {
 TEST(Checkpoint, RejectsWrongDtype) {
   ScratchDir d;
   Model m(true);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir);
   m.rewrite_weights(dir, [](std::vector<StTensorRef>& refs) {
     find_ref(refs, "model.norm.weight").dtype = Dtype::I32;  // same byte size as F32
@@ -232,7 +212,7 @@ TEST(Checkpoint, RejectsWrongDtype) {
 TEST(Checkpoint, RejectsTruncatedWeights) {
   ScratchDir d;
   Model m(true);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir);
   const std::string path = dir + "/model.safetensors";
   std::string raw = read_file(path);
@@ -244,7 +224,7 @@ TEST(Checkpoint, RejectsTruncatedWeights) {
 TEST(Checkpoint, RejectsExtraTensors) {
   ScratchDir d;
   Model m(true), deeper(true, 1, 4);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir);
   // Weights of a 4-layer model under a 2-layer config.json.
   deeper.rewrite_weights(dir, [](std::vector<StTensorRef>&) {});
@@ -258,7 +238,7 @@ TEST(Checkpoint, RejectsExtraTensors) {
 TEST(Checkpoint, RejectsHeadWhenTied) {
   ScratchDir d;
   Model m(true);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir);
   m.rewrite_weights(dir, [&](std::vector<StTensorRef>& refs) {
     refs.push_back({"lm_head.weight", Dtype::F32, {50, 32}, m.params.data});
@@ -271,7 +251,7 @@ TEST(Checkpoint, RejectsHeadWhenTied) {
 TEST(Checkpoint, RejectsMissingOrBadFiles) {
   ScratchDir d;
   Model m(true);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   EXPECT_CONTAINS(error_of([&] { checkpoint_load(dir); }), "ck: checkpoint directory does not exist");
 
   m.save(dir);
@@ -290,15 +270,15 @@ TEST(Checkpoint, RejectsMissingOrBadFiles) {
   fs::remove(dir + "/config.json");
   EXPECT_CONTAINS(error_of([&] { checkpoint_load(dir); }), "missing config.json");
 
-  write_file_atomic(d.sub("file"), "x");
-  EXPECT_CONTAINS(error_of([&] { checkpoint_load(d.sub("file")); }), "is not a directory");
+  write_file_atomic(d.file("file"), "x");
+  EXPECT_CONTAINS(error_of([&] { checkpoint_load(d.file("file")); }), "is not a directory");
 }
 
 TEST(Checkpoint, RejectsTrainStateOfAnotherModel) {
   ScratchDir d;
   Model m(true), other(false);
   TrainState s = make_state(m.layout);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   m.save(dir, &s);
   TrainState back;
   std::string e = error_of([&] { checkpoint_load_train_state(dir, other.layout, back); });
@@ -314,7 +294,7 @@ TEST(Checkpoint, RejectsTrainStateWithWrongFormatOrVersion) {
   ScratchDir d;
   Model m(true);
   TrainState s = make_state(m.layout);
-  const std::string dir = d.sub("ck"), path = dir + "/train_state.safetensors";
+  const std::string dir = d.file("ck"), path = dir + "/train_state.safetensors";
   m.save(dir, &s);
   std::map<std::string, std::string> meta = SafetensorsFile(path).metadata();
   auto rewrite = [&](const std::string& key, const std::string& value) {
@@ -342,7 +322,7 @@ TEST(Checkpoint, SavingTwiceReplacesAtomically) {
   ScratchDir d;
   Model a(true, 1), b(true, 2);
   TrainState s = make_state(a.layout);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   a.save(dir, &s);
   b.save(dir + "/");  // trailing slash names the same directory
   expect_same_params(checkpoint_load(dir), b);
@@ -361,7 +341,7 @@ TEST(Checkpoint, SavingTwiceReplacesAtomically) {
 TEST(Checkpoint, RecoversFromCrashBetweenRenames) {
   ScratchDir d;
   Model a(false, 3), b(false, 4);
-  const std::string dir = d.sub("ck");
+  const std::string dir = d.file("ck");
   a.save(dir);
   fs::rename(dir, dir + ".old");  // as if the process died after renaming <dir> away
 
@@ -380,7 +360,7 @@ TEST(Checkpoint, RecoversFromCrashBetweenRenames) {
 TEST(Checkpoint, RefusesToReplaceANonCheckpointDirectory) {
   ScratchDir d;
   Model m(true);
-  const std::string dir = d.sub("data");
+  const std::string dir = d.file("data");
   fs::create_directories(dir);
   write_file_atomic(dir + "/notes.txt", "precious");
   EXPECT_CONTAINS(error_of([&] { m.save(dir); }), "does not look like a checkpoint");

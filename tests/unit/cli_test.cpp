@@ -11,34 +11,20 @@
 #include <string>
 
 #include "model/safetensors.h"
+#include "test_util.h"
 
 using namespace own;
 namespace fs = std::filesystem;
+using namespace own::test;
 
 namespace {
 
-struct CmdResult {
-  int status = -1;  // exit code, or -1 when killed by a signal
-  std::string output;
-};
 
-CmdResult run(const std::string& args) {
-  std::string cmd = std::string(OWN_BINARY) + " " + args + " 2>&1";
-  CmdResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
 
 fs::path make_ckpt(const std::string& name) {
   fs::path d = fs::path(::testing::TempDir()) / ("cli_" + name);
   fs::remove_all(d);
-  CmdResult r = run("ckpt init --depth 1 --vocab 64 --n-embd 32 --n-head 2 --out " + d.string());
+  CmdResult r = run_binary("ckpt init --depth 1 --vocab 64 --n-embd 32 --n-head 2 --out " + d.string());
   EXPECT_EQ(r.status, 0) << r.output;
   return d;
 }
@@ -62,7 +48,7 @@ void rewrite_weights(const fs::path& dir, Edit edit) {
 }
 
 void expect_error(const fs::path& dir, const std::string& phrase) {
-  CmdResult r = run("ckpt info " + dir.string());
+  CmdResult r = run_binary("ckpt info " + dir.string());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find(phrase), std::string::npos) << "message lacks \"" << phrase << "\": " << r.output;
 }
@@ -71,7 +57,7 @@ void expect_error(const fs::path& dir, const std::string& phrase) {
 
 TEST(Cli, GoodCheckpointLoads) {
   fs::path d = make_ckpt("good");
-  CmdResult r = run("ckpt info " + d.string());
+  CmdResult r = run_binary("ckpt info " + d.string());
   ASSERT_EQ(r.status, 0) << r.output;
   auto j = nlohmann::json::parse(r.output);
   EXPECT_EQ(j["config"]["hidden_size"], 32);
@@ -138,13 +124,13 @@ TEST(Cli, BadConfigJson) {
 }
 
 TEST(Cli, BadFlags) {
-  CmdResult r = run("bench train --depth 1 --dtype f8 --steps 1");
+  CmdResult r = run_binary("bench train --depth 1 --dtype f8 --steps 1");
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("--dtype"), std::string::npos) << r.output;
-  r = run("ckpt init --depth 0 --out " + (fs::path(::testing::TempDir()) / "cli_depth0").string());
+  r = run_binary("ckpt init --depth 0 --out " + (fs::path(::testing::TempDir()) / "cli_depth0").string());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("--depth"), std::string::npos) << r.output;
-  r = run("ckpt init --depth 1 --n-embd 30 --n-head 4 --out " + (fs::path(::testing::TempDir()) / "cli_heads").string());
+  r = run_binary("ckpt init --depth 1 --n-embd 30 --n-head 4 --out " + (fs::path(::testing::TempDir()) / "cli_heads").string());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("num_attention_heads"), std::string::npos) << r.output;
 }

@@ -21,9 +21,11 @@
 #include "data/decompress.h"
 #include "data/readers.h"
 #include "data/sources.h"
+#include "test_util.h"
 
 using namespace own;
 namespace fs = std::filesystem;
+using namespace own::test;
 
 namespace {
 
@@ -39,34 +41,10 @@ void write(const fs::path& p, const std::string& bytes) {
   std::ofstream(p, std::ios::binary) << bytes;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
-struct CmdResult {
-  int status = -1;  // exit code, or -1 when killed by a signal
-  std::string output;
-};
 
-CmdResult run_binary(const std::string& args) {
-  std::string cmd = std::string(OWN_BINARY) + " " + args + " 2>&1";
-  CmdResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
 
 std::vector<nlohmann::json> read_jsonl(const fs::path& p) {
   std::vector<nlohmann::json> out;

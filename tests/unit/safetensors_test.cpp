@@ -13,39 +13,17 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "test_util.h"
 
 namespace own {
 namespace {
 
 namespace fs = std::filesystem;
+using test::ScratchDir;
+using test::error_of;
 
-// A fresh directory per test, removed afterwards.
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    static int counter = 0;
-    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
-    path = fs::path(testing::TempDir()) /
-           fmt::format("ownchat_{}_{}_{}_{}", test->test_suite_name(), test->name(), ::getpid(), counter++);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
-// The InputError message `fn` throws, or a note that it threw none.
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "<no InputError thrown>";
-}
 
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_NE(std::string(text).find(part), std::string::npos) << "expected \"" << (part) << "\" in: " << (text)
 
 // u64 length + header (as given, no padding) + data.
 void write_raw(const std::string& path, const std::string& header, const std::string& data) {

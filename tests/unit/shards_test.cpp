@@ -8,9 +8,11 @@
 #include "core/check.h"
 #include "data/loader.h"
 #include "data/shards.h"
+#include "test_util.h"
 
 using namespace own;
 namespace fs = std::filesystem;
+using own::test::error_of;
 
 namespace {
 fs::path tmp(const std::string& name) {
@@ -19,14 +21,6 @@ fs::path tmp(const std::string& name) {
   return d / name;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
 }  // namespace
 
 TEST(Shards, RoundTripBothWidths) {

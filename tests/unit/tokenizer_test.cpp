@@ -26,30 +26,16 @@
 #include "tokenizer/pretokenizer.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/trainer.h"
+#include "test_util.h"
 
 using namespace own;
 namespace fs = std::filesystem;
+using namespace own::test;
 
 namespace {
 
-struct CmdResult {
-  int status = -1;  // exit code, or -1 when killed by a signal
-  std::string output;
-};
 
-CmdResult run_shell(const std::string& cmd) {
-  CmdResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 1 << 16> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
 
-CmdResult run_ownchat(const std::string& args) { return run_shell(std::string(OWN_BINARY) + " " + args + " 2>&1"); }
 
 fs::path temp_path(const std::string& name) { return fs::path(::testing::TempDir()) / ("tokenizer_" + name); }
 
@@ -624,7 +610,7 @@ TEST(TokenizerCli, TrainEncodeDecodeRoundTrip) {
   while (text.size() < 60'000) text += generated_segment(rng);
   write_file_atomic((dir / "train.txt").string(), text);
   write_file_atomic((dir / "train.jsonl").string(), "{\"text\": \"json doc one\"}\n\n{\"text\": \"doc two\\n\"}\n");
-  CmdResult r = run_ownchat("tokenizer train --input " + (dir / "train.txt").string() + " " +
+  CmdResult r = run_binary("tokenizer train --input " + (dir / "train.txt").string() + " " +
                             (dir / "train.jsonl").string() + " --vocab 600 --run " + (dir / "run").string());
   ASSERT_EQ(r.status, 0) << r.output;
   ASSERT_TRUE(fs::exists(dir / "run" / "tokenizer.json")) << r.output;
@@ -642,7 +628,7 @@ TEST(TokenizerCli, TrainEncodeDecodeRoundTrip) {
   EXPECT_EQ(t.vocab_size(), 600);
 
   // stdin -> encode with specials allowed -> the <|eos|> id appears
-  r = run_ownchat("tokenizer encode --allow-special --tokenizer " + (dir / "run" / "tokenizer.json").string() +
+  r = run_binary("tokenizer encode --allow-special --tokenizer " + (dir / "run" / "tokenizer.json").string() +
                   " --file " + (dir / "sample.txt").string());
   ASSERT_EQ(r.status, 0) << r.output;
   auto ids = parse_token_ids(r.output, "stdout");
@@ -655,7 +641,7 @@ TEST(TokenizerCli, BadInputExitsOneWithMessage) {
   fs::create_directories(dir);
   write_file_atomic((dir / "t.txt").string(), "some text to train on, some text.");
   std::string tok = (dir / "tokenizer.json").string();
-  ASSERT_EQ(run_ownchat("tokenizer train --input " + (dir / "t.txt").string() + " --vocab 300 --out " + tok).status, 0);
+  ASSERT_EQ(run_binary("tokenizer train --input " + (dir / "t.txt").string() + " --vocab 300 --out " + tok).status, 0);
 
   CmdResult r = run_shell("echo '1 2 99999 3' | " + std::string(OWN_BINARY) + " tokenizer decode --tokenizer " + tok + " 2>&1");
   EXPECT_EQ(r.status, 1) << r.output;
@@ -665,16 +651,16 @@ TEST(TokenizerCli, BadInputExitsOneWithMessage) {
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("stdin: token 1 (\"x2\")"), std::string::npos) << r.output;
 
-  r = run_ownchat("tokenizer encode --tokenizer " + (dir / "nope.json").string() + " --file " + (dir / "t.txt").string());
+  r = run_binary("tokenizer encode --tokenizer " + (dir / "nope.json").string() + " --file " + (dir / "t.txt").string());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("nope.json: no such file"), std::string::npos) << r.output;
 
   write_file_atomic((dir / "bad.jsonl").string(), "{\"text\": \"ok\"}\n{\"txt\": 1}\n");
-  r = run_ownchat("tokenizer train --input " + (dir / "bad.jsonl").string() + " --out " + tok);
+  r = run_binary("tokenizer train --input " + (dir / "bad.jsonl").string() + " --out " + tok);
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("bad.jsonl:2: expected an object with a string field \"text\""), std::string::npos) << r.output;
 
-  r = run_ownchat("tokenizer train --input " + (dir / "t.txt").string() + " --vocab 100 --out " + tok);
+  r = run_binary("tokenizer train --input " + (dir / "t.txt").string() + " --vocab 100 --out " + tok);
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("--vocab must be in 272"), std::string::npos) << r.output;
 }

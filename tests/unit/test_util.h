@@ -1,0 +1,68 @@
+// Helpers shared by the unit tests: a scratch directory per test, the message of an expected
+// InputError, and running a shell command (the real binary) with its exit status and output.
+#pragma once
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "core/check.h"
+
+namespace own::test {
+
+// A fresh directory per test, removed afterwards.
+struct ScratchDir {
+  std::filesystem::path path;
+  ScratchDir() {
+    static int counter = 0;
+    const auto* t = testing::UnitTest::GetInstance()->current_test_info();
+    path = std::filesystem::path(testing::TempDir()) /
+           fmt::format("ownchat_{}_{}_{}_{}", t->test_suite_name(), t->name(), ::getpid(), counter++);
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+// The InputError message `fn` throws, or a note that it threw none.
+inline std::string error_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "<no InputError thrown>";
+}
+
+struct CmdResult {
+  int status = -1;  // exit code, or -1 when killed by a signal
+  std::string output;
+};
+
+// runs `cmd` through the shell; output is whatever the command writes to stdout
+inline CmdResult run_shell(const std::string& cmd) {
+  CmdResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 1 << 16> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+// the ownchat binary with `args`; stdout and stderr together
+inline CmdResult run_binary(const std::string& args) { return run_shell(std::string(OWN_BINARY) + " " + args + " 2>&1"); }
+
+}  // namespace own::test
+
+#define EXPECT_CONTAINS(text, part) \
+  EXPECT_NE(std::string(text).find(part), std::string::npos) << "expected \"" << (part) << "\" in: " << (text)
