@@ -32,6 +32,10 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--seq", type=int, default=256)
     ap.add_argument("--dtypes", default="f32,bf16")
+    ap.add_argument("--bf16-trials", type=int, default=0,
+                    help="trials for bf16 (default --trials); PyTorch bf16 autocast without AVX512-BF16 "
+                         "takes ~20-50 s a step here")
+    ap.add_argument("--bf16-steps", type=int, default=0, help="steps per bf16 trial (default --steps)")
     a = ap.parse_args()
     torch_env = dict(os.environ)
     torch_env.pop("OPENBLAS_CORETYPE", None)
@@ -49,14 +53,17 @@ def main():
     for depth, vocab in CONFIGS:
         for dt in a.dtypes.split(","):
             ours, theirs = [], []
-            for _ in range(a.trials):
+            trials, steps = a.trials, a.steps
+            if dt == "bf16":
+                trials, steps = a.bf16_trials or a.trials, a.bf16_steps or a.steps
+            for _ in range(trials):
                 o = run_json([a.binary, "bench", "train", "--threads", str(a.threads), "--depth", str(depth),
                               "--vocab", str(vocab), "--batch", str(a.batch), "--seq", str(a.seq),
-                              "--steps", str(a.steps), "--dtype", dt])
+                              "--steps", str(steps), "--dtype", dt])
                 ours.append(o)
                 cmd = ["/usr/bin/python3", os.path.join(ROOT, "tests/oracle/llama_ref.py"), "--bench",
                        "--depth", str(depth), "--vocab", str(vocab), "--batch", str(a.batch), "--seq", str(a.seq),
-                       "--steps", str(a.steps), "--threads", str(a.threads)] + (["--bf16"] if dt == "bf16" else [])
+                       "--steps", str(steps), "--threads", str(a.threads)] + (["--bf16"] if dt == "bf16" else [])
                 theirs.append(run_json(cmd, env=torch_env))
             o_tok = statistics.median(x["tok_per_s"] for x in ours)
             t_tok = statistics.median(x["tok_per_s"] for x in theirs)
