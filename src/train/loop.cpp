@@ -98,7 +98,7 @@ TrainResult Trainer::run(BatchSource& train, BatchSource* val) {
   Progress progress(o_.stage, o_.steps, "steps", 2.0);
   const double tokens_per_step = static_cast<double>(B * T * o_.grad_accum);
   int64_t last = o_.stop_at > 0 ? std::min(o_.stop_at, o_.steps) : o_.steps;
-  double budget_used = 0;
+  double budget_used = 0, first_step_s = 0;
   while (opt_.step < last) {
     auto t0 = std::chrono::steady_clock::now();
     model_.grads.zero();
@@ -123,12 +123,16 @@ TrainResult Trainer::run(BatchSource& train, BatchSource* val) {
     double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.last_loss = loss;
     budget_used += dt;
-    if (o_.time_budget_s > 0 && opt_.step - r.start_step == 3) {
-      // fix the run length from the measured step time; the schedule spans it from now on
-      double per_step = budget_used / 3.0;
+    if (opt_.step - r.start_step == 1) first_step_s = dt;  // primitive creation, page faults
+    if (o_.time_budget_s > 0 && opt_.step - r.start_step == 11) {
+      // fix the run length from the measured step time (steps 2..11); the schedule spans it from now on
+      double per_step = (budget_used - first_step_s) / 10.0;
       int64_t fit = opt_.step + static_cast<int64_t>((o_.time_budget_s - budget_used) / per_step);
+      const int64_t planned = o_.steps;
       o_.steps = std::max(opt_.step, std::min(o_.steps, fit));
       opt_.cfg.total_steps = o_.steps;
+      // the warmup keeps its share of the run
+      opt_.cfg.warmup_steps = opt_.cfg.warmup_steps * o_.steps / std::max<int64_t>(1, planned);
       last = o_.stop_at > 0 ? std::min(o_.stop_at, o_.steps) : o_.steps;
       o_.time_budget_s = 0;
       std::fprintf(stderr, "%s: %.2f s/step, time budget fits %lld steps\n", o_.stage.c_str(), per_step,
