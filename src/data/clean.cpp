@@ -368,4 +368,12 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
   return true;
 }
 
+std::string drop_braces(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s)
+    if (c != '{' && c != '}') out += c;
+  return out;
+}
+
 }  // namespace own

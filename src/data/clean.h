@@ -52,6 +52,8 @@ std::string cp1252_to_utf8(std::string_view bytes);
 std::vector<std::string_view> split_lines(std::string_view text);
 
 std::string_view trim(std::string_view s);
+// s without its { and } characters (dictd and Jargon File cross-reference markup)
+std::string drop_braces(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);  // ASCII case-insensitive
 
 }  // namespace own

@@ -33,13 +33,6 @@ bool b64_value(std::string_view s, uint64_t& v) {
   return true;
 }
 
-std::string drop_braces(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s)
-    if (c != '{' && c != '}') out += c;
-  return out;
-}
 
 bool is_number_like(std::string_view t) {
   return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });

@@ -10,13 +10,6 @@ namespace own {
 
 namespace {
 
-std::string drop_braces(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s)
-    if (c != '{' && c != '}') out += c;
-  return out;
-}
 
 bool is_section_title(std::string_view line) { return !line.empty() && line[0] != ' ' && line[0] != '\t'; }
 
