@@ -79,18 +79,7 @@ void Trainer::save(const BatchSource& train) {
   opt_.v = std::move(st.v);
 }
 
-float Trainer::evaluate(BatchSource& val) {
-  uint64_t at = val.cursor();
-  double sum = 0;
-  for (int64_t i = 0; i < o_.eval_batches; i++) {
-    val.next(inputs_.data(), targets_.data(), model_.batch(), model_.seq());
-    sum += model_.forward_loss(inputs_.data(), targets_.data());
-  }
-  val.seek(at);
-  return static_cast<float>(sum / static_cast<double>(std::max<int64_t>(1, o_.eval_batches)));
-}
-
-TrainResult Trainer::run(BatchSource& train, BatchSource* val) {
+TrainResult Trainer::run(BatchSource& train) {
   TrainResult r;
   r.start_step = opt_.step;
   const int64_t B = model_.batch(), T = model_.seq();
@@ -150,12 +139,6 @@ TrainResult Trainer::run(BatchSource& train, BatchSource* val) {
       mfu = fmt::format(" | MFU {:.1f}%", 100.0 * tokens_per_step / dt * o_.flops_per_token / (o_.peak_gflops * 1e9));
     progress.update(opt_.step, fmt::format("loss {:.4f} | lr {:.2e} | {:.0f} tok/s{}{}{}", loss, lr, tokens_per_step / dt,
                                            mfu, progress_note.empty() ? "" : " | ", progress_note));
-    if (val && o_.eval_every > 0 && (opt_.step % o_.eval_every == 0 || opt_.step == o_.steps)) {
-      r.last_val_loss = evaluate(*val);
-      log_metric(opt_.step, "val_loss", r.last_val_loss);
-      std::fprintf(stderr, "%s: step %lld: val loss %.4f\n", o_.stage.c_str(), static_cast<long long>(opt_.step),
-                   r.last_val_loss);
-    }
     if (hook && hook_every > 0 && (opt_.step % hook_every == 0 || opt_.step == last)) hook(*this, opt_.step);
     if (o_.stop_flag && *o_.stop_flag) {
       r.interrupted = true;

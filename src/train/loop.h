@@ -1,7 +1,7 @@
 // The training loop every stage shares: gradient accumulation, AdamW + schedule + clipping,
-// NaN guard, metrics.jsonl, progress line, periodic validation, and checkpoints that resume
-// bit for bit (params, AdamW moments, step, data cursor, rng). Stages differ only in their
-// BatchSource (what a batch is) and which checkpoint they start from.
+// NaN guard, metrics.jsonl, progress line, Ctrl-C, a time budget, a periodic hook (validation,
+// samples), and checkpoints that resume bit for bit (params, AdamW moments, step, data cursor).
+// Stages differ in their BatchSource (what a batch is), their hook and their starting checkpoint.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -28,8 +28,6 @@ struct TrainLoopOptions {
   int64_t steps = 100;             // optimizer steps in total (resume continues up to here)
   int64_t grad_accum = 1;          // micro-batches per step
   int64_t save_every = 0;          // steps between checkpoints (0: only at the end)
-  int64_t eval_every = 0;          // steps between validation runs (0: never)
-  int64_t eval_batches = 4;
   int64_t log_every = 1;
   double time_budget_s = 0;        // > 0: after a few steps, cap `steps` so the run ends in time
   const volatile int* stop_flag = nullptr;  // set (e.g. by SIGINT): save and return after this step
@@ -44,7 +42,7 @@ struct TrainResult {
   int64_t start_step = 0, end_step = 0;
   bool interrupted = false;  // stop_flag was raised
   int64_t skipped_steps = 0;  // non-finite loss or gradient: update skipped
-  float last_loss = 0.0f, last_val_loss = -1.0f;
+  float last_loss = 0.0f;
 };
 
 class Trainer {
@@ -53,10 +51,8 @@ class Trainer {
   // Loads <ckpt_dir> (params, moments, step, cursor) when it holds a train state.
   // Returns true when it resumed.
   bool resume(BatchSource& train);
-  TrainResult run(BatchSource& train, BatchSource* val = nullptr);
+  TrainResult run(BatchSource& train);
   void save(const BatchSource& train);
-  // Mean validation loss over o.eval_batches batches (the source is rewound afterwards).
-  float evaluate(BatchSource& val);
   AdamW& optimizer() { return opt_; }
   const TrainLoopOptions& options() const { return o_; }
   // Called after step `step` (1-based count of updates) when step % every == 0 and at the end:

@@ -149,14 +149,13 @@ PretrainResult pretrain(const PretrainOptions& o) {
   lo.peak_gflops = o.peak_gflops;
   fs::create_directories(run / "ckpt");
 
-  const std::vector<int32_t>& train_tokens_for_unigram = train_tokens;
-  PackedSource train(train_tokens, o.seq, o.seed, true);
+  PretrainResult result;
+  result.unigram_bpb = static_cast<float>(unigram_bpb(tok, train_tokens, val_tokens));
+  PackedSource train(std::move(train_tokens), o.seq, o.seed, true);
   Trainer trainer(model, oc, lo);
   if (o.resume) trainer.resume(train);
 
   BpbEvaluator eval{tok, val_tokens, std::max<int64_t>(1, o.eval_tokens / micro_tokens)};
-  PretrainResult result;
-  result.unigram_bpb = static_cast<float>(unigram_bpb(tok, train_tokens_for_unigram, val_tokens));
   std::fprintf(stderr, "pretrain: %lld train tokens, %lld val tokens, %lld parameters, %lld tokens/step; unigram val bpb %.3f\n",
                static_cast<long long>(train.tokens()), static_cast<long long>(val_tokens.size()),
                static_cast<long long>(model.layout.total), static_cast<long long>(total), result.unigram_bpb);
