@@ -1,0 +1,261 @@
+#include "infer/engine.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/check.h"
+
+namespace own {
+
+const char* finish_reason_name(FinishReason r) {
+  switch (r) {
+    case FinishReason::stop: return "stop";
+    case FinishReason::length: return "length";
+    case FinishReason::cancelled: return "cancelled";
+    case FinishReason::none: break;
+  }
+  return "none";
+}
+
+struct Engine::Sequence {
+  int64_t id = 0;
+  GenerationRequest req;
+  Sampler sampler;
+  TextStream stream;
+  std::vector<int32_t> tokens;  // prompt + generated
+  int64_t n_prompt = 0, n_cached = 0, n_generated = 0, max_new = 0;
+  int64_t slot = -1;
+  uint64_t seed = 0;
+  bool cancelled = false;
+
+  Sequence(int64_t id_, GenerationRequest r, int64_t V, uint64_t seed_)
+      : id(id_),
+        req(std::move(r)),
+        sampler(with_seed(req.sampling, seed_), V, req.prompt),
+        stream(req.stop_strings),
+        tokens(req.prompt),
+        n_prompt(static_cast<int64_t>(req.prompt.size())),
+        seed(seed_) {}
+  static SamplingParams with_seed(SamplingParams p, uint64_t seed) {
+    p.seed = seed;
+    return p;
+  }
+};
+
+Engine::Engine(InferModel& model, const Tokenizer* tokenizer, EngineOptions o)
+    : model_(model), tok_(tokenizer), opt_(o) {
+  if (opt_.prefill_chunk < 1) input_error("prefill chunk must be positive (got {})", opt_.prefill_chunk);
+  slots_.resize(static_cast<size_t>(model_.n_slots()));
+  logits_.resize(static_cast<size_t>(model_.n_slots() * model_.config().vocab_size));
+}
+
+Engine::~Engine() { stop(); }
+
+int64_t Engine::submit(GenerationRequest r) {
+  const int64_t V = model_.config().vocab_size, ctx = model_.context();
+  const int64_t n = static_cast<int64_t>(r.prompt.size());
+  if (n == 0) input_error("the prompt is empty (it needs at least one token)");
+  if (n >= ctx)
+    input_error("the prompt has {} tokens but the context holds {} (prompt + at least one generated token)", n, ctx);
+  for (int64_t i = 0; i < n; i++)
+    if (r.prompt[static_cast<size_t>(i)] < 0 || r.prompt[static_cast<size_t>(i)] >= V)
+      input_error("prompt token {} at position {} is outside the vocabulary [0, {})", r.prompt[static_cast<size_t>(i)], i, V);
+  for (int32_t t : r.stop_tokens)
+    if (t < 0 || t >= V) input_error("stop token {} is outside the vocabulary [0, {})", t, V);
+  if (r.max_tokens < 1) input_error("max_tokens must be >= 1 (got {})", r.max_tokens);
+  r.sampling.validate(V);
+  int64_t id;
+  {
+    std::lock_guard lk(mu_);
+    id = next_id_++;
+  }
+  const uint64_t seed = r.sampling.seed ? *r.sampling.seed : Rng(opt_.seed ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id))).next_u64();
+  auto s = std::make_unique<Sequence>(id, std::move(r), V, seed);
+  s->max_new = std::min(s->req.max_tokens, ctx - n);
+  {
+    std::lock_guard lk(mu_);
+    incoming_.push_back(std::move(s));
+    n_queued_++;
+  }
+  cv_.notify_one();
+  return id;
+}
+
+void Engine::cancel(int64_t id) {
+  {
+    std::lock_guard lk(mu_);
+    cancels_.push_back(id);
+  }
+  cv_.notify_one();
+}
+
+void Engine::finish(Sequence& s, FinishReason why, GenerationEvent& ev) {
+  std::string tail;
+  s.stream.flush(tail);
+  ev.text += tail;
+  ev.done = true;
+  ev.finish = why;
+  if (s.req.on_event) s.req.on_event(ev);
+}
+
+bool Engine::step() {
+  std::vector<int64_t> cancels;
+  {
+    std::lock_guard lk(mu_);
+    while (!incoming_.empty()) {
+      waiting_.push_back(std::move(incoming_.front()));
+      incoming_.pop_front();
+    }
+    cancels.swap(cancels_);
+  }
+  bool did = false;
+  auto make_event = [](const Sequence& s) {
+    GenerationEvent ev;
+    ev.id = s.id;
+    ev.prompt_tokens = s.n_prompt;
+    ev.completion_tokens = s.n_generated;
+    ev.seed = s.seed;
+    return ev;
+  };
+  // cancellations: running sequences free their slot now; queued ones never start
+  for (int64_t id : cancels) {
+    for (auto& s : slots_)
+      if (s && s->id == id) s->cancelled = true;
+    for (auto& s : waiting_)
+      if (s->id == id) s->cancelled = true;
+  }
+  for (auto& s : slots_)
+    if (s && s->cancelled) {
+      GenerationEvent ev = make_event(*s);
+      finish(*s, FinishReason::cancelled, ev);
+      s.reset();
+      did = true;
+    }
+  for (auto it = waiting_.begin(); it != waiting_.end();) {
+    if ((*it)->cancelled) {
+      GenerationEvent ev = make_event(**it);
+      finish(**it, FinishReason::cancelled, ev);
+      it = waiting_.erase(it);
+      did = true;
+    } else {
+      ++it;
+    }
+  }
+  // admission, first come first served
+  for (size_t i = 0; i < slots_.size() && !waiting_.empty(); i++)
+    if (!slots_[i]) {
+      slots_[i] = std::move(waiting_.front());
+      waiting_.pop_front();
+      slots_[i]->slot = static_cast<int64_t>(i);
+    }
+  // one batch: every decoding sequence's next token, then prefill chunks while the rows last
+  chunks_.clear();
+  chunk_seq_.clear();
+  int64_t budget = model_.max_batch_rows();
+  for (auto& s : slots_)
+    if (s && s->n_generated > 0 && budget > 0) {
+      chunks_.push_back({s->slot, s->n_cached, std::span<const int32_t>(&s->tokens.back(), 1), true});
+      chunk_seq_.push_back(s.get());
+      budget--;
+    }
+  for (auto& s : slots_)
+    if (s && s->n_cached < s->n_prompt && budget > 0) {
+      const int64_t take = std::min({s->n_prompt - s->n_cached, opt_.prefill_chunk, budget});
+      const bool last = s->n_cached + take == s->n_prompt;
+      chunks_.push_back({s->slot, s->n_cached,
+                         std::span<const int32_t>(s->tokens.data() + s->n_cached, static_cast<size_t>(take)), last});
+      chunk_seq_.push_back(s.get());
+      budget -= take;
+    }
+  if (chunks_.empty()) {
+    publish_counts();
+    return did;
+  }
+  model_.forward(chunks_, logits_.data());
+
+  const int64_t V = model_.config().vocab_size;
+  int64_t row = 0;
+  for (size_t i = 0; i < chunks_.size(); i++) {
+    Sequence& s = *chunk_seq_[i];
+    s.n_cached += static_cast<int64_t>(chunks_[i].tokens.size());
+    if (!chunks_[i].want_logits) continue;
+    GeneratedToken gt;
+    const int32_t tok = s.sampler.sample(logits_.data() + row * V, s.req.logprobs, &gt.chosen, &gt.top);
+    row++;
+    gt.token = tok;
+    s.sampler.accept(tok);
+    s.tokens.push_back(tok);
+    s.n_generated++;
+    GenerationEvent ev = make_event(s);
+    ev.tokens.push_back(std::move(gt));
+    FinishReason why = FinishReason::none;
+    if (std::find(s.req.stop_tokens.begin(), s.req.stop_tokens.end(), tok) != s.req.stop_tokens.end()) {
+      why = FinishReason::stop;
+    } else {
+      const bool has_text = tok_ && tok < tok_->vocab_size() && tok_->is_valid(tok);
+      if (s.stream.push(has_text ? tok_->token_bytes(tok) : std::string_view(), ev.text)) why = FinishReason::stop;
+      else if (s.n_generated >= s.max_new) why = FinishReason::length;
+    }
+    if (why == FinishReason::none) {
+      if (s.req.on_event) s.req.on_event(ev);
+    } else {
+      finish(s, why, ev);
+      slots_[static_cast<size_t>(s.slot)].reset();
+    }
+  }
+  publish_counts();
+  return true;
+}
+
+void Engine::publish_counts() {
+  int64_t running = 0;
+  for (auto& s : slots_) running += s != nullptr;
+  std::lock_guard lk(mu_);
+  n_running_ = running;
+  n_queued_ = static_cast<int64_t>(waiting_.size() + incoming_.size());
+}
+
+void Engine::run_until_idle() {
+  while (step()) {
+  }
+}
+
+void Engine::start() {
+  OWN_CHECK(!thread_.joinable(), "engine already started");
+  stop_requested_ = false;
+  thread_ = std::thread([this] {
+    for (;;) {
+      {
+        std::unique_lock lk(mu_);
+        cv_.wait(lk, [&] { return stop_requested_ || !incoming_.empty() || !cancels_.empty() || n_running_ > 0 || n_queued_ > 0; });
+        if (stop_requested_) return;
+      }
+      step();
+    }
+  });
+}
+
+void Engine::stop() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard lk(mu_);
+    stop_requested_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+int64_t Engine::free_slots() const {
+  std::lock_guard lk(mu_);
+  return model_.n_slots() - n_running_;
+}
+int64_t Engine::running() const {
+  std::lock_guard lk(mu_);
+  return n_running_;
+}
+int64_t Engine::queued() const {
+  std::lock_guard lk(mu_);
+  return n_queued_;
+}
+
+}  // namespace own

@@ -1,0 +1,17 @@
+#include "model/kv_cache.h"
+
+#include "core/check.h"
+#include "kernels/kv_attention.h"
+
+namespace own {
+
+KvCache::KvCache(const ModelConfig& c, int64_t n_slots, int64_t capacity)
+    : n_slots_(n_slots), cap_((capacity + kKvBlock - 1) / kKvBlock * kKvBlock) {
+  if (n_slots < 1) input_error("the KV cache needs at least one slot (got {})", n_slots);
+  if (capacity < 1) input_error("the context length must be positive (got {})", capacity);
+  region_ = c.num_key_value_heads * cap_ * c.head_dim();
+  k_ = FloatBuffer(c.num_hidden_layers * n_slots_ * region_);
+  v_ = FloatBuffer(c.num_hidden_layers * n_slots_ * region_);
+}
+
+}  // namespace own

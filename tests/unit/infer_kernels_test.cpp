@@ -1,0 +1,117 @@
+// The inference kernels against naive double-precision references: the packed-weight linear
+// layer (f32 / bf16 / int8) and attention over the KV cache. Both must also be batch-invariant
+// (a row computed alone or inside a batch gives the same bits), which batched generation needs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "core/rng.h"
+#include "kernels/kv_attention.h"
+#include "kernels/linear.h"
+#include "test_util.h"
+
+using namespace own;
+using Vec = std::vector<float>;
+
+namespace {
+
+Vec randn(size_t n, uint64_t seed, float s = 1.0f) {
+  Rng r(seed);
+  Vec v(n);
+  for (auto& x : v) x = s * r.normal();
+  return v;
+}
+
+double rel_err(const Vec& a, const Vec& b) {
+  double num = 0, den = 0;
+  for (size_t i = 0; i < a.size(); i++) {
+    num += (a[i] - b[i]) * (a[i] - b[i]);
+    den += double(b[i]) * b[i];
+  }
+  return std::sqrt(num / den);
+}
+
+}  // namespace
+
+TEST(Linear, MatchesNaiveForEveryWeightTypeAndShape) {
+  for (WeightType t : {WeightType::f32, WeightType::bf16, WeightType::int8})
+    for (int64_t N : {1, 5, 37})
+      for (int64_t M : {1, 2, 4, 17}) {
+        const int64_t K = 96;
+        Vec w = randn(N * K, 1), x = randn(M * K, 2);
+        PackedWeight p = pack_weight(w.data(), N, K, t, "w");
+        Vec wq(N * K);
+        unpack_rows(wq.data(), p, 0, N);
+        Vec y(M * N, 0.5f), ref(M * N);
+        linear_forward(y.data(), x.data(), p, M, true);  // accumulate onto 0.5
+        for (int64_t m = 0; m < M; m++)
+          for (int64_t n = 0; n < N; n++) {
+            double s = 0.5;
+            for (int64_t k = 0; k < K; k++) s += double(wq[n * K + k]) * x[m * K + k];
+            ref[m * N + n] = float(s);
+          }
+        for (size_t i = 0; i < y.size(); i++)
+          ASSERT_NEAR(y[i], ref[i], 1e-4 * (1 + std::fabs(ref[i]))) << weight_type_name(t) << " N" << N << " M" << M;
+        // the stored weights stay close to the originals
+        double tol = t == WeightType::f32 ? 0 : t == WeightType::bf16 ? 4e-3 : 1e-2;
+        EXPECT_LE(rel_err(wq, w), tol) << weight_type_name(t);
+      }
+}
+
+TEST(Linear, BatchInvariantBitForBit) {
+  const int64_t N = 43, K = 64, M = 16;
+  Vec w = randn(N * K, 3), x = randn(M * K, 4);
+  for (WeightType t : {WeightType::f32, WeightType::int8}) {
+    PackedWeight p = pack_weight(w.data(), N, K, t, "w");
+    Vec all(M * N), one(N);
+    linear_forward(all.data(), x.data(), p, M, false);
+    for (int64_t m = 0; m < M; m++) {
+      linear_forward(one.data(), x.data() + m * K, p, 1, false);
+      for (int64_t n = 0; n < N; n++) ASSERT_EQ(one[n], all[m * N + n]) << "row " << m << " col " << n;
+    }
+  }
+}
+
+TEST(Linear, RejectsInnerDimensionNotMultipleOf32) {
+  Vec w(10 * 48);
+  EXPECT_CONTAINS(own::test::error_of([&] { pack_weight(w.data(), 10, 48, WeightType::int8, "layer 3 o_proj"); }),
+                  "layer 3 o_proj: inner dimension 48");
+}
+
+TEST(KvAttention, MatchesNaiveCausalSoftmaxAndIsChunkInvariant) {
+  const int64_t H = 4, Hkv = 2, D = 16, cap = 96, T = 70;  // T spans three key blocks
+  const int64_t Q = (H + 2 * Hkv) * D;
+  Vec qkv = randn(T * Q, 5);
+  Vec kc(Hkv * cap * D), vc(Hkv * cap * D);
+  for (int64_t t = 0; t < T; t++)
+    kv_store(kc.data(), vc.data(), &qkv[t * Q + H * D], &qkv[t * Q + (H + Hkv) * D], t, Hkv, D, cap);
+  // all T queries as one segment
+  Vec out(T * H * D);
+  KvSegment whole{kc.data(), vc.data(), 0, T, 0};
+  kv_attention_forward(out.data(), H * D, qkv.data(), Q, std::span(&whole, 1), H, Hkv, D, cap);
+  for (int64_t t = 0; t < T; t++)
+    for (int64_t h = 0; h < H; h++) {
+      const int64_t g = h / (H / Hkv);
+      std::vector<double> s(t + 1);
+      double mx = -1e30, sum = 0;
+      for (int64_t j = 0; j <= t; j++) {
+        double d = 0;
+        for (int64_t e = 0; e < D; e++) d += double(qkv[t * Q + h * D + e]) * qkv[j * Q + (H + g) * D + e];
+        s[j] = d / std::sqrt(double(D));
+        mx = std::max(mx, s[j]);
+      }
+      for (auto& v : s) sum += (v = std::exp(v - mx));
+      for (int64_t e = 0; e < D; e++) {
+        double o = 0;
+        for (int64_t j = 0; j <= t; j++) o += s[j] / sum * qkv[j * Q + (H + Hkv + g) * D + e];
+        ASSERT_NEAR(out[t * H * D + h * D + e], o, 1e-5) << "t" << t << " h" << h << " e" << e;
+      }
+    }
+  // the same queries as a prefix chunk, a middle chunk and single decode steps: same bits
+  Vec out2(T * H * D);
+  std::vector<KvSegment> parts{{kc.data(), vc.data(), 0, 33, 0}, {kc.data(), vc.data(), 33, 30, 33}};
+  for (int64_t t = 63; t < T; t++) parts.push_back({kc.data(), vc.data(), t, 1, t});
+  kv_attention_forward(out2.data(), H * D, qkv.data(), Q, parts, H, Hkv, D, cap);
+  for (size_t i = 0; i < out.size(); i++) ASSERT_EQ(out[i], out2[i]) << "element " << i;
+}
