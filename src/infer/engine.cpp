@@ -192,7 +192,8 @@ bool Engine::step() {
     if (std::find(s.req.stop_tokens.begin(), s.req.stop_tokens.end(), tok) != s.req.stop_tokens.end()) {
       why = FinishReason::stop;
     } else {
-      const bool has_text = tok_ && tok < tok_->vocab_size() && tok_->is_valid(tok);
+      // special tokens (reserved ones, a stray <|pad|>) carry no text, as with skip_special_tokens
+      const bool has_text = tok_ && tok < tok_->vocab_size() && tok_->is_valid(tok) && !tok_->is_special(tok);
       if (s.stream.push(has_text ? tok_->token_bytes(tok) : std::string_view(), ev.text)) why = FinishReason::stop;
       else if (s.n_generated >= s.max_new) why = FinishReason::length;
     }
