@@ -1,6 +1,7 @@
-// ownchat bench train|gemm
+// ownchat bench train|gemm|generate
 #include "cli/commands.h"
 #include "core/check.h"
+#include "infer/bench.h"
 #include "train/bench.h"
 
 namespace own::cli {
@@ -42,6 +43,22 @@ void register_bench_commands(CLI::App& app) {
   gemm->add_option("--dtype", g->dtype, "f32 or bf16")->capture_default_str();
   add_threads_flag(gemm);
   gemm->callback([=] { bench_gemm(g->m, g->n, g->k, parse_precision(g->dtype), g->reps); });
+
+  CLI::App* gen = bench->add_subcommand("generate", "prefill, decode and batched tokens/s of the inference engine");
+  auto go = std::make_shared<GenerateBenchOptions>();
+  auto weights = std::make_shared<std::string>("f32");
+  gen->add_option("--shape", go->shape, "llama-15m or llama-110m (random weights)")->capture_default_str();
+  gen->add_option("--weights", *weights, "f32, bf16 or int8")->capture_default_str();
+  gen->add_option("--prompt", go->prompt, "prefill length")->capture_default_str();
+  gen->add_option("--gen", go->gen, "tokens generated per sequence")->capture_default_str();
+  gen->add_option("--reps", go->reps, "repetitions (the median is printed)")->capture_default_str();
+  gen->add_option("--concurrency", go->concurrency, "concurrent sequences for the aggregate figures")
+      ->capture_default_str();
+  add_threads_flag(gen);
+  gen->callback([=] {
+    go->weights = parse_weight_type(*weights);
+    bench_generate(*go);
+  });
 }
 
 }  // namespace own::cli

@@ -1,17 +1,21 @@
 // Inference matmul y = x W^T with W stored once, at load time, as fp32, bf16 or int8.
 //   f32   as trained
 //   bf16  round-to-nearest-even of the fp32 weight
-//   int8  symmetric, one fp32 scale per block of 32 weights along a row (scale = absmax / 127)
-// Activations stay fp32; bf16 and int8 rows are widened to fp32 in L1 just before use, so the
-// weight bytes read from memory shrink 2x / ~3.6x while the arithmetic is the fp32 kernel's.
+//   int8  symmetric, one fp32 scale per output row (scale = absmax / 127): y = s_n * sum_k q_nk x_k
+// Activations stay fp32; bf16 and int8 weights are widened to fp32 in registers as they are
+// loaded (exactly), so the bytes read from memory shrink 2x / ~4x while the arithmetic is the
+// fp32 kernel's. (A per-row scale factors out of the dot product; per-block scales would cost a
+// multiply per block and output in every tile.)
 //
 // Every output y[m][n] is one dot product summed in a fixed order (SIMD lanes along k, then one
-// horizontal add), whatever M, the tile it falls in, or the thread count: a row of x gets the
-// same bits alone or in a batch of 16. Batched generation relies on this.
+// horizontal add, then the row scale), whatever M, the tile it falls in, or the thread count: a
+// row of x gets the same bits alone or in a batch of 16. Batched generation relies on this.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "core/huge_buffer.h"
 
 namespace own {
 
@@ -19,15 +23,13 @@ enum class WeightType { f32, bf16, int8 };
 const char* weight_type_name(WeightType t);
 WeightType parse_weight_type(const std::string& s);  // "f32" | "bf16" | "int8", else InputError
 
-constexpr int64_t kInt8Block = 32;  // weights per int8 scale
+constexpr int64_t kLinearAlign = 32;  // K must be a multiple of this (the widest SIMD load)
 
 struct PackedWeight {
   WeightType type = WeightType::f32;
   int64_t rows = 0, cols = 0;  // N (out), K (in)
-  std::vector<float> f32;      // (N, K)            when f32
-  std::vector<uint16_t> bf16;  // (N, K)            when bf16
-  std::vector<int8_t> q;       // (N, K)            when int8
-  std::vector<float> scales;   // (N, K / 32)       when int8
+  HugeBuffer data;             // (N, K) of float | bf16 bits (uint16_t) | int8_t, by type
+  std::vector<float> scales;   // (N) when int8
   int64_t bytes() const;       // what one pass over the weight reads
 };
 

@@ -27,6 +27,14 @@ inline vf vround(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_IN
 inline vf vpow2i(vf p, vf n) { return _mm512_scalef_ps(p, n); }  // p * 2^n
 inline float vsum(vf a) { return _mm512_reduce_add_ps(a); }
 inline float vhmax(vf a) { return _mm512_reduce_max_ps(a); }
+// widening loads: 16 int8 or 16 bf16 values to fp32 (exact)
+inline vf vload_i8(const int8_t* p) {
+  return _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+}
+inline vf vload_bf16(const uint16_t* p) {
+  __m512i w = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  return _mm512_castsi512_ps(_mm512_slli_epi32(w, 16));
+}
 #elif defined(__AVX2__) && defined(__FMA__)
 #define OWN_SIMD 8
 using vf = __m256;
@@ -56,6 +64,14 @@ inline float vhmax(vf a) {
   s = _mm_max_ps(s, _mm_movehl_ps(s, s));
   s = _mm_max_ss(s, _mm_movehdup_ps(s));
   return _mm_cvtss_f32(s);
+}
+// widening loads: 8 int8 or 8 bf16 values to fp32 (exact)
+inline vf vload_i8(const int8_t* p) {
+  return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+}
+inline vf vload_bf16(const uint16_t* p) {
+  __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
 }
 #endif
 
@@ -100,6 +116,24 @@ inline float dot(const float* a, const float* b, int64_t n) {
   s = vsum(vadd(acc0, acc1));
 #endif
   for (; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+
+// sum of x, four independent accumulators (streams at memory speed)
+inline float sum(const float* x, int64_t n) {
+  int64_t i = 0;
+  float s = 0.0f;
+#ifdef OWN_SIMD
+  vf a0 = vset(0.0f), a1 = vset(0.0f), a2 = vset(0.0f), a3 = vset(0.0f);
+  for (; i + 4 * W <= n; i += 4 * W) {
+    a0 = vadd(a0, vload(x + i));
+    a1 = vadd(a1, vload(x + i + W));
+    a2 = vadd(a2, vload(x + i + 2 * W));
+    a3 = vadd(a3, vload(x + i + 3 * W));
+  }
+  s = vsum(vadd(vadd(a0, a1), vadd(a2, a3)));
+#endif
+  for (; i < n; i++) s += x[i];
   return s;
 }
 

@@ -10,8 +10,9 @@ KvCache::KvCache(const ModelConfig& c, int64_t n_slots, int64_t capacity)
   if (n_slots < 1) input_error("the KV cache needs at least one slot (got {})", n_slots);
   if (capacity < 1) input_error("the context length must be positive (got {})", capacity);
   region_ = c.num_key_value_heads * cap_ * c.head_dim();
-  k_ = FloatBuffer(c.num_hidden_layers * n_slots_ * region_);
-  v_ = FloatBuffer(c.num_hidden_layers * n_slots_ * region_);
+  const size_t bytes = sizeof(float) * static_cast<size_t>(c.num_hidden_layers * n_slots_ * region_);
+  k_ = HugeBuffer(bytes);
+  v_ = HugeBuffer(bytes);
 }
 
 }  // namespace own

@@ -5,8 +5,8 @@
 #pragma once
 #include <cstdint>
 
+#include "core/huge_buffer.h"
 #include "model/config.h"
-#include "model/params.h"
 
 namespace own {
 
@@ -15,13 +15,13 @@ class KvCache {
   KvCache(const ModelConfig& c, int64_t n_slots, int64_t capacity);
   int64_t n_slots() const { return n_slots_; }
   int64_t capacity() const { return cap_; }  // positions per slot, a multiple of kKvBlock
-  int64_t bytes() const { return 2 * k_.size * static_cast<int64_t>(sizeof(float)); }
-  float* keys(int64_t layer, int64_t slot) { return k_.data + region(layer, slot); }
-  float* values(int64_t layer, int64_t slot) { return v_.data + region(layer, slot); }
+  int64_t bytes() const { return static_cast<int64_t>(k_.bytes() + v_.bytes()); }
+  float* keys(int64_t layer, int64_t slot) { return k_.as<float>() + region(layer, slot); }
+  float* values(int64_t layer, int64_t slot) { return v_.as<float>() + region(layer, slot); }
 
  private:
   int64_t n_slots_, cap_, region_;  // region_: floats per (layer, slot)
-  FloatBuffer k_, v_;
+  HugeBuffer k_, v_;
   int64_t region(int64_t layer, int64_t slot) const { return (layer * n_slots_ + slot) * region_; }
 };
 

@@ -353,7 +353,9 @@ TEST(TextStream, NeverSplitsAUtf8Character) {
   for (char c : text) {  // one byte per token: the worst case
     ts.push(std::string_view(&c, 1), piece);
     EXPECT_EQ(utf8_incomplete_tail(piece), 0u);
-    if (!piece.empty()) EXPECT_NE(static_cast<unsigned char>(piece[0]) & 0xC0, 0x80) << "piece starts mid-character";
+    if (!piece.empty()) {
+      EXPECT_NE(static_cast<unsigned char>(piece[0]) & 0xC0, 0x80) << "piece starts mid-character";
+    }
     all += piece;
   }
   ts.flush(piece);
