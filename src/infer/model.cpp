@@ -35,17 +35,16 @@ InferModel::InferModel(const Checkpoint& ck, const InferOptions& o)
   final_norm_.assign(p + lay.final_norm, p + lay.final_norm + C);
   for (int64_t l = 0; l < c.num_hidden_layers; l++) {
     const LayerOffsets& off = lay.layers[static_cast<size_t>(l)];
-    const std::string at = fmt::format("layer {}", l);
     Layer L;
     L.attn_norm.assign(p + off.attn_norm, p + off.attn_norm + C);
     L.mlp_norm.assign(p + off.mlp_norm, p + off.mlp_norm + C);
-    L.qkv = pack_weight(p + off.qkv, Q, C, weight_type_, at + " q/k/v_proj");
-    L.o = pack_weight(p + off.o, C, c.q_dim(), weight_type_, at + " o_proj");
-    L.gate_up = pack_weight(p + off.gate_up, 2 * F, C, weight_type_, at + " gate/up_proj");
-    L.down = pack_weight(p + off.down, C, F, weight_type_, at + " down_proj");
+    L.qkv = pack_weight(p + off.qkv, Q, C, weight_type_);
+    L.o = pack_weight(p + off.o, C, c.q_dim(), weight_type_);
+    L.gate_up = pack_weight(p + off.gate_up, 2 * F, C, weight_type_);
+    L.down = pack_weight(p + off.down, C, F, weight_type_);
     layers_.push_back(std::move(L));
   }
-  lm_head_ = pack_weight(p + lay.lm_head, V, C, weight_type_, "lm_head");
+  lm_head_ = pack_weight(p + lay.lm_head, V, C, weight_type_);
 
   rope_cos_ = FloatBuffer(context_ * D / 2);
   rope_sin_ = FloatBuffer(context_ * D / 2);

@@ -36,43 +36,45 @@ static uint16_t to_bf16(float x) {
   return static_cast<uint16_t>((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);  // nearest-even
 }
 
-static float widen1(float v) { return v; }
+[[maybe_unused]] static float widen1(float v) { return v; }
 static float widen1(uint16_t v) { return std::bit_cast<float>(static_cast<uint32_t>(v) << 16); }
-[[maybe_unused]] static float widen1(int8_t v) { return static_cast<float>(v); }
+static float widen1(int8_t v) { return static_cast<float>(v); }
 
-PackedWeight pack_weight(const float* w, int64_t N, int64_t K, WeightType t, const std::string& what) {
-  if (K % kLinearAlign != 0)
-    input_error("{}: inner dimension {} is not a multiple of {} (needed by the inference kernels)", what, K,
-                kLinearAlign);
+static int64_t n_panels(int64_t N) { return (N + kPanelRows - 1) / kPanelRows; }
+
+PackedWeight pack_weight(const float* w, int64_t N, int64_t K, WeightType t) {
   PackedWeight p;
   p.type = t;
   p.rows = N;
   p.cols = K;
-  const size_t n = static_cast<size_t>(N * K);
+  const int64_t P = n_panels(N);
+  const size_t padded = static_cast<size_t>(P * K * kPanelRows);
+  // packed index of weight (n, k)
+  auto at = [K](int64_t n, int64_t k) { return static_cast<size_t>(((n / kPanelRows) * K + k) * kPanelRows + n % kPanelRows); };
   switch (t) {
     case WeightType::f32:
-      p.data = HugeBuffer(n * sizeof(float));
-      std::memcpy(p.data.as<float>(), w, n * sizeof(float));
+      p.data = HugeBuffer(padded * sizeof(float));
+      for (int64_t n = 0; n < N; n++)
+        for (int64_t k = 0; k < K; k++) p.data.as<float>()[at(n, k)] = w[n * K + k];
       break;
     case WeightType::bf16:
-      p.data = HugeBuffer(n * sizeof(uint16_t));
-      for (size_t i = 0; i < n; i++) p.data.as<uint16_t>()[i] = to_bf16(w[i]);
+      p.data = HugeBuffer(padded * sizeof(uint16_t));
+      for (int64_t n = 0; n < N; n++)
+        for (int64_t k = 0; k < K; k++) p.data.as<uint16_t>()[at(n, k)] = to_bf16(w[n * K + k]);
       break;
-    case WeightType::int8: {
-      p.data = HugeBuffer(n);
-      int8_t* q = p.data.as<int8_t>();
-      p.scales.resize(static_cast<size_t>(N));
-      for (int64_t r = 0; r < N; r++) {
-        const float* src = w + r * K;
+    case WeightType::int8:
+      p.data = HugeBuffer(padded);
+      p.scales.assign(static_cast<size_t>(P * kPanelRows), 0.0f);
+      for (int64_t n = 0; n < N; n++) {
+        const float* src = w + n * K;
         float amax = 0.0f;
         for (int64_t k = 0; k < K; k++) amax = std::max(amax, std::fabs(src[k]));
         const float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
-        p.scales[static_cast<size_t>(r)] = amax / 127.0f;
+        p.scales[static_cast<size_t>(n)] = amax / 127.0f;
         for (int64_t k = 0; k < K; k++)
-          q[r * K + k] = static_cast<int8_t>(std::clamp(std::lround(src[k] * inv), -127L, 127L));
+          p.data.as<int8_t>()[at(n, k)] = static_cast<int8_t>(std::clamp(std::lround(src[k] * inv), -127L, 127L));
       }
       break;
-    }
   }
   return p;
 }
@@ -81,98 +83,106 @@ void unpack_rows(float* out, const PackedWeight& w, int64_t r0, int64_t n) {
   const int64_t K = w.cols;
   for (int64_t r = r0; r < r0 + n; r++, out += K)
     for (int64_t k = 0; k < K; k++) {
-      const size_t i = static_cast<size_t>(r * K + k);
+      const size_t i = static_cast<size_t>(((r / kPanelRows) * K + k) * kPanelRows + r % kPanelRows);
       switch (w.type) {
         case WeightType::f32: out[k] = w.data.as<float>()[i]; break;
         case WeightType::bf16: out[k] = widen1(w.data.as<uint16_t>()[i]); break;
-        case WeightType::int8: out[k] = static_cast<float>(w.data.as<int8_t>()[i]) * w.scales[static_cast<size_t>(r)]; break;
+        case WeightType::int8: out[k] = widen1(w.data.as<int8_t>()[i]) * w.scales[static_cast<size_t>(r)]; break;
       }
     }
 }
 
 namespace {
 
-constexpr int64_t kRowTile = 4;              // weight rows per tile
-constexpr int64_t kTokTile = 3;              // x rows per tile: 4 x 3 accumulators + 4 weights fit 16 ymm
-constexpr int64_t kXBlockBytes = 192 << 10;  // x rows per pass over the weights: what fits in L2
+constexpr int kMaxTok = 6;                   // tokens per tile: 6 x 2 ymm accumulators + 2 weights + 1 broadcast
+constexpr int64_t kXBlockBytes = 256 << 10;  // x rows per pass over the weights: what stays in L2
 
 #ifdef OWN_SIMD
-inline simd::vf widen(const float* p) { return simd::vload(p); }
-inline simd::vf widen(const uint16_t* p) { return simd::vload_bf16(p); }
-inline simd::vf widen(const int8_t* p) { return simd::vload_i8(p); }
+using simd::vf;
+constexpr int kPV = static_cast<int>(kPanelRows / simd::W);  // vectors per panel row
+inline vf widen(const float* p) { return simd::vload(p); }
+inline vf widen(const uint16_t* p) { return simd::vload_bf16(p); }
+inline vf widen(const int8_t* p) { return simd::vload_i8(p); }
 #endif
 
-// y[m][r] (+)= scale[r] * dot(w row r, x row m) for an R x TM tile; w: (R, K) of type T,
-// x: (TM, K), y row stride ldy; scale null = 1.
-template <typename T, int R, int TM, bool kPrefetch>
-void tile(float* y, int64_t ldy, const T* w, const float* scale, const float* x, int64_t K, bool accumulate) {
-  float dots[R][TM];
+// y[m][n0 + j] (+)= scale[j] * sum_k x[m][k] w[k][j] for TM tokens and NP panels of 16 outputs;
+// w: NP consecutive panels (K, 16); scale: (NP * 16) or null; `valid` outputs are stored (the
+// last panel may be padding past N).
+template <typename T, int TM, int NP>
+void tile(float* y, int64_t ldy, const T* w, const float* scale, const float* x, int64_t ldx, int64_t K,
+          int64_t valid, bool accumulate) {
+  alignas(64) float out[TM][NP * kPanelRows];
 #ifdef OWN_SIMD
   using namespace simd;
-  vf acc[R][TM];
-  for (int r = 0; r < R; r++)
-    for (int m = 0; m < TM; m++) acc[r][m] = vset(0.0f);
-  // the next tile's rows follow these R rows in memory: prefetch them at the pace this tile is
-  // consumed, so DRAM streams at full rate even when a tile is a few cache lines
-  const char* next = reinterpret_cast<const char*>(w + R * K);
-  constexpr int64_t kStepBytes = R * W * static_cast<int64_t>(sizeof(T));
-  for (int64_t k = 0; k < K; k += W) {
-    if constexpr (kPrefetch)
-      for (int64_t b = 0; b < kStepBytes; b += 64) _mm_prefetch(next + k * R * static_cast<int64_t>(sizeof(T)) + b, _MM_HINT_T0);
-    vf wv[R];
-    for (int r = 0; r < R; r++) wv[r] = widen(w + r * K + k);
+  vf acc[TM][NP * kPV];
+  for (int m = 0; m < TM; m++)
+    for (int v = 0; v < NP * kPV; v++) acc[m][v] = vset(0.0f);
+  for (int64_t k = 0; k < K; k++) {
+    vf wv[NP * kPV];
+    for (int p = 0; p < NP; p++)
+      for (int v = 0; v < kPV; v++) wv[p * kPV + v] = widen(w + (p * K + k) * kPanelRows + v * W);
     for (int m = 0; m < TM; m++) {
-      vf xv = vload(x + m * K + k);
-      for (int r = 0; r < R; r++) acc[r][m] = vfma(wv[r], xv, acc[r][m]);
+      const vf xb = vset(x[m * ldx + k]);
+      for (int v = 0; v < NP * kPV; v++) acc[m][v] = vfma(xb, wv[v], acc[m][v]);
     }
   }
-  for (int r = 0; r < R; r++)
-    for (int m = 0; m < TM; m++) dots[r][m] = vsum(acc[r][m]);
+  for (int m = 0; m < TM; m++)
+    for (int v = 0; v < NP * kPV; v++) vstore(out[m] + v * W, acc[m][v]);
 #else
-  for (int r = 0; r < R; r++)
-    for (int m = 0; m < TM; m++) {
+  for (int m = 0; m < TM; m++)
+    for (int j = 0; j < NP * kPanelRows; j++) {
       float s = 0.0f;
-      for (int64_t k = 0; k < K; k++) s += widen1(w[r * K + k]) * x[m * K + k];
-      dots[r][m] = s;
+      for (int64_t k = 0; k < K; k++) s += x[m * ldx + k] * widen1(w[((j / kPanelRows) * K + k) * kPanelRows + j % kPanelRows]);
+      out[m][j] = s;
     }
 #endif
+  const int64_t n = std::min<int64_t>(valid, NP * kPanelRows);
   for (int m = 0; m < TM; m++)
-    for (int r = 0; r < R; r++) {
-      const float d = scale ? dots[r][m] * scale[r] : dots[r][m];
-      y[m * ldy + r] = accumulate ? y[m * ldy + r] + d : d;
+    for (int64_t j = 0; j < n; j++) {
+      const float d = scale ? out[m][j] * scale[j] : out[m][j];
+      y[m * ldy + j] = accumulate ? y[m * ldy + j] + d : d;
     }
 }
 
+// panels per tile for TM tokens: keep ~12 accumulators (AVX2) busy
+constexpr int panels_for(int tm) { return tm == 1 ? 4 : tm == 2 ? 3 : tm == 3 ? 2 : 1; }
+
 template <typename T>
-using TileFn = void (*)(float*, int64_t, const T*, const float*, const float*, int64_t, bool);
-// [prefetch][rows - 1][tokens - 1]: the first token group of a weight tile prefetches the next
-template <typename T>
-constexpr TileFn<T> kTiles[2][kRowTile][kTokTile] = {
-    {{tile<T, 1, 1, false>, tile<T, 1, 2, false>, tile<T, 1, 3, false>},
-     {tile<T, 2, 1, false>, tile<T, 2, 2, false>, tile<T, 2, 3, false>},
-     {tile<T, 3, 1, false>, tile<T, 3, 2, false>, tile<T, 3, 3, false>},
-     {tile<T, 4, 1, false>, tile<T, 4, 2, false>, tile<T, 4, 3, false>}},
-    {{tile<T, 1, 1, true>, tile<T, 1, 2, true>, tile<T, 1, 3, true>},
-     {tile<T, 2, 1, true>, tile<T, 2, 2, true>, tile<T, 2, 3, true>},
-     {tile<T, 3, 1, true>, tile<T, 3, 2, true>, tile<T, 3, 3, true>},
-     {tile<T, 4, 1, true>, tile<T, 4, 2, true>, tile<T, 4, 3, true>}},
-};
+using TileFn = void (*)(float*, int64_t, const T*, const float*, const float*, int64_t, int64_t, int64_t, bool);
+
+// the tile for tm tokens and either its full panel count or a single panel (group tails)
+template <typename T, int TM = kMaxTok>
+TileFn<T> pick(int64_t tm, bool single) {
+  if constexpr (TM == 1) {
+    return single ? tile<T, 1, 1> : tile<T, 1, panels_for(1)>;
+  } else {
+    if (tm == TM) return single ? tile<T, TM, 1> : tile<T, TM, panels_for(TM)>;
+    return pick<T, TM - 1>(tm, single);
+  }
+}
 
 template <typename T>
 void linear_typed(float* y, const float* x, const T* w, const float* scales, int64_t M, int64_t N, int64_t K,
                   bool accumulate) {
-  const int64_t n_tiles = (N + kRowTile - 1) / kRowTile;
-  const int64_t m_block = std::max<int64_t>(kTokTile, kXBlockBytes / (K * 4) / kTokTile * kTokTile);
+  const int64_t P = n_panels(N);
+  const int64_t m_block = std::max<int64_t>(kMaxTok, kXBlockBytes / (K * 4) / kMaxTok * kMaxTok);
+  // threads split groups of panels sized for the common token count
+  const int64_t np = panels_for(static_cast<int>(std::min<int64_t>(M, kMaxTok))), n_groups = (P + np - 1) / np;
 #pragma omp parallel
   for (int64_t m0 = 0; m0 < M; m0 += m_block) {
     const int64_t m1 = std::min(M, m0 + m_block);
 #pragma omp for schedule(static) nowait
-    for (int64_t t = 0; t < n_tiles; t++) {
-      const int64_t n0 = t * kRowTile, R = std::min(kRowTile, N - n0);
-      for (int64_t m = m0; m < m1; m += kTokTile) {
-        const int64_t TM = std::min(kTokTile, m1 - m);
-        kTiles<T>[m == m0 && t + 1 < n_tiles][R - 1][TM - 1](y + m * N + n0, N, w + n0 * K, scales ? scales + n0 : nullptr, x + m * K, K,
-                                 accumulate);
+    for (int64_t g = 0; g < n_groups; g++) {
+      const int64_t p0 = g * np, p1 = std::min(P, p0 + np);
+      for (int64_t m = m0, tm; m < m1; m += tm) {
+        tm = std::min<int64_t>(kMaxTok, m1 - m);
+        const int64_t want = panels_for(static_cast<int>(tm));
+        for (int64_t p = p0, take; p < p1; p += take) {
+          take = p1 - p >= want ? want : 1;
+          const int64_t n0 = p * kPanelRows;
+          pick<T>(tm, take == 1 && want > 1)(y + m * N + n0, N, w + p * K * kPanelRows, scales ? scales + n0 : nullptr,
+                                             x + m * K, K, K, N - n0, accumulate);
+        }
       }
     }
   }
