@@ -52,7 +52,8 @@ void register_bench_commands(CLI::App& app) {
   gen->add_option("--prompt", go->prompt, "prefill length")->capture_default_str();
   gen->add_option("--gen", go->gen, "tokens generated per sequence")->capture_default_str();
   gen->add_option("--reps", go->reps, "repetitions (the median is printed)")->capture_default_str();
-  gen->add_option("--concurrency", go->concurrency, "concurrent sequences for the aggregate figures")
+  gen->add_option("--concurrency", go->concurrency, "concurrent sequences for the aggregate figures (e.g. 4,8,16)")
+      ->delimiter(',')
       ->capture_default_str();
   add_threads_flag(gen);
   gen->callback([=] {
