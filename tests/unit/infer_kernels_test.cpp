@@ -16,12 +16,7 @@ using Vec = std::vector<float>;
 
 namespace {
 
-Vec randn(size_t n, uint64_t seed, float s = 1.0f) {
-  Rng r(seed);
-  Vec v(n);
-  for (auto& x : v) x = s * r.normal();
-  return v;
-}
+using own::test::randn;
 
 double rel_err(const Vec& a, const Vec& b) {
   double num = 0, den = 0;

@@ -17,17 +17,14 @@
 #include "kernels/simd.h"
 #include "kernels/swiglu.h"
 
+#include "test_util.h"
+
 using namespace own;
 using Vec = std::vector<float>;
 
 namespace {
 
-Vec randn(size_t n, uint64_t seed, float s = 1.0f) {
-  Rng r(seed);
-  Vec v(n);
-  for (auto& x : v) x = s * r.normal();
-  return v;
-}
+using own::test::randn;
 
 void expect_close(const Vec& got, const Vec& want, float atol, float rtol, const char* what) {
   ASSERT_EQ(got.size(), want.size()) << what;

@@ -11,8 +11,10 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/check.h"
+#include "core/rng.h"
 
 namespace own::test {
 
@@ -57,6 +59,14 @@ inline CmdResult run_shell(const std::string& cmd) {
   int st = pclose(p);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   return r;
+}
+
+// n normal draws times s, reproducible by seed
+inline std::vector<float> randn(size_t n, uint64_t seed, float s = 1.0f) {
+  Rng r(seed);
+  std::vector<float> v(n);
+  for (auto& x : v) x = s * r.normal();
+  return v;
 }
 
 // the ownchat binary with `args`; stdout and stderr together
