@@ -11,6 +11,7 @@ PACKAGES=(
   libcpp-httplib-dev libsqlite3-dev libpcre2-dev zlib1g-dev
   libgtest-dev googletest
   python3-torch python3-numpy   # the numerical oracle (system /usr/bin/python3)
+  python3-jinja2                # renders the chat template as HF tools would (tests)
   libopenblas0-pthread          # so PyTorch (oracle, bench peer) does not run on reference BLAS
   # the default corpus: real English text shipped in Debian packages (src/data/manifest.cpp)
   fortunes fortunes-min bible-kjv-text jargon-text dict-gcide wordnet-base dict-devil dict-foldoc

@@ -1,8 +1,9 @@
-// ownchat data build|tokenize
+// ownchat data build|tokenize|chat
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "core/check.h"
+#include "data/chat_synth.h"
 #include "data/corpus.h"
 #include "data/tokenize.h"
 
@@ -11,6 +12,20 @@ namespace own::cli {
 void register_data_commands(CLI::App& app) {
   CLI::App* data = app.add_subcommand("data", "build the training corpus and its token shards");
   data->require_subcommand(1);
+
+  CLI::App* chat = data->add_subcommand(
+      "chat", "synthesize conversations for SFT and the chat evals: RUN/data/chat/{train,val,test}.jsonl + stats.json");
+  auto co = std::make_shared<ChatSynthOptions>();
+  chat->add_option("--run", co->run_dir, "run directory")->capture_default_str();
+  chat->add_option("--seed", co->seed, "synthesis seed")->capture_default_str();
+  chat->add_option("--per-family", co->per_family, "at most this many conversations per family")->capture_default_str();
+  chat->callback([=] {
+    if (co->per_family < 1) input_error("--per-family must be positive (got {})", co->per_family);
+    ChatSplits sp = build_chat_data(*co);
+    for (const auto& [family, n] : sp.per_family) std::printf("%-12s %7lld\n", family.c_str(), static_cast<long long>(n));
+    std::printf("wrote %s/data/chat/{train,val,test}.jsonl: %zu / %zu / %zu conversations\n", co->run_dir.c_str(),
+                sp.train.size(), sp.val.size(), sp.test.size());
+  });
 
   CLI::App* build = data->add_subcommand(
       "build", "clean, deduplicate and split the sources into RUN/data/corpus/{train,val}.jsonl + stats.json");

@@ -1,9 +1,10 @@
-// ownchat train pretrain (later: sft | rm | ppo | dpo | bon)
+// ownchat train pretrain | sft (later: rm | ppo | dpo | bon)
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "core/check.h"
 #include "train/pretrain.h"
+#include "train/sft.h"
 
 namespace own::cli {
 
@@ -47,6 +48,48 @@ void register_train_commands(CLI::App& app) {
     PretrainResult r = pretrain(f->o);
     std::printf("{\"steps\": %lld, \"train_loss\": %.4f, \"val_bpb\": %.4f, \"unigram_bpb\": %.4f, \"interrupted\": %s}\n",
                 static_cast<long long>(r.steps), r.train_loss, r.val_bpb, r.unigram_bpb, r.interrupted ? "true" : "false");
+  });
+
+  CLI::App* sft = train->add_subcommand("sft", "supervised fine-tuning on DIR/data/chat (+ your JSONL) -> DIR/ckpt/sft");
+  auto so = std::make_shared<SftOptions>();
+  auto data = std::make_shared<std::vector<std::string>>();
+  sft->add_option("--run", so->run_dir, "run directory")->capture_default_str();
+  sft->add_option("--init", so->init, "checkpoint to start from (default RUN/ckpt/base)");
+  sft->add_option("--data", *data, "your conversations (OpenAI fine-tuning JSONL), as FILE or FILE:WEIGHT (copies)");
+  sft->add_option("--batch", so->batch, "conversations per step")->capture_default_str();
+  sft->add_option("--seq", so->seq, "longest conversation in tokens (longer ones are left out and counted)")
+      ->capture_default_str();
+  sft->add_option("--steps", so->steps, "optimizer steps")->capture_default_str();
+  sft->add_option("--lr", so->lr, "peak learning rate (default 0.03/sqrt(width), as in pretraining)");
+  sft->add_option("--eval-every", so->eval_every, "steps between validation losses")->capture_default_str();
+  sft->add_option("--val-conversations", so->val_conversations, "validation conversations (0: all of val.jsonl)")
+      ->capture_default_str();
+  sft->add_option("--save-every", so->save_every, "steps between checkpoints")->capture_default_str();
+  sft->add_flag("--resume", so->resume, "continue RUN/ckpt/sft");
+  sft->add_option("--stop-at", so->stop_at, "pause: save and stop at this step, as Ctrl-C would (resume later)");
+  sft->add_option("--seed", so->seed, "data order seed")->capture_default_str();
+  add_threads_flag(sft);
+  sft->callback([=] {
+    if (so->batch <= 0 || so->seq <= 1 || so->steps <= 0) input_error("--batch, --seq and --steps must be positive");
+    so->user_data.clear();
+    for (const std::string& d : *data) {
+      const size_t colon = d.rfind(':');
+      double w = 1.0;
+      std::string path = d;
+      if (colon != std::string::npos) {
+        char* end = nullptr;
+        w = std::strtod(d.c_str() + colon + 1, &end);
+        if (*end != '\0' || end == d.c_str() + colon + 1) input_error("--data {}: expected FILE or FILE:WEIGHT", d);
+        path = d.substr(0, colon);
+      }
+      so->user_data.push_back({path, w});
+    }
+    SftResult r = train_sft(*so);
+    std::printf("{\"steps\": %lld, \"train_loss\": %.4f, \"val_loss_start\": %.4f, \"val_loss\": %.4f, "
+                "\"train_examples\": %lld, \"too_long\": %lld, \"interrupted\": %s}\n",
+                static_cast<long long>(r.steps), r.train_loss, r.val_loss_start, r.val_loss,
+                static_cast<long long>(r.train_examples), static_cast<long long>(r.too_long),
+                r.interrupted ? "true" : "false");
   });
 }
 

@@ -29,5 +29,6 @@ void register_train_commands(CLI::App& app);
 void register_tokenizer_commands(CLI::App& app);
 void register_data_commands(CLI::App& app);
 void register_generate_commands(CLI::App& app);
+void register_eval_commands(CLI::App& app);
 
 }  // namespace own::cli

@@ -1,8 +1,20 @@
 #include "tokenizer/chat_template.h"
 
+#include <nlohmann/json.hpp>
+
 #include "core/check.h"
 
 namespace own {
+
+const std::string_view kChatTemplate =
+    "{{ bos_token }}"
+    "{% for message in messages %}"
+    "{% if message['role'] not in ['system', 'user', 'assistant'] %}"
+    "{{ raise_exception('unknown role: ' + message['role']) }}"
+    "{% endif %}"
+    "{{ '<|' + message['role'] + '|>' + message['content'] + '<|end|>' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}";
 
 static int32_t role_token(const Tokenizer& tok, const std::string& role, size_t index) {
   if (role != "system" && role != "user" && role != "assistant")
@@ -10,17 +22,39 @@ static int32_t role_token(const Tokenizer& tok, const std::string& role, size_t 
   return tok.special_id("<|" + role + "|>");
 }
 
-std::vector<int32_t> render_chat(const Tokenizer& tok, std::span<const ChatMessage> messages,
-                                 bool add_generation_prompt) {
-  std::vector<int32_t> ids{tok.special_id("<|bos|>")};
+void render_chat_masked(const Tokenizer& tok, std::span<const ChatMessage> messages, std::vector<int32_t>& ids,
+                        std::vector<uint8_t>& is_answer) {
+  ids.assign(1, tok.special_id("<|bos|>"));
+  is_answer.assign(1, 0);
   const int32_t end = tok.special_id("<|end|>");
   for (size_t i = 0; i < messages.size(); i++) {
     ids.push_back(role_token(tok, messages[i].role, i));
+    is_answer.push_back(0);
     tok.encode_append(messages[i].content, ids, Specials::as_text);
     ids.push_back(end);
+    is_answer.resize(ids.size(), messages[i].role == "assistant" ? 1 : 0);
   }
+}
+
+std::vector<int32_t> render_chat(const Tokenizer& tok, std::span<const ChatMessage> messages,
+                                 bool add_generation_prompt) {
+  std::vector<int32_t> ids;
+  std::vector<uint8_t> mask;
+  render_chat_masked(tok, messages, ids, mask);
   if (add_generation_prompt) ids.push_back(tok.special_id("<|assistant|>"));
   return ids;
+}
+
+static constexpr const char* kChatSpecials[] = {"<|bos|>", "<|eos|>", "<|pad|>", "<|system|>",
+                                                "<|user|>", "<|assistant|>", "<|end|>"};
+
+bool has_chat_tokens(const Tokenizer& tok) {
+  for (const char* s : kChatSpecials) {
+    bool found = false;
+    for (const auto& [content, id] : tok.specials()) found |= content == s;
+    if (!found) return false;
+  }
+  return true;
 }
 
 std::vector<int32_t> chat_stop_tokens(const Tokenizer& tok) {
@@ -28,6 +62,23 @@ std::vector<int32_t> chat_stop_tokens(const Tokenizer& tok) {
   for (const char* s : {"<|end|>", "<|eos|>", "<|bos|>", "<|system|>", "<|user|>", "<|assistant|>"})
     ids.push_back(tok.special_id(s));
   return ids;
+}
+
+std::string tokenizer_config_json(const Tokenizer& tok) {
+  nlohmann::json added = nlohmann::json::object();
+  for (const auto& [content, id] : tok.specials())
+    added[std::to_string(id)] = {{"content", content}, {"special", true}, {"lstrip", false}, {"rstrip", false},
+                                 {"normalized", false}, {"single_word", false}};
+  nlohmann::json j = {{"tokenizer_class", "PreTrainedTokenizerFast"},
+                      {"bos_token", "<|bos|>"},
+                      {"eos_token", "<|eos|>"},
+                      {"pad_token", "<|pad|>"},
+                      {"add_bos_token", false},
+                      {"add_eos_token", false},
+                      {"clean_up_tokenization_spaces", false},
+                      {"added_tokens_decoder", added},
+                      {"chat_template", std::string(kChatTemplate)}};
+  return j.dump(2) + "\n";
 }
 
 }  // namespace own

@@ -3,10 +3,13 @@
 // ordinary text (special-token text typed by a user stays text), then <|end|>:
 //   <|bos|><|system|>You are ...<|end|><|user|>Hi<|end|><|assistant|>Hello!<|end|>
 // With add_generation_prompt the ids end with <|assistant|>, where the model writes its turn.
+// The same format as a Jinja template (kChatTemplate) is stored in tokenizer_config.json, so other
+// tools render it too; tests check that rendering it gives exactly our ids.
 #pragma once
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tokenizer/tokenizer.h"
@@ -18,11 +21,23 @@ struct ChatMessage {
   std::string content;
 };
 
+// Hugging Face chat_template (Jinja); bos_token is "<|bos|>"
+extern const std::string_view kChatTemplate;
+
 // InputError naming the message index for an unknown role, or when the tokenizer lacks the
 // chat special tokens.
 std::vector<int32_t> render_chat(const Tokenizer& tok, std::span<const ChatMessage> messages,
                                  bool add_generation_prompt);
+// For training: ids and, per id, whether it is part of an assistant turn's answer (its content
+// and closing <|end|>: what the model learns to write). The role tokens are not.
+void render_chat_masked(const Tokenizer& tok, std::span<const ChatMessage> messages, std::vector<int32_t>& ids,
+                        std::vector<uint8_t>& is_answer);
 // Tokens that end an assistant turn: <|end|>, and any token that would start another turn.
 std::vector<int32_t> chat_stop_tokens(const Tokenizer& tok);
+// True when the tokenizer has the special tokens the chat format needs.
+bool has_chat_tokens(const Tokenizer& tok);
+
+// tokenizer_config.json (HF): special tokens and the chat template
+std::string tokenizer_config_json(const Tokenizer& tok);
 
 }  // namespace own

@@ -6,6 +6,7 @@
 #include "core/check.h"
 #include "core/fileio.h"
 #include "tokenizer/byte_level.h"
+#include "tokenizer/chat_template.h"
 
 namespace own {
 
@@ -261,6 +262,8 @@ void write_tokenizer_json(const Tokenizer& tok, const std::string& path) {
     if (ec) input_error("{}: cannot create the directory {}: {}", path, parent.string(), ec.message());
   }
   write_file_atomic(path, text);
+  // the chat template and special tokens travel beside it, as Hugging Face tools expect
+  if (has_chat_tokens(tok)) write_file_atomic((parent / "tokenizer_config.json").string(), tokenizer_config_json(tok));
 }
 
 }  // namespace own

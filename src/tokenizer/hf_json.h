@@ -19,6 +19,8 @@ BpeVocab parse_tokenizer_json(std::string_view text, const std::string& source);
 
 // InputError for a tokenizer without a merge list (the tiktoken vocabularies).
 std::string tokenizer_json_string(const Tokenizer& tok);
-void write_tokenizer_json(const Tokenizer& tok, const std::string& path);  // atomic
+// atomic; also writes tokenizer_config.json (special tokens, chat template) in the same folder
+// when the vocabulary has the chat special tokens
+void write_tokenizer_json(const Tokenizer& tok, const std::string& path);
 
 }  // namespace own

@@ -1,0 +1,27 @@
+// Conversations for SFT and chat evals, in OpenAI's fine-tuning JSONL:
+//   {"messages": [{"role": "system|user|assistant", "content": "..."}, ...]}
+// content may also be a list of text parts [{"type": "text", "text": "..."}]. Our synthetic
+// files add "family" (what kind of task) and "item" (the underlying item: a word, a question;
+// the splits never share one); user files need neither.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "tokenizer/chat_template.h"
+
+namespace own {
+
+struct Conversation {
+  std::vector<ChatMessage> messages;
+  std::string family = "user";
+  std::string item;
+};
+
+// InputError naming path:line and the field for invalid JSON, a missing or empty "messages"
+// array, an unknown role, content that is not text; with for_training also a conversation
+// whose last message is not the assistant's or that has no assistant message at all.
+std::vector<Conversation> read_chat_jsonl(const std::string& path, bool for_training);
+std::string chat_jsonl_line(const Conversation& c);  // one line, with its newline
+void write_chat_jsonl(const std::string& path, const std::vector<Conversation>& convs);  // atomic
+
+}  // namespace own

@@ -1,0 +1,41 @@
+// SFT batches: one conversation per row, padded (no packing, so no row attends across two
+// conversations). inputs = ids[0 .. n-2] then <|pad|>; targets = ids[t+1] where that token is
+// part of an assistant answer, else -1 (ignored), and -1 over the padding. Conversations are
+// visited in a seeded random order, a fresh one each epoch; the cursor counts rows consumed.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "data/chat_data.h"
+#include "tokenizer/tokenizer.h"
+#include "train/loop.h"
+
+namespace own {
+
+struct ChatExample {
+  std::vector<int32_t> ids;
+  std::vector<uint8_t> is_answer;  // per id
+};
+
+// Renders conversations with the chat template. Those longer than max_tokens are dropped and
+// counted in *too_long (not silently: callers report it).
+std::vector<ChatExample> chat_examples(const Tokenizer& tok, const std::vector<Conversation>& convs, int64_t max_tokens,
+                                       int64_t* too_long);
+
+class ChatSource : public BatchSource {
+ public:
+  ChatSource(std::vector<ChatExample> examples, int32_t pad_id, uint64_t seed, bool shuffle);
+  void next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) override;
+  uint64_t cursor() const override { return cursor_; }
+  void seek(uint64_t c) override { cursor_ = c; }
+  int64_t size() const { return static_cast<int64_t>(examples_.size()); }
+
+ private:
+  std::vector<ChatExample> examples_;
+  std::vector<int64_t> order_;
+  int32_t pad_;
+  uint64_t seed_, cursor_ = 0, epoch_ = ~uint64_t{0};
+  bool shuffle_;
+};
+
+}  // namespace own

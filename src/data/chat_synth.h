@@ -1,0 +1,43 @@
+// `ownchat data chat`: synthetic conversations for SFT and the chat evals, built deterministically
+// (by seed) from the installed corpus packages. Families:
+//   definition   WordNet gloss for "what does X mean?", then "use it in a sentence" -> its example
+//   devil, jargon  entries of The Devil's Dictionary and the Jargon File
+//   faq          perlfaq questions and answers
+//   quiz         bsdgames quiz data (capitals)
+//   arithmetic   + - x with exact answers;  spelling, letters: spelling out and letter counting
+//   joke, wisdom one-liner-joke jokes, short fortunes
+//   identity     who/what ownchat is, what it can and cannot do
+//   honesty      made-up words and unknowable facts -> "I don't know"
+//   refusal      clearly harmful requests -> a short polite refusal
+//   benign       harmful-sounding but innocent asks ("kill a python process") -> a helpful answer
+// Each family phrases its questions several ways. Splits are by item (the word, the question,
+// the operands), by hash: ~90% train, ~5% val, ~5% test, so no item appears in two splits.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "data/chat_data.h"
+
+namespace own {
+
+struct ChatSynthOptions {
+  std::string run_dir = "runs/default";
+  uint64_t seed = 1;
+  int64_t per_family = 6000;  // cap per family (before the split)
+};
+
+struct ChatSplits {
+  std::vector<Conversation> train, val, test;
+  std::map<std::string, int64_t> per_family;  // conversations per family, all splits
+};
+
+ChatSplits synthesize_chat(const ChatSynthOptions& o);
+// Writes RUN/data/chat/{train,val,test}.jsonl and stats.json; returns the splits.
+ChatSplits build_chat_data(const ChatSynthOptions& o);
+
+// "train" | "val" | "test" for an item key (stable across runs and machines)
+const char* chat_split_of(const std::string& family, const std::string& item);
+
+}  // namespace own

@@ -1,0 +1,37 @@
+// `ownchat eval`: chat evals on the held-out test split (RUN/data/chat/test.jsonl), for a model
+// and, beside it, a base model:
+//   exact match     arithmetic, spelling, letters: the greedy answer equals the reference
+//   multiple choice definition, faq, quiz: the reference answer vs 3 answers to other test items
+//                   of the family, scored by mean log-likelihood per answer token (chance 25%)
+//   honesty         "I don't know" rate on made-up words; false "I don't know" on real words
+//   refusals        refusal rate on harmful asks; on benign look-alikes (should be low)
+//   format          answers that end their turn with <|end|> within the token budget
+//   length          mean answer length in characters
+// Generation is greedy through the inference engine (batched). Scores go to metrics.jsonl.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace own {
+
+struct ChatEvalOptions {
+  std::string run_dir = "runs/default";
+  std::string ckpt;  // default RUN/ckpt/sft
+  std::string base;  // default RUN/ckpt/base ("none" to skip)
+  int64_t per_family = 100;  // test items per family at most
+  int64_t max_tokens = 64;
+  uint64_t seed = 1;
+};
+
+struct EvalMetric {
+  std::string name;
+  double chance = -1;  // < 0: no chance level
+  double model = 0, base = -1;
+  int64_t n = 0;
+};
+
+std::vector<EvalMetric> evaluate_chat(const ChatEvalOptions& o);
+std::string eval_table(const std::vector<EvalMetric>& m);
+
+}  // namespace own
