@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -151,6 +152,26 @@ TrainResult Trainer::run(BatchSource& train) {
   save(train);
   r.end_step = opt_.step;
   return r;
+}
+
+namespace {
+volatile int g_sigint = 0;
+void on_sigint(int) { g_sigint = 1; }
+}  // namespace
+
+const volatile int* sigint_flag() { return &g_sigint; }
+
+TrainResult run_interruptible(Trainer& trainer, BatchSource& train) {
+  g_sigint = 0;
+  auto old = std::signal(SIGINT, on_sigint);
+  try {
+    TrainResult r = trainer.run(train);
+    std::signal(SIGINT, old);
+    return r;
+  } catch (...) {
+    std::signal(SIGINT, old);
+    throw;
+  }
 }
 
 }  // namespace own

@@ -1,6 +1,5 @@
 #include "train/pretrain.h"
 
-#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -17,9 +16,6 @@ namespace own {
 namespace fs = std::filesystem;
 
 namespace {
-
-volatile int g_stop = 0;
-void on_sigint(int) { g_stop = 1; }
 
 // bits per byte over `tokens`: sum of per-token losses (nats) / ln 2 / bytes of the target tokens
 struct BpbEvaluator {
@@ -143,7 +139,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   lo.save_every = o.save_every;
   lo.seed = o.seed;
   lo.time_budget_s = o.minutes * 60.0;
-  lo.stop_flag = &g_stop;
+  lo.stop_flag = sigint_flag();
   lo.stop_at = o.stop_at;
   lo.flops_per_token = train_flops_per_token(cfg, o.seq);
   lo.peak_gflops = o.peak_gflops;
@@ -168,16 +164,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
     if (o.sample_every > 0 && step % o.sample_every == 0) print_samples(model, tok, o);
   };
 
-  g_stop = 0;
-  auto old_handler = std::signal(SIGINT, on_sigint);
-  TrainResult tr;
-  try {
-    tr = trainer.run(train);
-  } catch (...) {
-    std::signal(SIGINT, old_handler);
-    throw;
-  }
-  std::signal(SIGINT, old_handler);
+  TrainResult tr = run_interruptible(trainer, train);
   result.steps = tr.end_step;
   result.train_loss = tr.last_loss;
   result.interrupted = tr.interrupted;

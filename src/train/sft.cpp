@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 
@@ -18,9 +17,6 @@ namespace own {
 namespace fs = std::filesystem;
 
 namespace {
-
-volatile int g_stop = 0;
-void on_sigint(int) { g_stop = 1; }
 
 // mean loss per answer token over every validation conversation (fixed order, padded batches)
 double validation_loss(Llama& m, const std::vector<ChatExample>& val, int32_t pad) {
@@ -101,7 +97,7 @@ SftResult train_sft(const SftOptions& o) {
   lo.steps = o.steps;
   lo.save_every = o.save_every;
   lo.seed = o.seed;
-  lo.stop_flag = &g_stop;
+  lo.stop_flag = sigint_flag();
   lo.stop_at = o.stop_at;
   fs::create_directories(run / "ckpt");
 
@@ -119,16 +115,7 @@ SftResult train_sft(const SftOptions& o) {
     t.log_metric(step, "val_loss", v);
     t.progress_note = fmt::format("val loss {:.3f}", v);
   };
-  g_stop = 0;
-  auto old = std::signal(SIGINT, on_sigint);
-  TrainResult tr;
-  try {
-    tr = trainer.run(source);
-  } catch (...) {
-    std::signal(SIGINT, old);
-    throw;
-  }
-  std::signal(SIGINT, old);
+  TrainResult tr = run_interruptible(trainer, source);
   result.steps = tr.end_step;
   result.train_loss = tr.last_loss;
   result.interrupted = tr.interrupted;
