@@ -19,6 +19,8 @@ void register_data_commands(CLI::App& app) {
   chat->add_option("--run", co->run_dir, "run directory")->capture_default_str();
   chat->add_option("--seed", co->seed, "synthesis seed")->capture_default_str();
   chat->add_option("--per-family", co->per_family, "at most this many conversations per family")->capture_default_str();
+  chat->add_option("--min-train", co->min_train_per_family, "repeat small families in train up to this many")
+      ->capture_default_str();
   chat->callback([=] {
     if (co->per_family < 1) input_error("--per-family must be positive (got {})", co->per_family);
     ChatSplits sp = build_chat_data(*co);

@@ -230,17 +230,28 @@ void perlfaq(Synth& s, int64_t cap) {
 void quiz(Synth& s) {
   const std::vector<std::string> ask = {"What is the capital of {}?", "What's the capital city of {}?",
                                         "Name the capital of {}.", "capital of {}?"};
-  for (const std::string& region : {"africa", "america", "asia", "europe"}) {
-    const std::string path = "/usr/share/games/bsdgames/quiz/" + region;
+  for (const char* region : {"africa", "america", "asia", "europe"}) {
+    const std::string path = std::string("/usr/share/games/bsdgames/quiz/") + region;
     if (!fs::exists(path)) continue;
-    for (std::string_view line : split_lines(read_file(path))) {
+    const std::string text = read_file(path);  // the lines below are views into it
+    for (std::string_view line : split_lines(text)) {
       size_t colon = line.find(':');
       if (colon == std::string_view::npos) continue;
-      auto first_alt = [](std::string_view v) {  // "a|b" alternatives, "{opt}" optional parts
-        std::string t(v.substr(0, v.find('|')));
+      // "R['e|e'|e]union": [..|..] picks one spelling (the last, plain ASCII), {..} is optional
+      // text (kept), a top-level '|' starts another accepted answer (dropped)
+      auto first_alt = [](std::string_view v) {
         std::string out;
-        for (char c : t)
-          if (c != '{' && c != '}' && c != '\\') out += c;
+        for (size_t i = 0; i < v.size() && v[i] != '|'; i++) {
+          if (v[i] == '[') {
+            const size_t close = v.find(']', i);
+            if (close == std::string_view::npos) break;
+            std::string_view alts = v.substr(i + 1, close - i - 1);
+            out += alts.substr(alts.rfind('|') == std::string_view::npos ? 0 : alts.rfind('|') + 1);
+            i = close;
+          } else if (v[i] != '{' && v[i] != '}' && v[i] != '\\') {
+            out += v[i];
+          }
+        }
         return std::string(trim(out));
       };
       std::string country = first_alt(line.substr(0, colon)), capital = first_alt(line.substr(colon + 1));
@@ -275,7 +286,10 @@ void spelling(Synth& s, const std::vector<std::string>& words, int64_t cap) {
     if (n >= cap) break;
     if (w.size() < 3 || w.size() > 14) continue;
     std::string spelled;
-    for (char c : w) spelled += (spelled.empty() ? "" : "-") + std::string(1, static_cast<char>(std::toupper(c)));
+    for (char c : w) {
+      if (!spelled.empty()) spelled += '-';
+      spelled += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
     const int kind = static_cast<int>(s.rng.below(3));
     if (kind == 0) {
       s.qa("spelling", w, fmt::format(fmt::runtime(s.pick(spell)), w), fmt::format("{} is spelled {}.", w, spelled));
@@ -435,6 +449,12 @@ ChatSplits synthesize_chat(const ChatSynthOptions& o) {
     const std::string split = chat_split_of(c.family, c.item);
     (split == "train" ? sp.train : split == "val" ? sp.val : sp.test).push_back(std::move(c));
   }
+  // upsample small families within train
+  std::map<std::string, std::vector<size_t>> train_of;
+  for (size_t i = 0; i < sp.train.size(); i++) train_of[sp.train[i].family].push_back(i);
+  for (const auto& [family, idx] : train_of)
+    for (size_t k = idx.size(); static_cast<int64_t>(k) < o.min_train_per_family; k++)
+      sp.train.push_back(sp.train[idx[k % idx.size()]]);
   // a deterministic shuffle of the training order (families interleaved)
   Rng r(o.seed ^ 0x5eed);
   for (size_t i = sp.train.size(); i > 1; i--) std::swap(sp.train[i - 1], sp.train[r.below(i)]);

@@ -12,6 +12,7 @@
 //   benign       harmful-sounding but innocent asks ("kill a python process") -> a helpful answer
 // Each family phrases its questions several ways. Splits are by item (the word, the question,
 // the operands), by hash: ~90% train, ~5% val, ~5% test, so no item appears in two splits.
+// Families with few items are repeated within train (never across splits).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -26,6 +27,9 @@ struct ChatSynthOptions {
   std::string run_dir = "runs/default";
   uint64_t seed = 1;
   int64_t per_family = 6000;  // cap per family (before the split)
+  // small families (identity, refusals, ...) are repeated in train up to this many conversations,
+  // so SFT sees each of them several times rather than once
+  int64_t min_train_per_family = 1000;
 };
 
 struct ChatSplits {

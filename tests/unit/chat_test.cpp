@@ -113,6 +113,15 @@ TEST(ChatSynth, DeterministicWithDisjointSplits) {
     }
   EXPECT_GT(a.val.size(), 500u);
   EXPECT_GT(a.test.size(), 500u);
+  // clean text: no control bytes, no leftover source markup (quiz files spell "R['e|e'|e]union")
+  for (const auto* split : {&a.train, &a.val, &a.test})
+    for (const auto& c : *split)
+      for (const auto& m : c.messages) {
+        ASSERT_EQ(m.content.find('\0'), std::string::npos) << c.family << "/" << c.item;
+        if (c.family == "quiz") {
+          ASSERT_EQ(m.content.find_first_of("[]|{}"), std::string::npos) << m.content;
+        }
+      }
   // multi-turn definitions: "use it in a sentence" follow-ups exist
   bool multi = false;
   for (const auto& c : a.train) multi |= c.family == "definition" && c.messages.size() == 4;
