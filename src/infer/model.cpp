@@ -1,7 +1,5 @@
 #include "infer/model.h"
 
-#include <fmt/format.h>
-
 #include <cstring>
 
 #include "core/check.h"
