@@ -47,7 +47,7 @@ std::vector<Conversation> read_chat_jsonl(const std::string& path, bool for_trai
       if (!m.is_object() || !m.contains("role") || !m["role"].is_string() || !m.contains("content"))
         input_error("{}: expected {{\"role\": ..., \"content\": ...}}", where);
       std::string role = m["role"].get<std::string>();
-      if (role != "system" && role != "user" && role != "assistant")
+      if (!is_chat_role(role))
         input_error("{}: unknown role '{}' (expected system, user or assistant)", where, role);
       std::string content = content_text(m["content"], where);
       utf8_repair(content);

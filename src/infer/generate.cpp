@@ -31,12 +31,6 @@ std::unique_ptr<InferModel> load_infer_model(const std::string& ckpt_dir, const 
   return std::make_unique<InferModel>(ck, o);
 }
 
-static int32_t special_or(const Tokenizer& tok, const char* name) {
-  for (const auto& [content, id] : tok.specials())
-    if (content == name) return id;
-  return -1;
-}
-
 void run_generate(const GenerateOptions& o) {
   Tokenizer tok = Tokenizer::load(find_tokenizer(o.ckpt, o.tokenizer));
   InferOptions io = o.infer;
@@ -52,12 +46,12 @@ void run_generate(const GenerateOptions& o) {
     r.prompt = render_chat(tok, msgs, true);
     if (!o.ignore_eos) r.stop_tokens = chat_stop_tokens(tok);
   } else {
-    const int32_t bos = special_or(tok, "<|bos|>");
+    const int32_t bos = tok.find_special("<|bos|>");
     if (bos >= 0) r.prompt.push_back(bos);  // documents start with <|bos|> in pretraining
     tok.encode_append(o.prompt, r.prompt);
     if (!o.ignore_eos)
       for (const char* s : {"<|eos|>", "<|bos|>"})
-        if (int32_t id = special_or(tok, s); id >= 0) r.stop_tokens.push_back(id);
+        if (int32_t id = tok.find_special(s); id >= 0) r.stop_tokens.push_back(id);
   }
   r.sampling = o.sampling;
   r.max_tokens = o.max_tokens;

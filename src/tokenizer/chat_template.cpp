@@ -16,8 +16,10 @@ const std::string_view kChatTemplate =
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}";
 
+bool is_chat_role(std::string_view role) { return role == "system" || role == "user" || role == "assistant"; }
+
 static int32_t role_token(const Tokenizer& tok, const std::string& role, size_t index) {
-  if (role != "system" && role != "user" && role != "assistant")
+  if (!is_chat_role(role))
     input_error("message {}: unknown role '{}' (expected system, user or assistant)", index, role);
   return tok.special_id("<|" + role + "|>");
 }
@@ -49,11 +51,8 @@ static constexpr const char* kChatSpecials[] = {"<|bos|>", "<|eos|>", "<|pad|>",
                                                 "<|user|>", "<|assistant|>", "<|end|>"};
 
 bool has_chat_tokens(const Tokenizer& tok) {
-  for (const char* s : kChatSpecials) {
-    bool found = false;
-    for (const auto& [content, id] : tok.specials()) found |= content == s;
-    if (!found) return false;
-  }
+  for (const char* s : kChatSpecials)
+    if (tok.find_special(s) < 0) return false;
   return true;
 }
 

@@ -21,6 +21,8 @@ struct ChatMessage {
   std::string content;
 };
 
+bool is_chat_role(std::string_view role);  // "system", "user" or "assistant"
+
 // Hugging Face chat_template (Jinja); bos_token is "<|bos|>"
 extern const std::string_view kChatTemplate;
 

@@ -170,10 +170,15 @@ bool Tokenizer::is_valid(int32_t id) const {
   return id >= 0 && id < vocab_size() && kind_[static_cast<size_t>(id)] != kUnused;
 }
 
-int32_t Tokenizer::special_id(std::string_view name) const {
+int32_t Tokenizer::find_special(std::string_view name) const {
   for (const auto& [content, id] : specials_) {
     if (content == name) return id;
   }
+  return -1;
+}
+
+int32_t Tokenizer::special_id(std::string_view name) const {
+  if (int32_t id = find_special(name); id >= 0) return id;
   std::string known;
   for (const auto& s : specials_) known += (known.empty() ? "" : ", ") + s.first;
   input_error("tokenizer has no special token \"{}\" (it has: {})", name, known.empty() ? "none" : known);

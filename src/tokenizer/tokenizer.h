@@ -48,7 +48,8 @@ class Tokenizer {
   void decode_append(std::span<const int32_t> ids, std::string& out) const;
 
   int64_t vocab_size() const { return static_cast<int64_t>(kind_.size()); }  // 1 + largest id
-  int32_t special_id(std::string_view name) const;  // InputError if there is no such special token
+  int32_t special_id(std::string_view name) const;    // InputError if there is no such special token
+  int32_t find_special(std::string_view name) const;  // -1 if there is no such special token
   std::string_view token_bytes(int32_t id) const;   // "" for an unused id; id must be < vocab_size
   bool is_special(int32_t id) const;
   bool is_valid(int32_t id) const;  // an ordinary or special token (cl100k has unused ids)
