@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/check.h"
+#include "data/clean.h"
 #include "infer/engine.h"
 #include "infer/generate.h"
 #include "tokenizer/chat_template.h"
@@ -58,11 +59,6 @@ ReadResult read_line(int fd, std::string& buf, std::string& line) {
   }
 }
 
-std::string trim(std::string s) {
-  size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
-  return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
-}
-
 constexpr const char* kHelp =
     "commands: /reset (forget the conversation)  /system TEXT (set the system message)\n"
     "          /temp X (sampling temperature, 0 = greedy)  /help  /quit (or Ctrl-D)\n"
@@ -98,11 +94,12 @@ void run_chat(const ChatOptions& o, int in_fd, FILE* out) {
       std::fputs("\n(Ctrl-C stops an answer; /quit or Ctrl-D leaves)\n", out);
       continue;
     }
-    line = trim(line);
+    line = std::string(trim(line));
     if (line.empty()) continue;
     if (line[0] == '/') {
       const size_t sp = line.find(' ');
-      const std::string cmd = line.substr(0, sp), arg = sp == std::string::npos ? "" : trim(line.substr(sp));
+      const std::string cmd = line.substr(0, sp);
+      const std::string arg = sp == std::string::npos ? "" : std::string(trim(line.substr(sp)));
       if (cmd == "/quit" || cmd == "/exit") break;
       if (cmd == "/help") {
         std::fputs(kHelp, out);

@@ -62,8 +62,7 @@ int64_t Engine::submit(GenerationRequest r) {
       input_error("prompt token {} at position {} is outside the vocabulary [0, {})", r.prompt[static_cast<size_t>(i)], i, V);
   for (int32_t t : r.stop_tokens)
     if (t < 0 || t >= V) input_error("stop token {} is outside the vocabulary [0, {})", t, V);
-  if (r.max_tokens < 1) input_error("max_tokens must be >= 1 (got {})", r.max_tokens);
-  r.sampling.validate(V);
+  if (r.max_tokens < 1) input_error("max_tokens must be >= 1 (got {})", r.max_tokens);  // sampling: the Sampler checks
   int64_t id;
   {
     std::lock_guard lk(mu_);
