@@ -41,6 +41,10 @@ static float widen1(uint16_t v) { return std::bit_cast<float>(static_cast<uint32
 static float widen1(int8_t v) { return static_cast<float>(v); }
 
 static int64_t n_panels(int64_t N) { return (N + kPanelRows - 1) / kPanelRows; }
+// where weight (n, k) of a (N, K) matrix sits in the packed (N/16, K, 16) layout
+static size_t packed_index(int64_t n, int64_t k, int64_t K) {
+  return static_cast<size_t>(((n / kPanelRows) * K + k) * kPanelRows + n % kPanelRows);
+}
 
 PackedWeight pack_weight(const float* w, int64_t N, int64_t K, WeightType t) {
   PackedWeight p;
@@ -49,8 +53,7 @@ PackedWeight pack_weight(const float* w, int64_t N, int64_t K, WeightType t) {
   p.cols = K;
   const int64_t P = n_panels(N);
   const size_t padded = static_cast<size_t>(P * K * kPanelRows);
-  // packed index of weight (n, k)
-  auto at = [K](int64_t n, int64_t k) { return static_cast<size_t>(((n / kPanelRows) * K + k) * kPanelRows + n % kPanelRows); };
+  auto at = [K](int64_t n, int64_t k) { return packed_index(n, k, K); };
   switch (t) {
     case WeightType::f32:
       p.data = HugeBuffer(padded * sizeof(float));
@@ -83,7 +86,7 @@ void unpack_rows(float* out, const PackedWeight& w, int64_t r0, int64_t n) {
   const int64_t K = w.cols;
   for (int64_t r = r0; r < r0 + n; r++, out += K)
     for (int64_t k = 0; k < K; k++) {
-      const size_t i = static_cast<size_t>(((r / kPanelRows) * K + k) * kPanelRows + r % kPanelRows);
+      const size_t i = packed_index(r, k, K);
       switch (w.type) {
         case WeightType::f32: out[k] = w.data.as<float>()[i]; break;
         case WeightType::bf16: out[k] = widen1(w.data.as<uint16_t>()[i]); break;
