@@ -56,10 +56,12 @@ void register_train_commands(CLI::App& app) {
   sft->add_option("--run", so->run_dir, "run directory")->capture_default_str();
   sft->add_option("--init", so->init, "checkpoint to start from (default RUN/ckpt/base)");
   sft->add_option("--data", *data, "your conversations (OpenAI fine-tuning JSONL), as FILE or FILE:WEIGHT (copies)");
-  sft->add_option("--batch", so->batch, "conversations per step")->capture_default_str();
+  sft->add_option("--batch", so->batch, "rows per step")->capture_default_str();
   sft->add_option("--seq", so->seq, "longest conversation in tokens (longer ones are left out and counted)")
       ->capture_default_str();
   sft->add_option("--steps", so->steps, "optimizer steps")->capture_default_str();
+  sft->add_flag("--pack,!--no-pack", so->pack, "several whole conversations per row (--no-pack: one per row, padded)")
+      ->capture_default_str();
   sft->add_option("--lr", so->lr, "peak learning rate (default 0.03/sqrt(width), as in pretraining)");
   sft->add_option("--eval-every", so->eval_every, "steps between validation losses")->capture_default_str();
   sft->add_option("--val-conversations", so->val_conversations, "validation conversations (0: all of val.jsonl)")

@@ -23,34 +23,47 @@ std::vector<ChatExample> chat_examples(const Tokenizer& tok, const std::vector<C
   return out;
 }
 
-ChatSource::ChatSource(std::vector<ChatExample> examples, int32_t pad_id, uint64_t seed, bool shuffle)
-    : examples_(std::move(examples)), pad_(pad_id), seed_(seed), shuffle_(shuffle) {
+ChatSource::ChatSource(std::vector<ChatExample> examples, int32_t pad_id, uint64_t seed, bool shuffle, bool pack)
+    : examples_(std::move(examples)), pad_(pad_id), seed_(seed), shuffle_(shuffle), pack_(pack) {
   if (examples_.empty()) input_error("no conversations to train on (all empty or longer than the sequence length?)");
 }
 
-void ChatSource::next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) {
+const ChatExample& ChatSource::at(uint64_t cursor) {
   const uint64_t n = examples_.size();
-  for (int64_t b = 0; b < B; b++, cursor_++) {
-    const uint64_t epoch = cursor_ / n;
-    if (epoch != epoch_) {  // the order of this epoch
-      order_.resize(n);
-      std::iota(order_.begin(), order_.end(), 0);
-      if (shuffle_) {
-        Rng r(seed_ * 0x9E3779B97F4A7C15ull + epoch);
-        for (uint64_t i = n; i > 1; i--) std::swap(order_[i - 1], order_[r.below(i)]);
-      }
-      epoch_ = epoch;
+  const uint64_t epoch = cursor / n;
+  if (epoch != epoch_) {  // the order of this epoch
+    order_.resize(n);
+    std::iota(order_.begin(), order_.end(), 0);
+    if (shuffle_) {
+      Rng r(seed_ * 0x9E3779B97F4A7C15ull + epoch);
+      for (uint64_t i = n; i > 1; i--) std::swap(order_[i - 1], order_[r.below(i)]);
     }
-    const ChatExample& e = examples_[static_cast<size_t>(order_[cursor_ % n])];
-    const int64_t len = static_cast<int64_t>(e.ids.size());
-    OWN_CHECK(len <= T + 1, "conversation longer than the row");
+    epoch_ = epoch;
+  }
+  return examples_[static_cast<size_t>(order_[cursor % n])];
+}
+
+void ChatSource::next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) {
+  for (int64_t b = 0; b < B; b++) {
     int32_t* in = inputs + b * T;
     int32_t* tg = targets + b * T;
-    for (int64_t t = 0; t < T; t++) {
-      const bool have = t + 1 < len;
-      in[t] = t < len ? e.ids[static_cast<size_t>(t)] : pad_;
-      tg[t] = have && e.is_answer[static_cast<size_t>(t + 1)] ? e.ids[static_cast<size_t>(t + 1)] : -1;
+    int64_t used = 0;  // tokens of the row's stream s placed so far
+    for (;;) {
+      const ChatExample& e = at(cursor_);
+      const int64_t len = static_cast<int64_t>(e.ids.size());
+      OWN_CHECK(len <= T + 1, "conversation longer than the row");
+      if (used > 0 && (!pack_ || used + len > T + 1)) break;
+      // s[used + i] = e.ids[i]: the input at used + i, and the target of position used + i - 1
+      for (int64_t i = 0; i < len; i++) {
+        const int64_t t = used + i;
+        if (t < T) in[t] = e.ids[static_cast<size_t>(i)];
+        if (t > 0) tg[t - 1] = e.is_answer[static_cast<size_t>(i)] ? e.ids[static_cast<size_t>(i)] : -1;
+      }
+      used += len;
+      cursor_++;
     }
+    for (int64_t t = used; t < T; t++) in[t] = pad_;
+    for (int64_t t = std::max<int64_t>(used - 1, 0); t < T; t++) tg[t] = -1;
   }
 }
 

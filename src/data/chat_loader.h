@@ -1,7 +1,9 @@
-// SFT batches: one conversation per row, padded (no packing, so no row attends across two
-// conversations). inputs = ids[0 .. n-2] then <|pad|>; targets = ids[t+1] where that token is
-// part of an assistant answer, else -1 (ignored), and -1 over the padding. Conversations are
-// visited in a seeded random order, a fresh one each epoch; the cursor counts rows consumed.
+// SFT batches. Padded: one conversation per row. Packed: as many whole conversations as fit in
+// T + 1 tokens, back to back (each starts with <|bos|>; as in pretraining, later ones may attend
+// to earlier ones in the row), then padding; no conversation is ever split across rows.
+// For a row's token stream s: inputs = s[0 .. T-1] (<|pad|> past the end); targets[t] = s[t+1]
+// where that token is part of an assistant answer, else -1 (ignored). Conversations are visited
+// in a seeded random order, a fresh one each epoch; the cursor counts conversations consumed.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -24,7 +26,7 @@ std::vector<ChatExample> chat_examples(const Tokenizer& tok, const std::vector<C
 
 class ChatSource : public BatchSource {
  public:
-  ChatSource(std::vector<ChatExample> examples, int32_t pad_id, uint64_t seed, bool shuffle);
+  ChatSource(std::vector<ChatExample> examples, int32_t pad_id, uint64_t seed, bool shuffle, bool pack);
   void next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) override;
   uint64_t cursor() const override { return cursor_; }
   void seek(uint64_t c) override { cursor_ = c; }
@@ -35,7 +37,8 @@ class ChatSource : public BatchSource {
   std::vector<int64_t> order_;
   int32_t pad_;
   uint64_t seed_, cursor_ = 0, epoch_ = ~uint64_t{0};
-  bool shuffle_;
+  bool shuffle_, pack_;
+  const ChatExample& at(uint64_t cursor);
 };
 
 }  // namespace own

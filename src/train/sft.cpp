@@ -21,7 +21,7 @@ namespace {
 // mean loss per answer token over every validation conversation (fixed order, padded batches)
 double validation_loss(Llama& m, const std::vector<ChatExample>& val, int32_t pad) {
   const int64_t B = m.batch(), T = m.seq();
-  ChatSource src(val, pad, 0, false);
+  ChatSource src(val, pad, 0, false, false);
   std::vector<int32_t> in(static_cast<size_t>(B * T)), tg(static_cast<size_t>(B * T));
   double nats = 0;
   int64_t count = 0;
@@ -101,12 +101,12 @@ SftResult train_sft(const SftOptions& o) {
   lo.stop_at = o.stop_at;
   fs::create_directories(run / "ckpt");
 
-  ChatSource source(std::move(train_ex), pad, o.seed, true);
+  ChatSource source(std::move(train_ex), pad, o.seed, true, o.pack);
   Trainer trainer(model, oc, lo);
   if (o.resume && exists) trainer.resume(source);
-  std::fprintf(stderr, "sft: %lld train conversations, %zu val, from %s, lr %.2e\n",
-               static_cast<long long>(source.size()), val_ex.size(), exists ? out.c_str() : init.c_str(),
-               static_cast<double>(oc.lr));
+  std::fprintf(stderr, "sft: %lld train conversations (%s), %zu val, from %s, lr %.2e\n",
+               static_cast<long long>(source.size()), o.pack ? "packed" : "padded, one per row", val_ex.size(),
+               exists ? out.c_str() : init.c_str(), static_cast<double>(oc.lr));
   result.val_loss_start = static_cast<float>(validation_loss(model, val_ex, pad));
   trainer.hook_every = o.eval_every;
   trainer.hook = [&](Trainer& t, int64_t step) {

@@ -15,6 +15,7 @@ struct SftOptions {
   std::string init;  // checkpoint to start from; default RUN/ckpt/base
   std::vector<std::pair<std::string, double>> user_data;  // JSONL path, weight (copies; 0.5 = half)
   int64_t batch = 8, seq = 256, steps = 500;
+  bool pack = true;  // several whole conversations per row (false: one per row, padded)
   float lr = 0;  // 0: the base model's default (0.03 / sqrt(width))
   float weight_decay = 0.0f;
   int64_t eval_every = 100, save_every = 250;

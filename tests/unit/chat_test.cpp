@@ -137,7 +137,7 @@ TEST(SftBatches, LossOnlyOnAnswerTokensAndPadding) {
   ASSERT_EQ(ex.size(), 2u);
   const std::vector<int32_t>& ids = ex[0].ids;
   const int64_t T = static_cast<int64_t>(ids.size()) + 3;  // room for padding
-  ChatSource src(ex, tok.special_id("<|pad|>"), 1, false);
+  ChatSource src(ex, tok.special_id("<|pad|>"), 1, false, false);
   std::vector<int32_t> in(static_cast<size_t>(T)), tg(static_cast<size_t>(T));
   src.next(in.data(), tg.data(), 1, T);
   // exactly the answer tokens (content + closing <|end|> of each assistant turn) are targets
@@ -162,6 +162,44 @@ TEST(SftBatches, LossOnlyOnAnswerTokensAndPadding) {
   // too long conversations are counted, not silently cut
   chat_examples(tok, {c}, 5, &too_long);
   EXPECT_EQ(too_long, 1);
+}
+
+TEST(SftBatches, PackingKeepsConversationsWholeAndMasksTheirJoins) {
+  Tokenizer tok = small_tokenizer();
+  std::vector<Conversation> convs;
+  for (const char* a : {"one", "two two", "three three three", "four"}) {
+    Conversation c;
+    c.messages = {{"user", "Say it"}, {"assistant", a}};
+    convs.push_back(c);
+  }
+  int64_t too_long = 0;
+  std::vector<ChatExample> ex = chat_examples(tok, convs, 64, &too_long);
+  const int64_t len0 = static_cast<int64_t>(ex[0].ids.size()), len1 = static_cast<int64_t>(ex[1].ids.size());
+  const int64_t len2 = static_cast<int64_t>(ex[2].ids.size());
+  const int64_t T = len0 + len1 + 2;  // rows of T + 1 stream tokens: conversations 0+1, then 2 (+3 if it fits)
+  ASSERT_GT(len0 + len1 + len2, T + 1) << "fixture: conversation 2 must not fit in row 0";
+  ChatSource src(ex, tok.special_id("<|pad|>"), 1, false, true);
+  const int32_t bos = tok.special_id("<|bos|>");
+  std::vector<int32_t> in(static_cast<size_t>(2 * T)), tg(static_cast<size_t>(2 * T));
+  src.next(in.data(), tg.data(), 2, T);
+  // row 0: conversation 0 then 1, then padding; the target at their join (<|bos|>) is masked
+  EXPECT_EQ(in[0], bos);
+  EXPECT_EQ(in[static_cast<size_t>(len0)], bos);
+  EXPECT_EQ(tg[static_cast<size_t>(len0 - 1)], -1);
+  EXPECT_EQ(tg[static_cast<size_t>(len0 - 2)], tok.special_id("<|end|>")) << "conversation 0 still ends its turn";
+  EXPECT_EQ(in[static_cast<size_t>(len0 + len1)], tok.special_id("<|pad|>"));
+  // row 1 starts at conversation 2: none is split, none skipped
+  EXPECT_EQ(in[static_cast<size_t>(T)], bos);
+  EXPECT_EQ(std::vector<int32_t>(in.begin() + T, in.begin() + T + len2), ex[2].ids);
+  EXPECT_EQ(src.cursor(), len2 + static_cast<int64_t>(ex[3].ids.size()) <= T + 1 ? 4u : 3u);
+  // the answer targets are those of the conversations, packed or not
+  int64_t targets_packed = 0, targets_padded = 0;
+  for (int32_t t : tg) targets_packed += t >= 0;
+  ChatSource one(ex, tok.special_id("<|pad|>"), 1, false, false);
+  std::vector<int32_t> in1(static_cast<size_t>(4 * T)), tg1(static_cast<size_t>(4 * T));
+  one.next(in1.data(), tg1.data(), static_cast<int64_t>(src.cursor()), T);
+  for (size_t i = 0; i < src.cursor() * static_cast<size_t>(T); i++) targets_padded += tg1[i] >= 0;
+  EXPECT_EQ(targets_packed, targets_padded);
 }
 
 // data chat -> train sft (interrupted by --steps, then resumed) -> eval, through the binary, on a
