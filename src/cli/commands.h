@@ -30,5 +30,6 @@ void register_tokenizer_commands(CLI::App& app);
 void register_data_commands(CLI::App& app);
 void register_generate_commands(CLI::App& app);
 void register_eval_commands(CLI::App& app);
+void register_store_commands(CLI::App& app);  // keys, feedback
 
 }  // namespace own::cli

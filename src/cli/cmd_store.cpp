@@ -1,0 +1,77 @@
+// ownchat keys create|list|revoke, ownchat feedback export: the serve database from the shell
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "core/check.h"
+#include "serve/store.h"
+
+namespace own::cli {
+
+namespace {
+
+struct DbFlags {
+  std::string run_dir = "runs/default";
+  std::string db;
+  void add(CLI::App* app) {
+    CLI::Option* run = app->add_option("--run", run_dir, "run directory (its ownchat.db)")->capture_default_str();
+    app->add_option("--db", db, "database file (default RUN/ownchat.db)")->excludes(run);
+  }
+  std::string path() const { return Store::default_path(run_dir, db); }
+};
+
+}  // namespace
+
+void register_store_commands(CLI::App& app) {
+  CLI::App* keys =
+      app.add_subcommand("keys", "API keys for `ownchat serve` (stored as SHA-256 hashes in RUN/ownchat.db)");
+  keys->require_subcommand(1);
+
+  CLI::App* create = keys->add_subcommand("create", "create a key and print it (once)");
+  auto cf = std::make_shared<DbFlags>();
+  auto name = std::make_shared<std::string>("default");
+  cf->add(create);
+  create->add_option("--name", *name, "a label for the key, shown by `keys list`")->capture_default_str();
+  create->callback([=] {
+    Store store(cf->path(), Store::Open::create);
+    std::printf("%s\n", store.create_key(*name).c_str());
+    std::fflush(stdout);
+    std::fprintf(stderr, "Keep this key now: it cannot be shown again (%s stores only its hash). Clients send it as "
+                 "`Authorization: Bearer KEY`.\n", store.path().c_str());
+  });
+
+  CLI::App* list = keys->add_subcommand("list", "list keys: id, name, display prefix, created, revoked");
+  auto lf = std::make_shared<DbFlags>();
+  lf->add(list);
+  list->callback([=] {
+    Store store(lf->path(), Store::Open::existing);
+    std::printf("%s", api_keys_table(store.list_keys()).c_str());
+  });
+
+  CLI::App* revoke = keys->add_subcommand("revoke", "revoke a key by id, display prefix or the whole key");
+  auto rf = std::make_shared<DbFlags>();
+  auto which = std::make_shared<std::string>();
+  rf->add(revoke);
+  revoke->add_option("key", *which, "ID_OR_PREFIX, as `keys list` shows")->required();
+  revoke->callback([=] {
+    Store store(rf->path(), Store::Open::existing);
+    if (!store.revoke_key(*which)) input_error("no active key matches \"{}\" (see `ownchat keys list`)", *which);
+    std::printf("revoked %s\n", which->c_str());
+  });
+
+  CLI::App* feedback = app.add_subcommand("feedback", "ratings collected by `ownchat serve`");
+  feedback->require_subcommand(1);
+  CLI::App* exp = feedback->add_subcommand(
+      "export", "preference pairs (answers to one prompt rated +1 and -1) as TRL JSONL for `train rm|dpo`");
+  auto ef = std::make_shared<DbFlags>();
+  auto out = std::make_shared<std::string>();
+  ef->add(exp);
+  exp->add_option("--out", *out, "JSONL to write (default: data/feedback/pairs.jsonl beside the database)");
+  exp->callback([=] {
+    FeedbackExport e = feedback_export(FeedbackExportOptions{ef->run_dir, ef->db, *out});
+    std::printf("%lld ratings (%lld up, %lld down) -> %lld preference pairs in %s\n",
+                static_cast<long long>(e.stats.ratings), static_cast<long long>(e.stats.up),
+                static_cast<long long>(e.stats.down), static_cast<long long>(e.stats.pairs), e.out.c_str());
+  });
+}
+
+}  // namespace own::cli

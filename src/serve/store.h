@@ -1,0 +1,182 @@
+// The persistence of `ownchat serve`: one SQLite file (RUN/ownchat.db) with API keys,
+// conversations as message trees, ratings, and the preference pairs the ratings make.
+// Invariants: a key is stored only as its SHA-256 and a 12-character display prefix; a message's
+// parent is in its own conversation; only assistant messages carry ratings; a committed write
+// survives kill -9 (WAL, synchronous=FULL). Every SQLite failure is an InputError naming the db
+// path. One connection behind a mutex: safe from any number of threads, not built for throughput.
+// It knows nothing of HTTP or the engine; the server maps these structs to JSON with to_json.
+#pragma once
+#include <cstdint>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tokenizer/chat_template.h"
+
+struct sqlite3;
+
+namespace own {
+
+struct ApiKeyInfo {
+  int64_t id = 0;
+  std::string name;
+  std::string prefix;                 // the key's first 12 characters, e.g. "sk-own-a1B2c"
+  int64_t created_at = 0;             // unix seconds, as every *_at here
+  std::optional<int64_t> revoked_at;  // none while the key is active
+};
+
+struct ConversationInfo {
+  std::string id;  // random UUID (v4 format)
+  std::string title;
+  std::string system_prompt;  // empty: none
+  std::string model;          // the model the conversation was started with
+  int64_t created_at = 0;
+  int64_t updated_at = 0;  // bumped by add_message and rename
+};
+
+// One node of a conversation tree. A regenerated answer is another assistant child of the same
+// user message; an edited question is another user child of the same parent.
+struct Message {
+  std::string id;  // filled by add_message
+  std::string conversation_id;
+  std::string parent_id;  // empty: a root
+  std::string role;       // "system" | "user" | "assistant"
+  std::string content;
+  std::string model;           // assistant messages: the model id that wrote it
+  std::string checkpoint;      // and the checkpoint it was loaded from
+  nlohmann::json sampling;     // the sampling settings used (an object), or null
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  double tokens_per_s = 0;
+  int64_t created_at = 0;  // filled by add_message
+};
+
+struct Rating {
+  std::string message_id;
+  int rating = 0;  // +1 or -1
+  std::string reason;
+  std::string comment;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+// A conversation with every message, flat (parent ids give the tree), ordered by creation, and
+// the ratings of any of them.
+struct ConversationTree {
+  ConversationInfo info;
+  std::vector<Message> messages;
+  std::vector<Rating> ratings;
+};
+
+struct FeedbackStats {
+  int64_t ratings = 0;
+  int64_t up = 0;
+  int64_t down = 0;
+  int64_t pairs = 0;  // what preference_pairs() would return
+};
+
+// TRL's preference format (DESIGN.md §5) plus where the pair came from.
+struct PreferencePair {
+  std::vector<ChatMessage> prompt;  // the conversation's system prompt (if any), then root..parent
+  std::string chosen;               // the +1 answer
+  std::string rejected;             // the -1 answer to the same parent
+  std::string chosen_id, rejected_id;
+  std::string chosen_model, rejected_model;
+  std::string conversation_id;
+};
+
+void to_json(nlohmann::json& j, const ApiKeyInfo& k);
+void to_json(nlohmann::json& j, const ConversationInfo& c);
+void to_json(nlohmann::json& j, const Message& m);
+void to_json(nlohmann::json& j, const Rating& r);
+void to_json(nlohmann::json& j, const ConversationTree& t);  // info fields + "messages" + "ratings"
+void to_json(nlohmann::json& j, const FeedbackStats& s);
+// {"prompt":[{"role","content"}...], "chosen":[{"role":"assistant",...}], "rejected":[...],
+//  "chosen_model", "rejected_model", "conversation_id", "chosen_id", "rejected_id"}
+void to_json(nlohmann::json& j, const PreferencePair& p);
+
+class Store {
+ public:
+  enum class Open { create, existing };  // existing: a missing file is an InputError
+
+  // RUN/ownchat.db unless `db` is given
+  static std::string default_path(const std::string& run_dir, const std::string& db = "");
+
+  // Opens (or creates, with its parent directories) the database and its schema. InputError when
+  // the file is not an ownchat database or was written by a newer schema.
+  explicit Store(const std::string& path, Open mode = Open::create);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  // API keys: "sk-own-" + 32 base62 characters.
+  std::string create_key(const std::string& name);  // the plain key; it is not stored
+  std::vector<ApiKeyInfo> list_keys();              // oldest first, revoked ones included
+  // By numeric id, by the whole key, or by a prefix of the display prefix; only active keys
+  // match. False when none does; InputError when a prefix matches several.
+  bool revoke_key(const std::string& id_or_prefix);
+  bool check_key(const std::string& plain);  // active and known
+  bool has_active_keys();
+
+  // Conversations. Unknown ids: false / nullopt.
+  ConversationInfo create_conversation(const std::string& title, const std::string& system_prompt,
+                                       const std::string& model);
+  bool rename_conversation(const std::string& id, const std::string& title);
+  bool delete_conversation(const std::string& id);  // with its messages and their ratings
+  // Most recently updated first. `search` (case-insensitive for ASCII) matches the title or any
+  // message's content; empty: all.
+  std::vector<ConversationInfo> list_conversations(const std::string& search = "", int64_t limit = 100,
+                                                   int64_t offset = 0);
+  std::optional<ConversationInfo> get_conversation_info(const std::string& id);
+  std::optional<ConversationTree> get_conversation(const std::string& id);
+
+  // Messages. add_message ignores m.id and m.created_at and returns the new id; InputError for
+  // an unknown conversation, a bad role, or a parent that is not in the same conversation.
+  std::string add_message(const Message& m);
+  std::optional<Message> get_message(const std::string& id);
+  std::vector<Message> path_to(const std::string& message_id);  // root..message; empty if unknown
+
+  // Ratings. rate inserts or replaces; InputError for a rating other than +1/-1, an unknown
+  // message, or a message that is not the assistant's.
+  Rating rate(const std::string& message_id, int rating, const std::string& reason, const std::string& comment);
+  bool clear_rating(const std::string& message_id);
+  std::optional<Rating> get_rating(const std::string& message_id);
+  FeedbackStats feedback_stats();
+
+  // Every (up, down) pair of assistant answers to the same parent message, in conversation and
+  // creation order.
+  std::vector<PreferencePair> preference_pairs();
+
+ private:
+  void migrate();
+  std::optional<ConversationInfo> conversation_info_locked(const std::string& id);
+  std::vector<Message> path_to_locked(const std::string& message_id);
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  std::mutex mu_;
+};
+
+// One pair per line, written atomically (own::write_file_atomic), parent directories created.
+void write_preference_jsonl(const std::string& path, const std::vector<PreferencePair>& pairs);
+
+// `ownchat keys list`: id, name, prefix, created, status, one key a line
+std::string api_keys_table(const std::vector<ApiKeyInfo>& keys);
+
+struct FeedbackExportOptions {
+  std::string run_dir = "runs/default";
+  std::string db;   // default RUN/ownchat.db
+  std::string out;  // default data/feedback/pairs.jsonl beside the db, i.e. RUN/data/feedback/...
+};
+struct FeedbackExport {
+  FeedbackStats stats;
+  std::string out;  // the file written
+};
+// `ownchat feedback export`: the pairs of an existing db to JSONL
+FeedbackExport feedback_export(const FeedbackExportOptions& o);
+
+}  // namespace own
