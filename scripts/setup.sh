@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libdnnl-dev            # oneDNN: matmul primitives (fp32, bf16)
   nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
-  libcpp-httplib-dev libsqlite3-dev libpcre2-dev zlib1g-dev
+  libcpp-httplib-dev libsqlite3-dev libssl-dev libpcre2-dev zlib1g-dev
   libgtest-dev googletest
   python3-torch python3-numpy   # the numerical oracle (system /usr/bin/python3)
   python3-jinja2                # renders the chat template as HF tools would (tests)

@@ -31,5 +31,6 @@ void register_data_commands(CLI::App& app);
 void register_generate_commands(CLI::App& app);
 void register_eval_commands(CLI::App& app);
 void register_store_commands(CLI::App& app);  // keys, feedback
+void register_serve_commands(CLI::App& app);
 
 }  // namespace own::cli

@@ -469,9 +469,9 @@ bool Store::check_key(const std::string& plain) {
   return found.size() == h.size() && CRYPTO_memcmp(found.data(), h.data(), h.size()) == 0;
 }
 
-bool Store::has_active_keys() {
+bool Store::has_keys() {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "SELECT EXISTS(SELECT 1 FROM api_keys WHERE revoked_at IS NULL)");
+  Stmt q(db_, path_, "SELECT EXISTS(SELECT 1 FROM api_keys)");
   q.step();
   return q.int64(0) != 0;
 }

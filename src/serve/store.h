@@ -120,7 +120,9 @@ class Store {
   // match. False when none does; InputError when a prefix matches several.
   bool revoke_key(const std::string& id_or_prefix);
   bool check_key(const std::string& plain);  // active and known
-  bool has_active_keys();
+  // Any key ever created, revoked ones included: once a server has keys it stays locked, even
+  // after the last one is revoked (revoking must never open it to everyone).
+  bool has_keys();
 
   // Conversations. Unknown ids: false / nullopt.
   ConversationInfo create_conversation(const std::string& title, const std::string& system_prompt,

@@ -1,0 +1,64 @@
+// ownchat serve
+#include <cstdlib>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "core/check.h"
+#include "serve/server.h"
+
+namespace own::cli {
+
+void register_serve_commands(CLI::App& app) {
+  CLI::App* serve = app.add_subcommand("serve", "OpenAI-compatible HTTP API on 127.0.0.1");
+  auto o = std::make_shared<ServeOptions>();
+  auto models = std::make_shared<std::vector<std::string>>();
+  auto weights = std::make_shared<std::string>("f32");
+  auto max_body_mib = std::make_shared<double>(8.0);
+  o->infer.n_slots = 8;
+  serve->add_option("--model", *models, "checkpoint to serve, as DIR or NAME=DIR (repeatable; NAME defaults to the folder name)")
+      ->required();
+  serve->add_option("--tokenizer", o->tokenizer, "tokenizer.json (default: next to each checkpoint or in its run)");
+  serve->add_option("--host", o->host, "address to bind")->capture_default_str();
+  serve->add_option("--port", o->port, "port (0: any free port, printed)")->capture_default_str();
+  serve->add_option("--api-key", o->api_keys, "required bearer key (repeatable; also $OWNCHAT_API_KEY)");
+  serve->add_option("--db", o->db, "SQLite store: API keys (default RUN/ownchat.db for a model in RUN/ckpt/<stage>)");
+  serve->add_option("--weights", *weights, "weights in memory: f32, bf16 or int8")->capture_default_str();
+  serve->add_option("--slots", o->infer.n_slots, "sequences generated at once per model (KV cache regions)")
+      ->capture_default_str();
+  serve->add_option("--ctx", o->infer.context, "context length per sequence (default: the model's)");
+  serve->add_option("--max-queue", o->max_queue, "requests waiting for a slot before new ones get 429")->capture_default_str();
+  serve->add_option("--http-threads", o->http_threads, "connections served at once")->capture_default_str();
+  serve->add_option("--max-body", *max_body_mib, "largest request body in MiB (413 above)")->capture_default_str();
+  serve->add_flag("!--no-log", o->log_requests, "do not print a line per request");
+  add_threads_flag(serve);
+  serve->callback([=] {
+    o->models.clear();
+    for (const std::string& m : *models) {
+      const size_t eq = m.find('=');
+      std::string name = eq == std::string::npos ? "" : m.substr(0, eq);
+      const std::string dir = eq == std::string::npos ? m : m.substr(eq + 1);
+      const std::filesystem::path d = std::filesystem::path(dir).lexically_normal();
+      if (name.empty()) name = (d.filename().empty() ? d.parent_path() : d).filename().string();
+      for (char c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && std::string("-_.:/").find(c) == std::string::npos)
+          input_error("--model {}: the name may hold letters, digits and - _ . : / only", m);
+      for (const auto& [other, _] : o->models)
+        if (other == name) input_error("--model {}: two models are named \"{}\"; name them with NAME=DIR", m, name);
+      o->models.emplace_back(name, dir);
+    }
+    if (const char* k = std::getenv("OWNCHAT_API_KEY"); k && *k) o->api_keys.push_back(k);
+    if (o->db.empty()) {
+      const std::filesystem::path first = std::filesystem::path(o->models[0].second).lexically_normal();
+      const std::filesystem::path ckpt = (first.filename().empty() ? first.parent_path() : first).parent_path();
+      if (ckpt.filename() == "ckpt") o->db = (ckpt.parent_path() / "ownchat.db").string();
+    }
+    if (o->infer.n_slots <= 0 || o->max_queue < 0 || o->http_threads <= 0)
+      input_error("--slots and --http-threads must be positive, --max-queue non-negative");
+    if (!(*max_body_mib > 0)) input_error("--max-body must be positive (MiB), got {}", *max_body_mib);
+    o->max_body_bytes = static_cast<size_t>(*max_body_mib * 1024 * 1024);
+    o->infer.weights = parse_weight_type(*weights);
+    run_serve(*o);
+  });
+}
+
+}  // namespace own::cli

@@ -1,0 +1,48 @@
+// Request bodies of the OpenAI API, checked field by field. Every type or range error is an
+// ApiError 400 whose `param` names the field ("messages[2].role", "temperature", ...).
+// Unknown optional fields are ignored; fields a client relies on that ownchat does not support
+// (tools, functions, audio, response_format json, ...) are refused by name rather than ignored.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "infer/sampler.h"
+#include "tokenizer/chat_template.h"
+
+namespace own {
+
+struct ApiRequest {
+  std::string model;  // "" when absent (the server's only model is then used)
+  bool chat = true;
+  std::vector<ChatMessage> messages;             // chat: roles system|user|assistant ("developer" -> system)
+  std::vector<std::string> prompt_texts;         // completions: one entry per prompt
+  std::vector<std::vector<int32_t>> prompt_ids;  // completions given as token ids
+  SamplingParams sampling;
+  std::optional<int64_t> max_tokens;  // unset: chat = up to the context, completions = 16 (OpenAI's)
+  int64_t n = 1;
+  std::vector<std::string> stop;
+  bool stream = false, include_usage = false;
+  bool logprobs = false;  // chat: logprobs=true; completions: logprobs=N (N alternatives)
+  bool echo = false;      // completions: the prompt is repeated before the answer
+  std::string user;
+};
+
+// body: the parsed JSON; it must be an object
+ApiRequest parse_chat_request(const nlohmann::json& body);
+ApiRequest parse_completion_request(const nlohmann::json& body);
+
+// Shared by the other endpoints (tokenize, embeddings, ratings): typed field access with the
+// same error messages. Each returns nullopt when the key is absent or null.
+std::optional<std::string> get_string(const nlohmann::json& obj, const std::string& key, const std::string& where = "");
+std::optional<bool> get_bool(const nlohmann::json& obj, const std::string& key, const std::string& where = "");
+std::optional<int64_t> get_int(const nlohmann::json& obj, const std::string& key, int64_t lo, int64_t hi,
+                               const std::string& where = "");
+std::optional<double> get_number(const nlohmann::json& obj, const std::string& key, double lo, double hi,
+                                 const std::string& where = "");
+// a JSON array of non-negative token ids (the model's vocabulary is checked when submitted)
+std::vector<int32_t> token_array(const nlohmann::json& v, const std::string& param);
+
+}  // namespace own

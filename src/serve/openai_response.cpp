@@ -1,0 +1,134 @@
+#include "serve/openai_response.h"
+
+namespace own {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kFingerprint = "fp_ownchat";
+
+json finish_json(FinishReason f) {
+  if (f == FinishReason::none) return nullptr;
+  return f == FinishReason::length ? "length" : "stop";  // a cancelled choice is never sent to its client
+}
+
+std::string token_text(const Tokenizer& tok, int32_t id) {
+  return tok.is_valid(id) ? std::string(tok.token_bytes(id)) : std::string();
+}
+
+json byte_list(const std::string& s) {
+  json b = json::array();
+  for (unsigned char c : s) b.push_back(c);
+  return b;
+}
+
+}  // namespace
+
+std::string dump_json(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json usage_json(const Usage& u) {
+  return {{"prompt_tokens", u.prompt_tokens},
+          {"completion_tokens", u.completion_tokens},
+          {"total_tokens", u.prompt_tokens + u.completion_tokens}};
+}
+
+json chat_logprobs_json(const Tokenizer& tok, std::span<const GeneratedToken> tokens) {
+  json content = json::array();
+  for (const GeneratedToken& g : tokens) {
+    json top = json::array();
+    for (const TokenLogprob& t : g.top) {
+      const std::string s = token_text(tok, t.token);
+      top.push_back({{"token", s}, {"logprob", t.logprob}, {"bytes", byte_list(s)}});
+    }
+    const std::string s = token_text(tok, g.token);
+    content.push_back({{"token", s}, {"logprob", g.chosen.logprob}, {"bytes", byte_list(s)}, {"top_logprobs", top}});
+  }
+  return {{"content", content}, {"refusal", nullptr}};
+}
+
+json completion_logprobs_json(const Tokenizer& tok, std::span<const GeneratedToken> tokens, int64_t offset) {
+  json toks = json::array(), lps = json::array(), tops = json::array(), offs = json::array();
+  for (const GeneratedToken& g : tokens) {
+    const std::string s = token_text(tok, g.token);
+    toks.push_back(s);
+    lps.push_back(g.chosen.logprob);
+    json top = json::object();
+    for (const TokenLogprob& t : g.top) top[token_text(tok, t.token)] = t.logprob;  // dump_json repairs UTF-8
+    tops.push_back(top);
+    offs.push_back(offset);
+    offset += static_cast<int64_t>(s.size());
+  }
+  return {{"tokens", toks}, {"token_logprobs", lps}, {"top_logprobs", tops}, {"text_offset", offs}};
+}
+
+json chat_completion_json(const ResponseHead& h, std::span<const ChoiceState> choices, const Usage& u, bool logprobs,
+                          const Tokenizer& tok) {
+  json cs = json::array();
+  for (size_t i = 0; i < choices.size(); i++) {
+    const ChoiceState& c = choices[i];
+    cs.push_back({{"index", i},
+                  {"message", {{"role", "assistant"}, {"content", c.text}, {"refusal", nullptr}}},
+                  {"logprobs", logprobs ? chat_logprobs_json(tok, c.tokens) : json(nullptr)},
+                  {"finish_reason", finish_json(c.finish)}});
+  }
+  return {{"id", h.id},
+          {"object", "chat.completion"},
+          {"created", h.created},
+          {"model", h.model},
+          {"system_fingerprint", kFingerprint},
+          {"choices", cs},
+          {"usage", usage_json(u)}};
+}
+
+json chat_chunk_json(const ResponseHead& h, int64_t index, const json& delta, const json& logprobs, FinishReason finish) {
+  return {{"id", h.id},
+          {"object", "chat.completion.chunk"},
+          {"created", h.created},
+          {"model", h.model},
+          {"system_fingerprint", kFingerprint},
+          {"choices", json::array({{{"index", index}, {"delta", delta}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}})},
+          {"usage", nullptr}};
+}
+
+json chat_usage_chunk_json(const ResponseHead& h, const Usage& u) {
+  return {{"id", h.id},
+          {"object", "chat.completion.chunk"},
+          {"created", h.created},
+          {"model", h.model},
+          {"system_fingerprint", kFingerprint},
+          {"choices", json::array()},
+          {"usage", usage_json(u)}};
+}
+
+json text_completion_json(const ResponseHead& h, std::span<const ChoiceState> choices, std::span<const std::string> echo_prefix,
+                          const Usage& u, bool logprobs, const Tokenizer& tok) {
+  json cs = json::array();
+  for (size_t i = 0; i < choices.size(); i++) {
+    const ChoiceState& c = choices[i];
+    const std::string& prefix = i < echo_prefix.size() ? echo_prefix[i] : std::string();
+    cs.push_back({{"index", i},
+                  {"text", prefix + c.text},
+                  {"logprobs", logprobs ? completion_logprobs_json(tok, c.tokens, static_cast<int64_t>(prefix.size())) : json(nullptr)},
+                  {"finish_reason", finish_json(c.finish)}});
+  }
+  return {{"id", h.id},
+          {"object", "text_completion"},
+          {"created", h.created},
+          {"model", h.model},
+          {"system_fingerprint", kFingerprint},
+          {"choices", cs},
+          {"usage", usage_json(u)}};
+}
+
+json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& text, const json& logprobs, FinishReason finish) {
+  return {{"id", h.id},
+          {"object", "text_completion"},
+          {"created", h.created},
+          {"model", h.model},
+          {"system_fingerprint", kFingerprint},
+          {"choices", json::array({{{"index", index}, {"text", text}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}})},
+          {"usage", nullptr}};
+}
+
+}  // namespace own

@@ -1,0 +1,57 @@
+// Response bodies of the OpenAI API: chat.completion, chat.completion.chunk (SSE), text_completion,
+// logprobs in both the chat and the legacy shape, usage. Field for field as OpenAI sends them.
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+
+#include "infer/engine.h"
+#include "tokenizer/tokenizer.h"
+
+namespace own {
+
+struct Usage {
+  int64_t prompt_tokens = 0, completion_tokens = 0;
+};
+
+// What one choice has produced so far.
+struct ChoiceState {
+  std::string text;
+  std::vector<GeneratedToken> tokens;  // kept only when logprobs were asked for
+  FinishReason finish = FinishReason::none;
+  int64_t prompt_tokens = 0, completion_tokens = 0;
+  bool done = false;
+};
+
+// The fields every object of one response repeats.
+struct ResponseHead {
+  std::string id, model;
+  int64_t created = 0;
+};
+
+nlohmann::json usage_json(const Usage& u);
+// chat: {"content": [{"token","logprob","bytes","top_logprobs"}]}
+nlohmann::json chat_logprobs_json(const Tokenizer& tok, std::span<const GeneratedToken> tokens);
+// legacy: {"tokens","token_logprobs","top_logprobs","text_offset"}; text_offset counts from `offset`
+nlohmann::json completion_logprobs_json(const Tokenizer& tok, std::span<const GeneratedToken> tokens, int64_t offset);
+
+nlohmann::json chat_completion_json(const ResponseHead& h, std::span<const ChoiceState> choices, const Usage& u,
+                                    bool logprobs, const Tokenizer& tok);
+// one streamed delta for choice `index`: role (first chunk), content, logprobs, finish_reason
+nlohmann::json chat_chunk_json(const ResponseHead& h, int64_t index, const nlohmann::json& delta,
+                               const nlohmann::json& logprobs, FinishReason finish);
+// the include_usage chunk: "choices": [] and the totals
+nlohmann::json chat_usage_chunk_json(const ResponseHead& h, const Usage& u);
+
+// echo_prefix: the prompt text when echo was asked for
+nlohmann::json text_completion_json(const ResponseHead& h, std::span<const ChoiceState> choices,
+                                    std::span<const std::string> echo_prefix, const Usage& u, bool logprobs,
+                                    const Tokenizer& tok);
+nlohmann::json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& text,
+                               const nlohmann::json& logprobs, FinishReason finish);
+
+// JSON text safe for any bytes (invalid UTF-8 -> U+FFFD)
+std::string dump_json(const nlohmann::json& j);
+
+}  // namespace own

@@ -1,0 +1,74 @@
+#include "serve/served_model.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "infer/generate.h"
+#include "tokenizer/chat_template.h"
+
+namespace own {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// the latest value of each eval metric recorded for checkpoint `dir` in RUN/metrics.jsonl
+json eval_metrics(const fs::path& dir) {
+  json out = json::object();
+  const fs::path path = dir.parent_path().parent_path() / "metrics.jsonl";
+  std::ifstream in(path);
+  std::error_code ec;
+  const fs::path want = fs::weakly_canonical(dir, ec);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("\"eval\"") == std::string::npos) continue;  // cheap filter: most lines are training steps
+    json j = json::parse(line, nullptr, false);
+    if (!j.is_object() || j.value("stage", "") != "eval" || !j.contains("ckpt") || !j["ckpt"].is_string()) continue;
+    const fs::path ck = fs::weakly_canonical(fs::path(j["ckpt"].get<std::string>()), ec);
+    if (ck == want && j.contains("metric") && j["metric"].is_string() && j.contains("value"))
+      out[j["metric"].get<std::string>()] = j["value"];
+  }
+  return out;
+}
+
+}  // namespace
+
+ServedModel::ServedModel(std::string name_, const std::string& dir_, const std::string& tokenizer, const InferOptions& io)
+    : name(std::move(name_)), dir(dir_), tok(Tokenizer::load(find_tokenizer(dir_, tokenizer))) {
+  const fs::path d = fs::path(dir).lexically_normal();
+  const std::string leaf = (d.filename().empty() ? d.parent_path() : d).filename().string();
+  stage = "custom";
+  for (const char* s : {"base", "sft", "rm", "ppo", "dpo", "bon"})
+    if (leaf == s) stage = s;
+  struct stat st {};
+  if (::stat((d / "model.safetensors").c_str(), &st) == 0) created = static_cast<int64_t>(st.st_mtime);
+  model = load_infer_model(dir, tok, io);
+  if (has_chat_tokens(tok)) chat_stops = chat_stop_tokens(tok);
+  for (const char* s : {"<|eos|>", "<|bos|>", "<|endoftext|>"})
+    if (int32_t id = tok.find_special(s); id >= 0) text_stops.push_back(id);
+  metrics = eval_metrics(d);
+  engine = std::make_unique<Engine>(*model, &tok);
+  engine->start();
+}
+
+ServedModel::~ServedModel() {
+  if (engine) engine->stop();
+}
+
+json ServedModel::describe() const {
+  return {{"id", name},
+          {"object", "model"},
+          {"created", created},
+          {"owned_by", "ownchat"},
+          {"stage", stage},
+          {"checkpoint", dir},
+          {"context_length", model->context()},
+          {"vocab_size", tok.vocab_size()},
+          {"chat", !chat_stops.empty()},
+          {"metrics", metrics}};
+}
+
+}  // namespace own

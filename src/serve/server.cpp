@@ -1,0 +1,463 @@
+#include "serve/server.h"
+
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/check.h"
+#include "serve/api_error.h"
+#include "serve/openai_request.h"
+#include "serve/openai_response.h"
+#include "serve/served_model.h"
+#include "serve/store.h"
+#include "serve/server_metrics.h"
+
+namespace own {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kPollInterval = std::chrono::milliseconds(100);  // how often a waiting response checks its client
+
+// The generations of one API request (n choices, possibly several prompts), fed by the engine
+// thread and drained by the HTTP thread that writes the response.
+struct InFlight {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::pair<size_t, GenerationEvent>> events;  // (choice, event)
+  std::vector<int64_t> ids;
+  Engine* engine = nullptr;
+  void push(size_t choice, const GenerationEvent& ev) {
+    {
+      std::lock_guard lk(mu);
+      events.emplace_back(choice, ev);
+    }
+    cv.notify_one();
+  }
+  void cancel() {
+    for (int64_t id : ids) engine->cancel(id);
+  }
+};
+
+// The response side of one request: the choices' progress and how to write it.
+struct ResponseState {
+  ApiRequest req;
+  ResponseHead head;
+  std::vector<ChoiceState> choices;
+  std::vector<std::string> echo;  // completions with echo: each choice's prompt text
+  Clock::time_point start;
+  bool first_token_seen = false, sent_role = false;
+  int64_t prompt_tokens = 0;  // usage: each prompt once, whatever n
+  size_t remaining = 0;
+  Usage usage() const {
+    Usage u{prompt_tokens, 0};
+    for (const ChoiceState& c : choices) u.completion_tokens += c.completion_tokens;
+    return u;
+  }
+};
+
+std::string sse(const json& j) { return "data: " + dump_json(j) + "\n\n"; }
+
+std::string new_id(const char* prefix) {
+  static std::atomic<uint64_t> counter{0};
+  static const uint64_t boot = static_cast<uint64_t>(Clock::now().time_since_epoch().count());
+  const uint64_t n = counter.fetch_add(1);
+  uint64_t x = (boot ^ (n * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+  return fmt::format("{}{:016x}{:08x}", prefix, x, n);
+}
+
+json parse_body(const httplib::Request& req) {
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded())
+    throw ApiError(400,
+                   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
+                   "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+                   "", "invalid_json");
+  if (!body.is_object()) throw ApiError(400, "The request body must be a JSON object.", "", "invalid_json");
+  return body;
+}
+
+void send_json(httplib::Response& res, int status, const json& j) {
+  res.status = status;
+  res.set_content(dump_json(j), "application/json");
+}
+
+void send_error(httplib::Response& res, const ApiError& e) {
+  if (e.status == 429 || e.status == 503) res.set_header("Retry-After", "1");
+  send_json(res, e.status, error_json(e));
+}
+
+// metrics label for a path (bounded set: never echo arbitrary paths into labels)
+std::string endpoint_label(const std::string& path) {
+  for (const char* p : {"/v1/chat/completions", "/v1/completions", "/v1/models", "/tokenize", "/detokenize", "/health",
+                        "/metrics"})
+    if (path == p) return p;
+  if (path.rfind("/v1/models/", 0) == 0) return "/v1/models/{id}";
+  return "other";
+}
+
+class ApiServer {
+ public:
+  explicit ApiServer(const ServeOptions& o) : o_(o) {
+    if (!o_.db.empty()) store_ = std::make_unique<Store>(o_.db);
+    const int64_t threads = o_.http_threads;
+    http_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    http_.set_payload_max_length(o_.max_body_bytes);
+    http_.set_tcp_nodelay(true);  // tokens go out as written, not after Nagle's 40 ms
+    http_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return gate(req, res); });
+    http_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // already an error object
+      std::string msg = fmt::format("HTTP {} for {} {}", res.status, req.method, req.path);
+      if (res.status == 404) msg = fmt::format("Invalid URL ({} {})", req.method, req.path);
+      if (res.status == 413)
+        msg = req.get_header_value("Content-Type").find("x-www-form-urlencoded") != std::string::npos
+                  ? "Request body too large for Content-Type application/x-www-form-urlencoded (8 KiB); send "
+                    "Content-Type: application/json."
+                  : "Request body too large: the limit is set by serve --max-body (MiB).";
+      send_json(res, res.status, error_json(ApiError(res.status, msg, "", res.status == 404 ? "unknown_url" : "")));
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    http_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      std::string what = "unknown error";
+      try {
+        std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      send_json(res, 500, error_json(ApiError(500, "The server had an error processing your request: " + what)));
+    });
+    http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      metrics_.request(endpoint_label(req.path), res.status);
+      if (o_.log_requests) std::fprintf(stderr, "ownchat: %s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
+    });
+    route("POST", "/v1/chat/completions", [this](const auto& q, auto& s) { completions(q, s, true); });
+    route("POST", "/v1/completions", [this](const auto& q, auto& s) { completions(q, s, false); });
+    route("GET", "/v1/models", [this](const auto&, auto& s) {
+      json data = json::array();
+      for (const auto& m : models_) data.push_back(m->describe());
+      send_json(s, 200, {{"object", "list"}, {"data", data}});
+    });
+    route("GET", R"(/v1/models/(.+))", [this](const auto& q, auto& s) { send_json(s, 200, find_model(q.matches[1]).describe()); });
+    route("POST", "/tokenize", [this](const auto& q, auto& s) { tokenize(q, s); });
+    route("POST", "/detokenize", [this](const auto& q, auto& s) { detokenize(q, s); });
+    http_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
+      if (ready_) return send_json(res, 200, {{"status", "ok"}});
+      res.set_header("Retry-After", "1");
+      send_json(res, 503, error_json(ApiError(503, "Loading model", "", "model_loading")));
+    });
+    route("GET", "/metrics", [this](const auto&, auto& s) {
+      std::vector<ModelGauges> g;
+      for (const auto& m : models_) g.push_back({m->name, m->engine->queued(), m->engine->running(), m->model->n_slots()});
+      s.set_content(metrics_.prometheus(g), "text/plain; version=0.0.4");
+    });
+  }
+
+  int bind() {
+    const int port = o_.port == 0 ? http_.bind_to_any_port(o_.host) : (http_.bind_to_port(o_.host, o_.port) ? o_.port : -1);
+    if (port < 0) input_error("serve: cannot listen on {}:{} (in use, or not an address of this machine?)", o_.host, o_.port);
+    return port;
+  }
+  void listen() { http_.listen_after_bind(); }
+  void stop() { http_.stop(); }
+
+  void load_models() {
+    for (const auto& [name, dir] : o_.models) {
+      std::fprintf(stderr, "ownchat: loading %s from %s\n", name.c_str(), dir.c_str());
+      models_.push_back(std::make_unique<ServedModel>(name, dir, o_.tokenizer, o_.infer));
+    }
+    ready_ = true;
+  }
+  void unload_models() {
+    ready_ = false;
+    models_.clear();
+  }
+
+ private:
+  ServeOptions o_;
+  httplib::Server http_;
+  std::vector<std::unique_ptr<ServedModel>> models_;  // fixed once ready_
+  std::atomic<bool> ready_{false};
+  ServerMetrics metrics_;
+  std::unique_ptr<Store> store_;
+
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  // a route whose errors become OpenAI error objects
+  void route(const char* method, const char* pattern, Handler h) {
+    auto wrapped = [h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
+      try {
+        h(req, res);
+      } catch (const ApiError& e) {
+        send_error(res, e);
+      } catch (const InputError& e) {
+        send_error(res, ApiError(400, e.what()));
+      }
+    };
+    if (std::string(method) == "GET") http_.Get(pattern, wrapped);
+    else http_.Post(pattern, wrapped);
+  }
+
+  // auth and readiness, before routing
+  httplib::Server::HandlerResponse gate(const httplib::Request& req, httplib::Response& res) {
+    using R = httplib::Server::HandlerResponse;
+    if (req.path == "/health") return R::Unhandled;
+    if (!o_.api_keys.empty() || (store_ && store_->has_keys())) {
+      const std::string auth = req.get_header_value("Authorization");
+      const std::string key = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : "";
+      bool ok = false;
+      for (const std::string& k : o_.api_keys) ok |= !key.empty() && key == k;
+      if (!ok && !key.empty() && store_) ok = store_->check_key(key);
+      if (!ok) {
+        send_error(res, ApiError(401,
+                                 key.empty() ? "You didn't provide an API key. Provide it in the Authorization header "
+                                               "(Authorization: Bearer YOUR_KEY)."
+                                             : "Incorrect API key provided.",
+                                 "", "invalid_api_key"));
+        return R::Handled;
+      }
+    }
+    if (!ready_) {
+      send_error(res, ApiError(503, "The server is loading its models; retry shortly.", "", "model_loading"));
+      return R::Handled;
+    }
+    return R::Unhandled;
+  }
+
+  ServedModel& find_model(const std::string& name) {
+    if (name.empty()) {
+      if (models_.size() == 1) return *models_[0];
+      throw ApiError(400, "You must provide a model parameter.", "model", "missing_required_parameter");
+    }
+    for (auto& m : models_)
+      if (m->name == name) return *m;
+    throw ApiError(404, fmt::format("The model '{}' does not exist or you do not have access to it.", name), "model",
+                   "model_not_found");
+  }
+
+  void completions(const httplib::Request& req, httplib::Response& res, bool chat) {
+    auto st = std::make_shared<ResponseState>();
+    st->start = Clock::now();
+    st->req = chat ? parse_chat_request(parse_body(req)) : parse_completion_request(parse_body(req));
+    const ApiRequest& r = st->req;
+    ServedModel& m = find_model(r.model);
+
+    std::vector<std::vector<int32_t>> prompts;
+    if (chat) {
+      if (m.chat_stops.empty())
+        throw ApiError(400, fmt::format("Model '{}' has no chat template (a base model?); use /v1/completions.", m.name),
+                       "model", "model_not_chat");
+      prompts.push_back(render_chat(m.tok, r.messages, true));
+    } else {
+      for (const std::string& t : r.prompt_texts) {
+        std::vector<int32_t> ids;
+        if (int32_t bos = m.tok.find_special("<|bos|>"); bos >= 0) ids.push_back(bos);  // as documents start in pretraining
+        m.tok.encode_append(t, ids);
+        prompts.push_back(std::move(ids));
+      }
+      for (const auto& ids : r.prompt_ids) prompts.push_back(ids);
+    }
+    const int64_t ctx = m.model->context();
+    for (const auto& [id, bias] : r.sampling.logit_bias)
+      if (id >= m.tok.vocab_size())
+        throw ApiError(400, fmt::format("Invalid 'logit_bias': token {} is outside the vocabulary of '{}' ({} tokens).", id,
+                                        m.name, m.tok.vocab_size()),
+                       "logit_bias", "invalid_value");
+    for (size_t p = 0; p < prompts.size(); p++) {
+      const int64_t n = static_cast<int64_t>(prompts[p].size());
+      if (n == 0) throw ApiError(400, "The prompt is empty.", "prompt", "invalid_value");
+      if (n >= ctx)
+        throw ApiError(400,
+                       fmt::format("This model's maximum context length is {} tokens. However, your {} resulted in {} "
+                                   "tokens, which leaves no room for an answer. Please reduce the length of the {}.",
+                                   ctx, chat ? "messages" : "prompt", n, chat ? "messages" : "prompt"),
+                       chat ? "messages" : "prompt", "context_length_exceeded");
+      st->prompt_tokens += n;
+    }
+    const int64_t total = static_cast<int64_t>(prompts.size()) * r.n;
+    if (m.engine->queued() + total > o_.max_queue)
+      throw ApiError(429, fmt::format("The server is overloaded: {} requests are waiting. Retry shortly.", m.engine->queued()),
+                     "", "queue_full");
+
+    st->head = {new_id(chat ? "chatcmpl-" : "cmpl-"), m.name, static_cast<int64_t>(std::time(nullptr))};
+    st->choices.resize(static_cast<size_t>(total));
+    st->remaining = static_cast<size_t>(total);
+    auto fl = std::make_shared<InFlight>();
+    fl->engine = m.engine.get();
+    try {
+      for (size_t p = 0; p < prompts.size(); p++)
+        for (int64_t j = 0; j < r.n; j++) {
+          const size_t choice = p * static_cast<size_t>(r.n) + static_cast<size_t>(j);
+          GenerationRequest g;
+          g.prompt = prompts[p];
+          g.sampling = r.sampling;
+          if (r.sampling.seed) g.sampling.seed = *r.sampling.seed + static_cast<uint64_t>(j);  // n distinct, reproducible
+          g.max_tokens = r.max_tokens.value_or(ctx);
+          g.stop_tokens = chat ? m.chat_stops : m.text_stops;
+          g.stop_strings = r.stop;
+          g.logprobs = r.logprobs;
+          g.on_event = [fl, choice](const GenerationEvent& ev) { fl->push(choice, ev); };
+          fl->ids.push_back(m.engine->submit(std::move(g)));
+          if (r.echo) st->echo.push_back(r.prompt_texts.empty() ? m.tok.decode(prompts[p]) : r.prompt_texts[p]);
+        }
+    } catch (const InputError& e) {
+      fl->cancel();
+      throw ApiError(400, e.what(), chat ? "messages" : "prompt");
+    }
+
+    const Tokenizer* tok = &m.tok;
+    ServerMetrics* metrics = &metrics_;
+    auto provider = [st, fl, tok, metrics, chat](size_t, httplib::DataSink& sink) -> bool {
+      ResponseState& s = *st;
+      std::string out;
+      if (s.req.stream && !s.sent_role) {  // the first chunk of each choice carries the role, at once
+        if (chat)
+          for (size_t i = 0; i < s.choices.size(); i++)
+            out += sse(chat_chunk_json(s.head, static_cast<int64_t>(i), {{"role", "assistant"}, {"content", ""}, {"refusal", nullptr}},
+                                       nullptr, FinishReason::none));
+        s.sent_role = true;
+        if (!out.empty() && !sink.write(out.data(), out.size())) return fl->cancel(), false;
+        return true;
+      }
+      std::deque<std::pair<size_t, GenerationEvent>> evs;
+      {
+        std::unique_lock lk(fl->mu);
+        fl->cv.wait_for(lk, kPollInterval, [&] { return !fl->events.empty(); });
+        evs.swap(fl->events);
+      }
+      if (evs.empty()) {
+        if (!sink.is_writable()) return fl->cancel(), false;  // the client went away
+        return true;
+      }
+      for (auto& [i, ev] : evs) {
+        ChoiceState& c = s.choices[i];
+        if (!s.first_token_seen && !ev.tokens.empty()) {
+          s.first_token_seen = true;
+          metrics->time_to_first_token(std::chrono::duration<double>(Clock::now() - s.start).count());
+        }
+        c.text += ev.text;
+        c.completion_tokens = ev.completion_tokens;
+        if (s.req.logprobs) c.tokens.insert(c.tokens.end(), ev.tokens.begin(), ev.tokens.end());
+        if (s.req.stream && (!ev.text.empty() || (s.req.logprobs && !ev.tokens.empty()))) {
+          const std::span<const GeneratedToken> toks(ev.tokens);
+          if (chat)
+            out += sse(chat_chunk_json(s.head, static_cast<int64_t>(i), {{"content", ev.text}},
+                                       s.req.logprobs ? chat_logprobs_json(*tok, toks) : json(nullptr), FinishReason::none));
+          else
+            out += sse(text_chunk_json(s.head, static_cast<int64_t>(i), ev.text,
+                                       s.req.logprobs ? completion_logprobs_json(*tok, toks, 0) : json(nullptr), FinishReason::none));
+        }
+        if (ev.done) {
+          c.done = true;
+          c.finish = ev.finish;
+          s.remaining--;
+          if (s.req.stream)
+            out += sse(chat ? chat_chunk_json(s.head, static_cast<int64_t>(i), json::object(), nullptr, ev.finish)
+                            : text_chunk_json(s.head, static_cast<int64_t>(i), "", nullptr, ev.finish));
+        }
+      }
+      if (s.remaining == 0) {
+        const Usage u = s.usage();
+        metrics->tokens(u.prompt_tokens, u.completion_tokens);
+        if (s.req.stream) {
+          if (s.req.include_usage) out += sse(chat ? chat_usage_chunk_json(s.head, u) : json{{"id", s.head.id},
+                                                                                              {"object", "text_completion"},
+                                                                                              {"created", s.head.created},
+                                                                                              {"model", s.head.model},
+                                                                                              {"choices", json::array()},
+                                                                                              {"usage", usage_json(u)}});
+          out += "data: [DONE]\n\n";
+        } else {
+          out = dump_json(chat ? chat_completion_json(s.head, s.choices, u, s.req.logprobs, *tok)
+                               : text_completion_json(s.head, s.choices, s.echo, u, s.req.logprobs, *tok));
+        }
+      }
+      if (!out.empty() && !sink.write(out.data(), out.size())) return fl->cancel(), false;
+      if (s.remaining == 0) sink.done();
+      return true;
+    };
+    res.set_header("Cache-Control", "no-cache");
+    res.set_chunked_content_provider(r.stream ? "text/event-stream" : "application/json", provider,
+                                     [fl](bool) { fl->cancel(); });  // finished ids are ignored
+  }
+
+  void tokenize(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req);
+    ServedModel& m = find_model(get_string(body, "model").value_or(""));
+    const auto content = get_string(body, "content");
+    if (!content) throw ApiError(400, "Missing required parameter: 'content'.", "content", "missing_required_parameter");
+    std::vector<int32_t> ids;
+    if (get_bool(body, "add_special").value_or(false))
+      if (int32_t bos = m.tok.find_special("<|bos|>"); bos >= 0) ids.push_back(bos);
+    m.tok.encode_append(*content, ids);
+    json toks = json::array();
+    if (get_bool(body, "with_pieces").value_or(false)) {
+      for (int32_t id : ids) toks.push_back({{"id", id}, {"piece", std::string(m.tok.token_bytes(id))}});
+    } else {
+      toks = ids;
+    }
+    send_json(res, 200, {{"tokens", toks}});
+  }
+
+  void detokenize(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req);
+    ServedModel& m = find_model(get_string(body, "model").value_or(""));
+    if (!body.contains("tokens")) throw ApiError(400, "Missing required parameter: 'tokens'.", "tokens", "missing_required_parameter");
+    const std::vector<int32_t> ids = token_array(body["tokens"], "tokens");
+    for (size_t i = 0; i < ids.size(); i++)
+      if (!m.tok.is_valid(ids[i]))
+        throw ApiError(400, fmt::format("Invalid 'tokens[{}]': {} is not a token of model '{}'.", i, ids[i], m.name), "tokens",
+                       "invalid_value");
+    send_json(res, 200, {{"content", m.tok.decode(ids)}});
+  }
+};
+
+}  // namespace
+
+void run_serve(const ServeOptions& o) {
+  if (o.models.empty()) input_error("serve: no model given; pass --model DIR or --model NAME=DIR");
+  // SIGINT/SIGTERM go to one waiting thread (blocked everywhere else, before any thread starts);
+  // writes to a closed socket must fail with EPIPE, not kill the process
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  ApiServer server(o);
+  const int port = server.bind();
+  std::fprintf(stderr, "ownchat: listening on http://%s:%d\n", o.host.c_str(), port);
+  std::fflush(stderr);
+  std::thread http([&] { server.listen(); });
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    std::fprintf(stderr, "ownchat: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server.stop();
+  });
+  try {
+    server.load_models();
+    std::fprintf(stderr, "ownchat: ready\n");
+  } catch (...) {
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    http.join();
+    throw;
+  }
+  http.join();
+  waiter.join();
+  server.unload_models();
+}
+
+}  // namespace own

@@ -1,0 +1,40 @@
+// `ownchat serve`: the OpenAI-compatible HTTP server, a thin layer over one Engine per model.
+//   POST /v1/chat/completions, /v1/completions   (stream: SSE chunks, then "data: [DONE]")
+//   GET  /v1/models, /v1/models/{id}
+//   POST /tokenize, /detokenize                   (llama.cpp's shapes)
+//   GET  /health (503 while loading), /metrics (Prometheus)
+// Every error is an OpenAI error object with its 4xx/5xx status; nothing a client sends can
+// crash or hang the server. A client that goes away cancels its generations; when more than
+// max_queue requests wait for a slot, new ones get 429 with Retry-After. Keys: when any are given
+// (--api-key, $OWNCHAT_API_KEY) or were ever created in the db (`ownchat keys create`), every
+// route but /health needs "Authorization: Bearer KEY" with a given or active key, else 401.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "infer/model.h"
+
+namespace own {
+
+struct ServeOptions {
+  std::vector<std::pair<std::string, std::string>> models;  // name, checkpoint dir
+  std::string tokenizer;                                    // "" = next to each checkpoint
+  std::string host = "127.0.0.1";
+  int port = 8080;                                          // 0 = any free port (printed)
+  std::vector<std::string> api_keys;                        // required keys (with the db's active ones)
+  std::string db;  // SQLite store (keys, later conversations); "" = RUN/ownchat.db when the first
+                   // model is RUN/ckpt/<stage>, else none
+  InferOptions infer;                                       // weights, slots, context
+  int64_t max_queue = 64;                                   // waiting requests before 429
+  int64_t http_threads = 64;                                // concurrent connections served
+  size_t max_body_bytes = 8u << 20;                         // 413 above
+  bool log_requests = true;                                 // one line per request on stderr
+};
+
+// Binds, prints "ownchat: listening on http://HOST:PORT", loads the models (/health answers
+// 503 meanwhile), then serves until SIGINT or SIGTERM.
+void run_serve(const ServeOptions& o);
+
+}  // namespace own

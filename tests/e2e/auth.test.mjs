@@ -1,0 +1,58 @@
+// API keys: --api-key and $OWNCHAT_API_KEY protect everything but /health.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+import { execFileSync } from 'node:child_process';
+import { tinyRun, startServer, post, BINARY } from './server.mjs';
+
+let run, server;
+
+before(async () => {
+  run = tinyRun();
+  server = await startServer(['--model', `${run.run}/ckpt/sft`, '--api-key', 'sk-flag'], { OWNCHAT_API_KEY: 'sk-env' });
+});
+
+after(async () => {
+  await server.stop();
+  run.cleanup();
+});
+
+test('no key or a wrong key: 401 invalid_api_key; /health stays open', async () => {
+  const body = { model: 'sft', messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 };
+  for (const headers of [{}, { Authorization: 'Bearer sk-wrong' }, { Authorization: 'sk-flag' }]) {
+    const r = await post(`${server.url}/v1/chat/completions`, body, headers);
+    assert.equal(r.status, 401, JSON.stringify(headers));
+    assert.equal(r.json.error.code, 'invalid_api_key');
+  }
+  assert.equal((await fetch(`${server.url}/v1/models`)).status, 401);
+  assert.equal((await fetch(`${server.url}/metrics`)).status, 401);
+  assert.equal((await fetch(`${server.url}/health`)).status, 200);
+  const bad = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'sk-wrong', maxRetries: 0 });
+  await assert.rejects(bad.models.list(), (e) => e.status === 401 && e instanceof OpenAI.AuthenticationError);
+});
+
+test('either configured key works', async () => {
+  for (const apiKey of ['sk-flag', 'sk-env']) {
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey, maxRetries: 0 });
+    const r = await client.chat.completions.create({ model: 'sft', messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 });
+    assert.equal(r.object, 'chat.completion');
+  }
+});
+
+test('keys stored in RUN/ownchat.db (`ownchat keys create|revoke`) are checked per request', async () => {
+  const key = execFileSync(BINARY, ['keys', 'create', '--name', 'e2e', '--run', run.run], { stdio: ['ignore', 'pipe', 'ignore'] })
+    .toString().trim();
+  assert.match(key, /^sk-own-/);
+  const s = await startServer(['--model', `${run.run}/ckpt/sft`]);  // no --api-key: the db's keys apply
+  try {
+    const body = { model: 'sft', messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 };
+    assert.equal((await post(`${s.url}/v1/chat/completions`, body)).status, 401);
+    assert.equal((await post(`${s.url}/v1/chat/completions`, body, { Authorization: `Bearer ${key}` })).status, 200);
+    execFileSync(BINARY, ['keys', 'revoke', key.slice(0, 12), '--run', run.run], { stdio: 'ignore' });
+    // revoked: refused at once; and revoking the last key does not open the server
+    assert.equal((await post(`${s.url}/v1/chat/completions`, body, { Authorization: `Bearer ${key}` })).status, 401);
+    assert.equal((await post(`${s.url}/v1/chat/completions`, body)).status, 401);
+  } finally {
+    await s.stop();
+  }
+});
