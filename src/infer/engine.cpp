@@ -1,6 +1,7 @@
 #include "infer/engine.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "core/check.h"
@@ -27,6 +28,7 @@ struct Engine::Sequence {
   int64_t slot = -1;
   uint64_t seed = 0;
   bool cancelled = false;
+  std::vector<float> pooled;  // embed requests: (C) sum of hidden states
 
   Sequence(int64_t id_, GenerationRequest r, int64_t V, uint64_t seed_)
       : id(id_),
@@ -55,14 +57,15 @@ int64_t Engine::submit(GenerationRequest r) {
   const int64_t V = model_.config().vocab_size, ctx = model_.context();
   const int64_t n = static_cast<int64_t>(r.prompt.size());
   if (n == 0) input_error("the prompt is empty (it needs at least one token)");
-  if (n >= ctx)
-    input_error("the prompt has {} tokens but the context holds {} (prompt + at least one generated token)", n, ctx);
+  if (r.embed ? n > ctx : n >= ctx)
+    input_error("the prompt has {} tokens but the context holds {}{}", n, ctx,
+                r.embed ? "" : " (prompt + at least one generated token)");
   for (int64_t i = 0; i < n; i++)
     if (r.prompt[static_cast<size_t>(i)] < 0 || r.prompt[static_cast<size_t>(i)] >= V)
       input_error("prompt token {} at position {} is outside the vocabulary [0, {})", r.prompt[static_cast<size_t>(i)], i, V);
   for (int32_t t : r.stop_tokens)
     if (t < 0 || t >= V) input_error("stop token {} is outside the vocabulary [0, {})", t, V);
-  if (r.max_tokens < 1) input_error("max_tokens must be >= 1 (got {})", r.max_tokens);  // sampling: the Sampler checks
+  if (r.max_tokens < 1 && !r.embed) input_error("max_tokens must be >= 1 (got {})", r.max_tokens);  // sampling: the Sampler checks
   int64_t id;
   {
     std::lock_guard lk(mu_);
@@ -71,6 +74,7 @@ int64_t Engine::submit(GenerationRequest r) {
   const uint64_t seed = r.sampling.seed ? *r.sampling.seed : Rng(opt_.seed ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(id))).next_u64();
   auto s = std::make_unique<Sequence>(id, std::move(r), V, seed);
   s->max_new = std::min(s->req.max_tokens, ctx - n);
+  if (s->req.embed) s->pooled.assign(static_cast<size_t>(model_.config().hidden_size), 0.0f);
   {
     std::lock_guard lk(mu_);
     incoming_.push_back(std::move(s));
@@ -162,7 +166,8 @@ bool Engine::step() {
       const int64_t take = std::min({s->n_prompt - s->n_cached, opt_.prefill_chunk, budget});
       const bool last = s->n_cached + take == s->n_prompt;
       chunks_.push_back({s->slot, s->n_cached,
-                         std::span<const int32_t>(s->tokens.data() + s->n_cached, static_cast<size_t>(take)), last});
+                         std::span<const int32_t>(s->tokens.data() + s->n_cached, static_cast<size_t>(take)),
+                         last && !s->req.embed, s->req.embed ? s->pooled.data() : nullptr});
       chunk_seq_.push_back(s.get());
       budget -= take;
     }
@@ -177,6 +182,17 @@ bool Engine::step() {
   for (size_t i = 0; i < chunks_.size(); i++) {
     Sequence& s = *chunk_seq_[i];
     s.n_cached += static_cast<int64_t>(chunks_[i].tokens.size());
+    if (s.req.embed && s.n_cached == s.n_prompt) {
+      GenerationEvent ev = make_event(s);
+      double norm2 = 0;
+      for (float v : s.pooled) norm2 += static_cast<double>(v) * v;
+      const float scale = norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(norm2)) : 0.0f;  // mean, then unit length
+      ev.embedding = std::move(s.pooled);
+      for (float& v : ev.embedding) v *= scale;
+      finish(s, FinishReason::stop, ev);
+      slots_[static_cast<size_t>(s.slot)].reset();
+      continue;
+    }
     if (!chunks_[i].want_logits) continue;
     GeneratedToken gt;
     const int32_t tok = s.sampler.sample(logits_.data() + row * V, s.req.logprobs, &gt.chosen, &gt.top);

@@ -44,6 +44,7 @@ struct GenerationEvent {
   FinishReason finish = FinishReason::none;
   int64_t prompt_tokens = 0, completion_tokens = 0;
   uint64_t seed = 0;                    // the seed the sampler used
+  std::vector<float> embedding;         // embedding requests: (C), unit length, in the done event
 };
 
 struct GenerationRequest {
@@ -53,6 +54,9 @@ struct GenerationRequest {
   std::vector<int32_t> stop_tokens;      // end the answer; never emitted as text
   std::vector<std::string> stop_strings; // likewise, matched across token boundaries
   bool logprobs = false;
+  // embed: no generation; the prompt (up to the whole context) is read and the done event
+  // carries the mean of its tokens' final-norm hidden states, scaled to unit length
+  bool embed = false;
   std::function<void(const GenerationEvent&)> on_event;
 };
 

@@ -110,6 +110,13 @@ void InferModel::forward(std::span<const SeqChunk> chunks, float* logits) {
     swiglu_forward(h_.data, gu_.data, rows, F);
     linear_forward(x_.data, h_.data, L.down, rows, true);
   }
+  for (size_t i = 0; i < chunks.size(); i++) {  // pooled hidden states (before xn_ is reused below)
+    if (!chunks[i].hidden_sum) continue;
+    const KvSegment& sg = segments_[i];
+    rmsnorm_forward(xn_.data, rstd_.data, x_.data + sg.row0 * C, final_norm_.data(), sg.n, C, c.rms_norm_eps);
+    for (int64_t t = 0; t < sg.n; t++)
+      for (int64_t j = 0; j < C; j++) chunks[i].hidden_sum[j] += xn_.data[t * C + j];
+  }
   // final norm and LM head only for the rows that want logits
   int64_t n_out = 0;
   for (size_t i = 0; i < chunks.size(); i++) {

@@ -15,12 +15,14 @@
 namespace own {
 
 // n new tokens of the sequence in `slot`, at positions pos0 .. pos0 + n - 1 (the cache holds
-// 0 .. pos0 - 1). Logits come back for the last of them when want_logits.
+// 0 .. pos0 - 1). Logits come back for the last of them when want_logits. With hidden_sum, the
+// final-norm hidden state of each of the n tokens is added into hidden_sum (C) (embeddings).
 struct SeqChunk {
   int64_t slot = 0;
   int64_t pos0 = 0;
   std::span<const int32_t> tokens;
   bool want_logits = true;
+  float* hidden_sum = nullptr;
 };
 
 struct InferOptions {

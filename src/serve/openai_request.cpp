@@ -156,6 +156,7 @@ void parse_common(const json& body, ApiRequest& r) {
     }
   }
   r.user = get_string(body, "user").value_or("");
+  r.ignore_eos = get_bool(body, "ignore_eos").value_or(false);
 }
 
 }  // namespace

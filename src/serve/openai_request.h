@@ -27,6 +27,7 @@ struct ApiRequest {
   bool stream = false, include_usage = false;
   bool logprobs = false;  // chat: logprobs=true; completions: logprobs=N (N alternatives)
   bool echo = false;      // completions: the prompt is repeated before the answer
+  bool ignore_eos = false;  // llama.cpp extension: generate max_tokens, past end-of-turn tokens
   std::string user;
 };
 

@@ -1,6 +1,7 @@
 #include "serve/server.h"
 
 #include <httplib.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -100,8 +101,8 @@ void send_error(httplib::Response& res, const ApiError& e) {
 
 // metrics label for a path (bounded set: never echo arbitrary paths into labels)
 std::string endpoint_label(const std::string& path) {
-  for (const char* p : {"/v1/chat/completions", "/v1/completions", "/v1/models", "/tokenize", "/detokenize", "/health",
-                        "/metrics"})
+  for (const char* p : {"/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models", "/tokenize",
+                        "/detokenize", "/health", "/metrics"})
     if (path == p) return p;
   if (path.rfind("/v1/models/", 0) == 0) return "/v1/models/{id}";
   return "other";
@@ -150,6 +151,7 @@ class ApiServer {
       send_json(s, 200, {{"object", "list"}, {"data", data}});
     });
     route("GET", R"(/v1/models/(.+))", [this](const auto& q, auto& s) { send_json(s, 200, find_model(q.matches[1]).describe()); });
+    route("POST", "/v1/embeddings", [this](const auto& q, auto& s) { embeddings(q, s); });
     route("POST", "/tokenize", [this](const auto& q, auto& s) { tokenize(q, s); });
     route("POST", "/detokenize", [this](const auto& q, auto& s) { detokenize(q, s); });
     http_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
@@ -303,7 +305,7 @@ class ApiServer {
           g.sampling = r.sampling;
           if (r.sampling.seed) g.sampling.seed = *r.sampling.seed + static_cast<uint64_t>(j);  // n distinct, reproducible
           g.max_tokens = r.max_tokens.value_or(ctx);
-          g.stop_tokens = chat ? m.chat_stops : m.text_stops;
+          if (!r.ignore_eos) g.stop_tokens = chat ? m.chat_stops : m.text_stops;
           g.stop_strings = r.stop;
           g.logprobs = r.logprobs;
           g.on_event = [fl, choice](const GenerationEvent& ev) { fl->push(choice, ev); };
@@ -389,6 +391,94 @@ class ApiServer {
     res.set_header("Cache-Control", "no-cache");
     res.set_chunked_content_provider(r.stream ? "text/event-stream" : "application/json", provider,
                                      [fl](bool) { fl->cancel(); });  // finished ids are ignored
+  }
+
+  // OpenAI's embeddings: the mean of the final-norm hidden states over the input's tokens, unit
+  // length; as float arrays or, as the SDKs ask by default, base64 of little-endian float32
+  void embeddings(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req);
+    ServedModel& m = find_model(get_string(body, "model").value_or(""));
+    const auto format = get_string(body, "encoding_format").value_or("float");
+    if (format != "float" && format != "base64")
+      throw ApiError(400, fmt::format("Invalid 'encoding_format': '{}'. Supported values are: 'float' and 'base64'.", format),
+                     "encoding_format", "invalid_value");
+    const int64_t C = m.model->config().hidden_size;
+    if (auto d = get_int(body, "dimensions", 1, 1 << 20); d && *d != C)
+      throw ApiError(400, fmt::format("Model '{}' makes {}-dimensional embeddings; 'dimensions' {} is not supported.", m.name, C, *d),
+                     "dimensions", "unsupported_value");
+    if (!body.contains("input") || body["input"].is_null())
+      throw ApiError(400, "Missing required parameter: 'input'.", "input", "missing_required_parameter");
+    const json& in = body["input"];
+    std::vector<std::vector<int32_t>> inputs;
+    auto text = [&](const json& t, const std::string& param) {
+      if (t.get<std::string>().empty()) throw ApiError(400, fmt::format("Invalid '{}': the input must not be empty.", param), "input", "invalid_value");
+      std::vector<int32_t> ids;
+      if (int32_t bos = m.tok.find_special("<|bos|>"); bos >= 0) ids.push_back(bos);
+      m.tok.encode_append(t.get<std::string>(), ids);
+      inputs.push_back(std::move(ids));
+    };
+    if (in.is_string()) {
+      text(in, "input");
+    } else if (in.is_array() && !in.empty() && in[0].is_number()) {
+      inputs.push_back(token_array(in, "input"));
+    } else if (in.is_array() && !in.empty()) {
+      if (in.size() > 2048) throw ApiError(400, "Invalid 'input': at most 2048 inputs per request.", "input", "array_above_max_length");
+      for (size_t i = 0; i < in.size(); i++) {
+        const std::string param = fmt::format("input[{}]", i);
+        if (in[i].is_string()) text(in[i], param);
+        else if (in[i].is_array() && !in[i].empty()) inputs.push_back(token_array(in[i], param));
+        else throw ApiError(400, fmt::format("Invalid type for '{}': expected a non-empty string or array of token ids.", param), "input", "invalid_type");
+      }
+    } else {
+      throw ApiError(400, "Invalid 'input': expected a non-empty string, an array of strings, or token ids.", "input", "invalid_type");
+    }
+    int64_t prompt_tokens = 0;
+    for (size_t i = 0; i < inputs.size(); i++) {
+      const int64_t n = static_cast<int64_t>(inputs[i].size());
+      if (n > m.model->context())
+        throw ApiError(400, fmt::format("This model's maximum context length is {} tokens, however input {} has {} tokens.",
+                                        m.model->context(), i, n), "input", "context_length_exceeded");
+      prompt_tokens += n;
+    }
+    auto fl = std::make_shared<InFlight>();
+    fl->engine = m.engine.get();
+    try {
+      for (size_t i = 0; i < inputs.size(); i++) {
+        GenerationRequest g;
+        g.prompt = std::move(inputs[i]);
+        g.embed = true;
+        g.on_event = [fl, i](const GenerationEvent& ev) { if (ev.done) fl->push(i, ev); };
+        fl->ids.push_back(m.engine->submit(std::move(g)));
+      }
+    } catch (const InputError& e) {
+      fl->cancel();
+      throw ApiError(400, e.what(), "input");
+    }
+    std::vector<std::vector<float>> vecs(inputs.size());
+    for (size_t got = 0; got < inputs.size();) {
+      std::unique_lock lk(fl->mu);
+      fl->cv.wait(lk, [&] { return !fl->events.empty(); });
+      for (auto& [i, ev] : fl->events) vecs[i] = std::move(ev.embedding), got++;
+      fl->events.clear();
+    }
+    json data = json::array();
+    for (size_t i = 0; i < vecs.size(); i++) {
+      json e;
+      if (format == "base64") {
+        std::string b64(4 * ((vecs[i].size() * sizeof(float) + 2) / 3) + 1, '\0');
+        const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                      reinterpret_cast<const unsigned char*>(vecs[i].data()),
+                                      static_cast<int>(vecs[i].size() * sizeof(float)));
+        b64.resize(static_cast<size_t>(n));
+        e = b64;
+      } else {
+        e = vecs[i];
+      }
+      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", e}});
+    }
+    metrics_.tokens(prompt_tokens, 0);
+    send_json(res, 200, {{"object", "list"}, {"data", data}, {"model", m.name},
+                         {"usage", {{"prompt_tokens", prompt_tokens}, {"total_tokens", prompt_tokens}}}});
   }
 
   void tokenize(const httplib::Request& req, httplib::Response& res) {

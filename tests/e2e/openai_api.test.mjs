@@ -182,6 +182,37 @@ test('bad requests: 4xx with an OpenAI error object naming the field', async () 
   assert.equal((await client.chat.completions.create(ask('still there?', { max_tokens: 2 }))).object, 'chat.completion');
 });
 
+test('embeddings: unit vectors, base64 (the SDK default) and float agree, batch-invariant', async () => {
+  const r = await client.embeddings.create({ model: MODEL, input: ['Call me Ishmael.', 'The whale', 'Call me Ishmael.'] });
+  assert.equal(r.object, 'list');
+  assert.equal(r.data.length, 3);
+  const norm = (v) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+  for (const [i, d] of r.data.entries()) {
+    assert.equal(d.index, i);
+    assert.equal(d.embedding.length, 64);
+    assert.ok(Math.abs(norm(d.embedding) - 1) < 1e-5);
+  }
+  assert.deepEqual(r.data[0].embedding, r.data[2].embedding, 'same text, same vector');
+  assert.notDeepEqual(r.data[0].embedding, r.data[1].embedding);
+  const f = await client.embeddings.create({ model: MODEL, input: 'Call me Ishmael.', encoding_format: 'float' });
+  assert.deepEqual(f.data[0].embedding, r.data[0].embedding, 'alone = in a batch; float = base64');
+  const tok = await post(`${server.url}/tokenize`, { content: 'Call me Ishmael.' });
+  assert.equal(f.usage.prompt_tokens, tok.json.tokens.length + 1);  // + <|bos|>
+  for (const [body, param] of [[{ model: MODEL, input: '' }, 'input'], [{ model: MODEL }, 'input'],
+    [{ model: MODEL, input: 'x', encoding_format: 'hex' }, 'encoding_format'], [{ model: MODEL, input: 'x', dimensions: 8 }, 'dimensions'],
+    [{ model: MODEL, input: 'word '.repeat(400) }, 'input']]) {
+    const e = await post(`${server.url}/v1/embeddings`, body);
+    assert.equal(e.status, 400, e.text);
+    assert.equal(e.json.error.param, param);
+  }
+});
+
+test('ignore_eos (llama.cpp extension) generates exactly max_tokens', async () => {
+  const r = await post(`${server.url}/v1/chat/completions`, { ...ask('hi', { max_tokens: 30 }), ignore_eos: true, logit_bias: {} });
+  assert.equal(r.json.usage.completion_tokens, 30);
+  assert.equal(r.json.choices[0].finish_reason, 'length');
+});
+
 test('tokenize / detokenize round trip', async () => {
   const t = await post(`${server.url}/tokenize`, { content: 'Call me Ishmael. ✓' });
   assert.equal(t.status, 200);

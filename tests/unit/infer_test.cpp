@@ -167,6 +167,39 @@ TEST(Engine, BatchedRunsEqualSingleRunsBitForBit) {
   for (int i = 0; i < N; i++) EXPECT_EQ(single[i].tokens, batched[i].tokens) << "prompt " << i;
 }
 
+// embeddings: the same vector whatever the prefill chunking and the batch neighbours; unit length;
+// a prompt may fill the whole context
+TEST(Engine, EmbeddingsAreChunkAndBatchInvariantUnitVectors) {
+  Checkpoint ck = random_checkpoint(64, 2, 4, 2, 96, 19, 3.0f);
+  auto embed = [&](int64_t prefill_chunk, bool with_neighbour, const std::vector<int32_t>& prompt) {
+    InferModel m(ck, {WeightType::f32, 2, 0, 512});
+    Engine eng(m, nullptr, {.prefill_chunk = prefill_chunk, .seed = 0});
+    Collected other;
+    if (with_neighbour) eng.submit(request(random_tokens(30, 96, 5), other, 12, 1.0f, 3));
+    std::vector<float> out;
+    GenerationRequest r;
+    r.prompt = prompt;
+    r.embed = true;
+    r.on_event = [&](const GenerationEvent& ev) {
+      EXPECT_TRUE(ev.tokens.empty()) << "embedding requests generate nothing";
+      if (ev.done) out = ev.embedding;
+    };
+    eng.submit(std::move(r));
+    eng.run_until_idle();
+    return out;
+  };
+  const std::vector<int32_t> prompt = random_tokens(128, 96, 21);  // the whole context
+  const std::vector<float> a = embed(256, false, prompt);
+  ASSERT_EQ(a.size(), 64u);
+  double n2 = 0;
+  for (float v : a) n2 += static_cast<double>(v) * v;
+  EXPECT_NEAR(n2, 1.0, 1e-5);
+  EXPECT_EQ(embed(7, false, prompt), a) << "prefill chunking";
+  EXPECT_EQ(embed(16, true, prompt), a) << "batch neighbour";
+  EXPECT_NE(embed(256, false, random_tokens(128, 96, 22)), a);
+  EXPECT_CONTAINS(test::error_of([&] { embed(256, false, random_tokens(129, 96, 21)); }), "the context holds 128");
+}
+
 TEST(Engine, SeedsReproduceAndDiffer) {
   Checkpoint ck = random_checkpoint(64, 2, 4, 4, 96, 17, 2.0f);
   InferModel m(ck, {WeightType::f32, 3, 0, 64});
