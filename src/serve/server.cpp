@@ -16,10 +16,12 @@
 
 #include "core/check.h"
 #include "serve/api_error.h"
+#include "serve/http_util.h"
 #include "serve/openai_request.h"
 #include "serve/openai_response.h"
 #include "serve/served_model.h"
 #include "serve/store.h"
+#include "serve/store_routes.h"
 #include "serve/server_metrics.h"
 
 namespace own {
@@ -78,33 +80,13 @@ std::string new_id(const char* prefix) {
   return fmt::format("{}{:016x}{:08x}", prefix, x, n);
 }
 
-json parse_body(const httplib::Request& req) {
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded())
-    throw ApiError(400,
-                   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
-                   "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
-                   "", "invalid_json");
-  if (!body.is_object()) throw ApiError(400, "The request body must be a JSON object.", "", "invalid_json");
-  return body;
-}
-
-void send_json(httplib::Response& res, int status, const json& j) {
-  res.status = status;
-  res.set_content(dump_json(j), "application/json");
-}
-
-void send_error(httplib::Response& res, const ApiError& e) {
-  if (e.status == 429 || e.status == 503) res.set_header("Retry-After", "1");
-  send_json(res, e.status, error_json(e));
-}
-
 // metrics label for a path (bounded set: never echo arbitrary paths into labels)
 std::string endpoint_label(const std::string& path) {
   for (const char* p : {"/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models", "/tokenize",
                         "/detokenize", "/health", "/metrics"})
     if (path == p) return p;
   if (path.rfind("/v1/models/", 0) == 0) return "/v1/models/{id}";
+  if (path.rfind("/api/", 0) == 0) return "/api";
   return "other";
 }
 
@@ -159,6 +141,7 @@ class ApiServer {
       res.set_header("Retry-After", "1");
       send_json(res, 503, error_json(ApiError(503, "Loading model", "", "model_loading")));
     });
+    if (store_) add_store_routes([this](const char* m, const char* p, RouteHandler h) { route(m, p, std::move(h)); }, *store_);
     route("GET", "/metrics", [this](const auto&, auto& s) {
       std::vector<ModelGauges> g;
       for (const auto& m : models_) g.push_back({m->name, m->engine->queued(), m->engine->running(), m->model->n_slots()});
@@ -194,9 +177,8 @@ class ApiServer {
   ServerMetrics metrics_;
   std::unique_ptr<Store> store_;
 
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
   // a route whose errors become OpenAI error objects
-  void route(const char* method, const char* pattern, Handler h) {
+  void route(const char* method, const char* pattern, RouteHandler h) {
     auto wrapped = [h = std::move(h)](const httplib::Request& req, httplib::Response& res) {
       try {
         h(req, res);
@@ -206,8 +188,13 @@ class ApiServer {
         send_error(res, ApiError(400, e.what()));
       }
     };
-    if (std::string(method) == "GET") http_.Get(pattern, wrapped);
-    else http_.Post(pattern, wrapped);
+    const std::string m = method;
+    if (m == "GET") http_.Get(pattern, wrapped);
+    else if (m == "POST") http_.Post(pattern, wrapped);
+    else if (m == "PUT") http_.Put(pattern, wrapped);
+    else if (m == "PATCH") http_.Patch(pattern, wrapped);
+    else if (m == "DELETE") http_.Delete(pattern, wrapped);
+    else OWN_CHECK(false, "unknown method {}", m);
   }
 
   // auth and readiness, before routing
