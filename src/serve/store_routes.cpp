@@ -1,10 +1,225 @@
+// The store's REST routes (see store_routes.h). Each handler validates its input field by field
+// (400 naming the field, size limits named below), checks that the ids in the path exist (404
+// not_found), then makes one store call. Ids are checked before the write rather than read back
+// from the store's InputError, so the error can name the field; a conversation deleted between
+// the check and the write still fails safely (the store's InputError, a 400 without a param).
+// No route takes a file path from the client: the export writes where `feedback export` does.
 #include "serve/store_routes.h"
+
+#include <charconv>
+#include <filesystem>
+#include <limits>
+
+#include "serve/openai_request.h"
+#include "serve/openai_response.h"
 
 namespace own {
 
+using nlohmann::json;
+
+namespace {
+
+// limits at the door (the whole body is also capped by serve --max-body)
+constexpr size_t kMaxTitleChars = 200;
+constexpr size_t kMaxModelChars = 200;
+constexpr size_t kMaxReasonChars = 100;
+constexpr size_t kMaxCommentChars = 4000;
+constexpr size_t kMaxCheckpointChars = 4096;
+constexpr size_t kMaxContentBytes = 1 << 20;  // message content and system prompt
+constexpr size_t kMaxSearchChars = 1000;
+constexpr int64_t kDefaultListLimit = 100;
+constexpr int64_t kMaxListLimit = 1000;
+
+constexpr const char* kId = "([^/]+)";  // a path segment; ids are UUIDs but any unknown one is a 404
+
+enum class Length { chars, bytes };
+
+size_t utf8_chars(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+void check_length(const std::string& s, const std::string& param, size_t max, Length unit) {
+  const size_t n = unit == Length::bytes ? s.size() : utf8_chars(s);
+  if (n > max)
+    bad_request(param, "string_above_max_length",
+                "Invalid '{}': string too long. Expected a string with maximum length {}{}, but got a string with "
+                "length {} instead.",
+                param, max, unit == Length::bytes ? " bytes" : "", n);
+}
+
+// an optional string field of at most `max` characters (or bytes)
+std::optional<std::string> get_text(const json& body, const std::string& key, size_t max, Length unit = Length::chars) {
+  std::optional<std::string> s = get_string(body, key);
+  if (s) check_length(*s, key, max, unit);
+  return s;
+}
+
+std::string require_text(const json& body, const std::string& key, size_t max, Length unit = Length::chars) {
+  std::optional<std::string> s = get_text(body, key, max, unit);
+  if (!s) bad_request(key, "missing_required_parameter", "Missing required parameter: '{}'.", key);
+  return *s;
+}
+
+// ?name=N, with get_int's range errors; `fallback` when absent or empty
+int64_t query_int(const httplib::Request& req, const std::string& name, int64_t lo, int64_t hi, int64_t fallback) {
+  const std::string v = req.get_param_value(name.c_str());
+  if (v.empty()) return fallback;
+  int64_t x = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec != std::errc() || end != v.data() + v.size())
+    bad_request(name, "invalid_type", "Invalid '{}': expected an integer, but got '{}' instead.", name, v);
+  return *get_int(json{{name, x}}, name, lo, hi);
+}
+
+[[noreturn]] void not_found(const char* what, const std::string& id) {
+  throw ApiError(404, fmt::format("No {} found with id '{}'.", what, id), "", "not_found");
+}
+
+ConversationInfo find_conversation(Store& store, const std::string& id) {
+  std::optional<ConversationInfo> c = store.get_conversation_info(id);
+  if (!c) not_found("conversation", id);
+  return *c;
+}
+
+Message find_message(Store& store, const std::string& id) {
+  std::optional<Message> m = store.get_message(id);
+  if (!m) not_found("message", id);
+  return *m;
+}
+
+// POST /api/conversations/{id}/messages: the body as a Message of conversation `conversation_id`
+Message parse_message(Store& store, const json& body, const std::string& conversation_id) {
+  Message m;
+  m.conversation_id = conversation_id;
+  m.role = require_text(body, "role", 16);
+  if (!is_chat_role(m.role))
+    bad_request("role", "invalid_value", "Invalid value: '{}'. Supported values are: 'system', 'user' and 'assistant'.",
+                m.role);
+  m.content = require_text(body, "content", kMaxContentBytes, Length::bytes);
+  m.parent_id = get_text(body, "parent_id", 64).value_or("");
+  if (!m.parent_id.empty()) {
+    std::optional<Message> parent = store.get_message(m.parent_id);
+    if (!parent)
+      bad_request("parent_id", "invalid_value", "Invalid 'parent_id': no message found with id '{}'.", m.parent_id);
+    if (parent->conversation_id != conversation_id)
+      bad_request("parent_id", "invalid_value",
+                  "Invalid 'parent_id': message '{}' belongs to another conversation, not '{}'.", m.parent_id,
+                  conversation_id);
+  }
+  m.model = get_text(body, "model", kMaxModelChars).value_or("");
+  m.checkpoint = get_text(body, "checkpoint", kMaxCheckpointChars).value_or("");
+  if (auto it = body.find("sampling"); it != body.end() && !it->is_null()) {
+    if (!it->is_object())
+      bad_request("sampling", "invalid_type", "Invalid type for 'sampling': expected an object, but got {} instead.",
+                  it->type_name());
+    m.sampling = *it;
+  }
+  constexpr int64_t kMaxTokens = std::numeric_limits<int64_t>::max();
+  m.prompt_tokens = get_int(body, "prompt_tokens", 0, kMaxTokens).value_or(0);
+  m.completion_tokens = get_int(body, "completion_tokens", 0, kMaxTokens).value_or(0);
+  m.tokens_per_s = get_number(body, "tokens_per_s", 0, 1e12).value_or(0);
+  return m;
+}
+
+}  // namespace
+
 void add_store_routes(const AddRoute& add, Store& store) {
-  (void)add;
-  (void)store;
+  Store* s = &store;
+  const std::string conv = std::string("/api/conversations/") + kId;
+  const std::string rating = std::string("/api/messages/") + kId + "/rating";
+
+  add("GET", "/api/conversations", [s](const httplib::Request& req, httplib::Response& res) {
+    const std::string search = req.get_param_value("search");
+    check_length(search, "search", kMaxSearchChars, Length::chars);
+    const int64_t limit = query_int(req, "limit", 1, kMaxListLimit, kDefaultListLimit);
+    const int64_t offset = query_int(req, "offset", 0, std::numeric_limits<int64_t>::max(), 0);
+    send_json(res, 200, {{"data", s->list_conversations(search, limit, offset)}});
+  });
+
+  add("POST", "/api/conversations", [s](const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req);
+    const std::string title = get_text(body, "title", kMaxTitleChars).value_or("");
+    const std::string system = get_text(body, "system_prompt", kMaxContentBytes, Length::bytes).value_or("");
+    const std::string model = get_text(body, "model", kMaxModelChars).value_or("");
+    send_json(res, 201, s->create_conversation(title, system, model));
+  });
+
+  add("GET", conv.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    std::optional<ConversationTree> t = s->get_conversation(id);
+    if (!t) not_found("conversation", id);
+    send_json(res, 200, *t);
+  });
+
+  add("PATCH", conv.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req);
+    const std::string id = req.matches[1];
+    const std::string title = require_text(body, "title", kMaxTitleChars);
+    if (!s->rename_conversation(id, title)) not_found("conversation", id);
+    send_json(res, 200, find_conversation(*s, id));
+  });
+
+  add("DELETE", conv.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.matches[1];
+    if (!s->delete_conversation(id)) not_found("conversation", id);
+    send_json(res, 200, {{"id", id}, {"deleted", true}});
+  });
+
+  add("POST", (conv + "/messages").c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req);
+    const std::string id = find_conversation(*s, req.matches[1]).id;
+    Message m = parse_message(*s, body, id);
+    m.id = s->add_message(m);
+    send_json(res, 201, find_message(*s, m.id));  // as stored: created_at filled
+  });
+
+  add("PUT", rating.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req);
+    const std::optional<int64_t> r = get_int(body, "rating", -1, 1);
+    if (!r) bad_request("rating", "missing_required_parameter", "Missing required parameter: 'rating'.");
+    if (*r == 0) bad_request("rating", "invalid_value", "Invalid 'rating': expected 1 or -1, but got 0 instead.");
+    const std::string reason = get_text(body, "reason", kMaxReasonChars).value_or("");
+    const std::string comment = get_text(body, "comment", kMaxCommentChars).value_or("");
+    const Message m = find_message(*s, req.matches[1]);
+    if (m.role != "assistant")
+      throw ApiError(400, fmt::format("Message '{}' is a {} message; only assistant answers can be rated.", m.id, m.role),
+                     "", "invalid_value");
+    send_json(res, 200, s->rate(m.id, static_cast<int>(*r), reason, comment));
+  });
+
+  add("DELETE", rating.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+    const std::string id = find_message(*s, req.matches[1]).id;
+    send_json(res, 200, {{"message_id", id}, {"deleted", s->clear_rating(id)}});
+  });
+
+  add("GET", "/api/feedback", [s](const httplib::Request&, httplib::Response& res) {
+    send_json(res, 200, s->feedback_stats());
+  });
+
+  // the same file as `ownchat feedback export`; an empty body counts as {}
+  add("POST", "/api/feedback/export", [s](const httplib::Request& req, httplib::Response& res) {
+    if (!req.body.empty()) parse_body(req);
+    FeedbackExportOptions o;
+    o.db = s->path();
+    const FeedbackExport e = feedback_export(o);
+    std::error_code ec;
+    const std::filesystem::path out = std::filesystem::absolute(e.out, ec);
+    send_json(res, 200,
+              {{"path", ec ? e.out : out.string()},
+               {"ratings", e.stats.ratings},
+               {"up", e.stats.up},
+               {"down", e.stats.down},
+               {"pairs", e.stats.pairs}});
+  });
+
+  add("GET", R"(/api/feedback/pairs\.jsonl)", [s](const httplib::Request&, httplib::Response& res) {
+    std::string out;
+    for (const PreferencePair& p : s->preference_pairs()) out += dump_json(json(p)) + "\n";
+    res.set_header("Content-Disposition", "attachment; filename=\"pairs.jsonl\"");
+    res.set_content(out, "application/x-ndjson");
+  });
 }
 
 }  // namespace own
