@@ -30,6 +30,9 @@ void register_serve_commands(CLI::App& app) {
   serve->add_option("--http-threads", o->http_threads, "connections served at once")->capture_default_str();
   serve->add_option("--max-body", *max_body_mib, "largest request body in MiB (413 above)")->capture_default_str();
   serve->add_flag("!--no-log", o->log_requests, "do not print a line per request");
+  auto no_web = std::make_shared<bool>(false);
+  serve->add_option("--web", o->web_dir, "the web chat's built files, served at / (default: web/ beside the binary)");
+  serve->add_flag("--no-web", *no_web, "serve the API only");
   add_threads_flag(serve);
   serve->callback([=] {
     o->models.clear();
@@ -57,6 +60,14 @@ void register_serve_commands(CLI::App& app) {
     if (!(*max_body_mib > 0)) input_error("--max-body must be positive (MiB), got {}", *max_body_mib);
     o->max_body_bytes = static_cast<size_t>(*max_body_mib * 1024 * 1024);
     o->infer.weights = parse_weight_type(*weights);
+    if (*no_web) {
+      o->web_dir.clear();
+    } else if (o->web_dir.empty()) {
+      std::error_code ec;
+      const std::filesystem::path beside = std::filesystem::read_symlink("/proc/self/exe", ec).parent_path() / "web";
+      if (!ec && std::filesystem::exists(beside / "index.html"))
+        o->web_dir = beside.string();
+    }
     run_serve(*o);
   });
 }

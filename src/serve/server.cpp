@@ -141,6 +141,10 @@ class ApiServer {
       res.set_header("Retry-After", "1");
       send_json(res, 503, error_json(ApiError(503, "Loading model", "", "model_loading")));
     });
+    if (!o_.web_dir.empty()) {
+      web_ = http_.set_mount_point("/", o_.web_dir);
+      if (!web_) input_error("serve: --web {} is not a directory", o_.web_dir);
+    }
     if (store_) add_store_routes([this](const char* m, const char* p, RouteHandler h) { route(m, p, std::move(h)); }, *store_);
     route("GET", "/metrics", [this](const auto&, auto& s) {
       std::vector<ModelGauges> g;
@@ -176,6 +180,7 @@ class ApiServer {
   std::atomic<bool> ready_{false};
   ServerMetrics metrics_;
   std::unique_ptr<Store> store_;
+  bool web_ = false;  // the web chat is served at /
 
   // a route whose errors become OpenAI error objects
   void route(const char* method, const char* pattern, RouteHandler h) {
@@ -201,6 +206,10 @@ class ApiServer {
   httplib::Server::HandlerResponse gate(const httplib::Request& req, httplib::Response& res) {
     using R = httplib::Server::HandlerResponse;
     if (req.path == "/health") return R::Unhandled;
+    // the web page's static files are public (the page itself asks for a key when one is needed)
+    if (web_ && req.method == "GET" && req.path.rfind("/api/", 0) != 0 && req.path.rfind("/v1/", 0) != 0 &&
+        req.path != "/metrics")
+      return R::Unhandled;
     if (!o_.api_keys.empty() || (store_ && store_->has_keys())) {
       const std::string auth = req.get_header_value("Authorization");
       const std::string key = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : "";

@@ -31,6 +31,8 @@ struct ServeOptions {
   int64_t http_threads = 64;                                // concurrent connections served
   size_t max_body_bytes = 8u << 20;                         // 413 above
   bool log_requests = true;                                 // one line per request on stderr
+  std::string web_dir;  // the web chat's built files, served at / ("" = WEB beside the binary:
+                        // build/web, made by scripts/setup.sh; none there = no page)
 };
 
 // Binds, prints "ownchat: listening on http://HOST:PORT", loads the models (/health answers
