@@ -319,10 +319,13 @@ class ApiServer {
       ResponseState& s = *st;
       std::string out;
       if (s.req.stream && !s.sent_role) {  // the first chunk of each choice carries the role, at once
-        if (chat)
-          for (size_t i = 0; i < s.choices.size(); i++)
+        for (size_t i = 0; i < s.choices.size(); i++) {
+          if (chat)
             out += sse(chat_chunk_json(s.head, static_cast<int64_t>(i), {{"role", "assistant"}, {"content", ""}, {"refusal", nullptr}},
                                        nullptr, FinishReason::none));
+          else if (s.req.echo)  // legacy echo: the prompt comes first
+            out += sse(text_chunk_json(s.head, static_cast<int64_t>(i), s.echo[i], nullptr, FinishReason::none));
+        }
         s.sent_role = true;
         if (!out.empty() && !sink.write(out.data(), out.size())) return fl->cancel(), false;
         return true;

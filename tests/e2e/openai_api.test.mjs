@@ -137,6 +137,10 @@ test('legacy completions: text, echo, batch of prompts, stream', async () => {
   for await (const ch of await client.completions.create({ model: MODEL, prompt: 'The whale', max_tokens: 8, seed: 5, stream: true }))
     text += ch.choices[0]?.text ?? '';
   assert.equal(text, r.choices[0].text);
+  text = '';
+  for await (const ch of await client.completions.create({ model: MODEL, prompt: 'The whale', max_tokens: 8, seed: 5, stream: true, echo: true }))
+    text += ch.choices[0]?.text ?? '';
+  assert.equal(text, e.choices[0].text, 'streamed echo');
 });
 
 test('bad requests: 4xx with an OpenAI error object naming the field', async () => {
