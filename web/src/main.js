@@ -4,6 +4,7 @@
 import { apiKey } from './api.js';
 import { showError, setUnauthorizedHandler } from './banner.js';
 import { $ } from './dom.js';
+import { state } from './state.js';
 import { loadModels, renderSettings } from './settings.js';
 import { refreshConversations } from './sidebar.js';
 import { openConversation, newChat } from './chat.js';
@@ -33,6 +34,10 @@ async function start() {
 }
 
 setUnauthorizedHandler(askForKey);
+window.addEventListener('hashchange', () => {  // a pasted link or back/forward (replaceState does not fire this)
+  const id = decodeURIComponent(location.hash.slice(1));
+  if (id && (!state.conv || state.conv.id !== id)) openConversation(id);
+});
 $('login').addEventListener('cancel', (e) => e.preventDefault());  // no way around it but a key
 $('login-form').addEventListener('submit', (e) => {
   e.preventDefault();

@@ -33,7 +33,8 @@ const marked = new Marked({
   gfm: true,
   breaks: true,
   renderer: {
-    html({ text }) { return escapeHtml(text); },  // <img onerror=...> in an answer is shown, not run
+    // <img onerror=...> in an answer is shown as text, not parsed (a block keeps its line breaks)
+    html({ text, block }) { return block ? `<p class="raw-html">${escapeHtml(text)}</p>` : escapeHtml(text); },
   },
 });
 
