@@ -11,7 +11,7 @@ export async function loadModels() {
   renderModels();
 }
 
-const fmt = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(3)) : JSON.stringify(v));
+const fmt = (v) => (typeof v === 'number' ? String(Number(v.toPrecision(3))) : JSON.stringify(v));
 
 function renderModels() {
   const select = $('model');
