@@ -16,6 +16,7 @@ PACKAGES=(
   # the default corpus: real English text shipped in Debian packages (src/data/manifest.cpp)
   fortunes fortunes-min bible-kjv-text jargon-text dict-gcide wordnet-base dict-devil dict-foldoc
   python3.11-doc perl-doc bsdgames
+  chromium               # the web chat's tests: playwright-core drives Debian's browser (none is downloaded)
 )
 
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)  # keep a newer node the machine already has
@@ -41,4 +42,6 @@ fi
 BUILD_DIR=${BUILD_DIR:-build}
 [ -f "$BUILD_DIR/build.ninja" ] || cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j "$(nproc)"
+# the web chat (web/ -> one JS bundle, a stylesheet, index.html), served by `ownchat serve` from beside the binary
+node web/build.mjs --out "$BUILD_DIR/web"
 echo "setup: done; binary at $BUILD_DIR/ownchat"

@@ -13,9 +13,10 @@ const SOURCE_DIR = process.env.OWN_SOURCE_DIR || path.resolve('.');
 export const OUT = process.env.OWN_TEST_OUT || path.join(path.dirname(BINARY), 'test-output', 'web');
 const CHROMIUM = process.env.OWN_CHROMIUM || '/usr/bin/chromium';
 
-// node web/build.mjs --out TMP; returns TMP
+// node web/build.mjs --out TMP; returns TMP (removed when the test file's process exits)
 export function buildWeb() {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ownchat-web-'));
+  process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
   execFileSync(process.execPath, [path.join(SOURCE_DIR, 'web/build.mjs'), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
   return out;
 }
