@@ -23,6 +23,7 @@ export function buildWeb() {
 
 // Playwright gives chromium a fresh --user-data-dir of its own (it refuses one in args) and removes it
 export async function launch() {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: scripts/setup.sh installs Debian's chromium (or set OWN_CHROMIUM)`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',

@@ -184,6 +184,8 @@ async function generate(question) {
       tokens_per_s: completion > 0 && seconds > 0 ? Math.round((completion / seconds) * 10) / 10 : 0,
     });
     state.notes.set(answer.id, { finish, stopped });
+    // the conversation was reopened (a fresh Tree) while this answer was being stored
+    if (state.tree !== tree && state.conv && state.conv.id === conv.id && !state.tree.byId.has(answer.id)) state.tree.add(answer);
   } catch (e) {
     showError(e);
   }

@@ -96,6 +96,10 @@ $('new-chat').addEventListener('click', () => { closeSidebar(); newChat(); });
 $('open-sidebar').addEventListener('click', openSidebar);
 $('close-sidebar').addEventListener('click', closeSidebar);
 $('scrim').addEventListener('click', closeSidebar);
+$('open-feedback').addEventListener('click', closeSidebar);
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && $('sidebar').classList.contains('open')) closeSidebar();
+});
 $('search').addEventListener('input', (e) => {
   clearTimeout(searchTimer);
   searchTimer = setTimeout(() => { state.search = e.target.value.trim(); refreshConversations(); }, 200);
