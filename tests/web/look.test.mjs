@@ -130,6 +130,7 @@ test('every control has an accessible name', async () => {
     })
     .map((e) => e.outerHTML.slice(0, 120)));
   assert.deepEqual(await unnamed(), []);
+  await web.screenshot(page, 'look-controls');
   await page.getByRole('button', { name: 'Feedback' }).click();
   await page.getByRole('heading', { name: 'Feedback' }).waitFor();
   assert.deepEqual(await unnamed(), []);

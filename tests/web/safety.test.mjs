@@ -84,6 +84,8 @@ test('markdown: headings, tables, highlighted code with a working Copy button', 
   await code.getByRole('button', { name: 'Copy the code' }).click();
   await code.getByRole('button', { name: 'Copy the code' }).filter({ hasText: 'Copied' }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'def harpoon(whale):\n    return "thar she blows"\n');
+  await code.scrollIntoViewIfNeeded();
+  await web.screenshot(page, 'safety-markdown');
   // copy a whole message
   await page.getByRole('button', { name: 'Copy your message' }).click();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), PAYLOADS.join('\n'));
