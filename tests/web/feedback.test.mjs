@@ -24,7 +24,7 @@ after(async () => {
   run?.cleanup();
 });
 
-const ratingOf = (id) => web.sql(db, `SELECT rating, comment FROM ratings WHERE message_id = '${id}'`);
+const ratingOf = (id) => web.sql(db, `SELECT rating, reason, comment FROM ratings WHERE message_id = '${id}'`);
 
 test('thumbs up and down: saved in SQLite, shown as saved, changeable, with a comment', async () => {
   await web.sendAndWait(page, 'Is the whale white?');
@@ -32,7 +32,7 @@ test('thumbs up and down: saved in SQLite, shown as saved, changeable, with a co
   await page.getByRole('button', { name: 'Good answer' }).click();
   await page.getByText('Saved: good answer.').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Good answer' }).getAttribute('aria-pressed'), 'true');
-  assert.deepEqual(ratingOf(a), [[1, '']]);
+  assert.deepEqual(ratingOf(a), [[1, '', '']]);
 
   await page.getByRole('button', { name: 'Regenerate the answer' }).click();
   await page.locator('.sibling-pos', { hasText: '2/2' }).waitFor();
@@ -47,7 +47,10 @@ test('thumbs up and down: saved in SQLite, shown as saved, changeable, with a co
   await page.getByLabel('Comment on the answer (optional)').fill('Gibberish <b>all</b> the way');
   await page.getByRole('button', { name: 'Save the comment' }).click();
   await page.getByText('Comment saved.').waitFor();
-  assert.deepEqual(ratingOf(b), [[-1, 'Gibberish <b>all</b> the way']]);
+  assert.deepEqual(ratingOf(b), [[-1, '', 'Gibberish <b>all</b> the way']]);
+  await page.getByLabel('Reason (optional)').selectOption('gibberish');  // saved on change
+  await page.getByText('Reason saved.').waitFor();
+  assert.deepEqual(ratingOf(b), [[-1, 'gibberish', 'Gibberish <b>all</b> the way']]);
   await web.screenshot(page, 'feedback-rated');
 
   // pressing the pressed thumb takes the rating back; pressing again restores it
@@ -56,7 +59,7 @@ test('thumbs up and down: saved in SQLite, shown as saved, changeable, with a co
   assert.deepEqual(ratingOf(b), []);
   await page.getByRole('button', { name: 'Bad answer' }).click();
   await page.getByText('Saved: bad answer.').waitFor();
-  assert.deepEqual(ratingOf(b), [[-1, '']]);
+  assert.deepEqual(ratingOf(b), [[-1, '', '']]);
 
   // ratings come back with the conversation after a reload
   await page.reload();

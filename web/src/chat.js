@@ -336,6 +336,10 @@ function editView(m) {
 
 // ---- ratings ----
 
+// the optional reason stored with a rating (the store keeps any string up to 100 characters)
+const REASONS_UP = ['correct', 'helpful', 'well written'];
+const REASONS_DOWN = ['wrong', 'unhelpful', 'unsafe', 'gibberish', 'refused wrongly'];
+
 function ratingButtons(m) {
   const r = state.tree.ratings.get(m.id);
   const make = (value, label, aria) => button(icon(label), aria, () => rate(m, value));
@@ -357,6 +361,7 @@ async function rate(m, value) {
       tree.ratings.delete(m.id);
       ratingStatus.set(m.id, 'Rating removed.');
     } else {
+      // a changed thumb keeps the comment; the reason belongs to the old direction
       const r = await api('PUT', `/api/messages/${m.id}/rating`, { rating: value, comment: current ? current.comment : '' });
       tree.ratings.set(m.id, r);
       ratingStatus.set(m.id, value > 0 ? 'Saved: good answer.' : 'Saved: bad answer.');
@@ -367,13 +372,13 @@ async function rate(m, value) {
   if (tree === state.tree) rerender(m.id);
 }
 
-async function saveComment(m, comment, statusEl) {
+async function saveComment(m, reason, comment, statusEl, said = 'Comment saved.') {
   const r = state.tree.ratings.get(m.id);
   if (!r) return;
   try {
-    const saved = await api('PUT', `/api/messages/${m.id}/rating`, { rating: r.rating, reason: r.reason || '', comment });
+    const saved = await api('PUT', `/api/messages/${m.id}/rating`, { rating: r.rating, reason, comment });
     state.tree.ratings.set(m.id, saved);
-    statusEl.textContent = 'Comment saved.';
+    statusEl.textContent = said;
   } catch (e) {
     showError(e);
   }
@@ -388,9 +393,15 @@ function ratingPanel(m) {
   const box = h('input', { type: 'text', class: 'comment', maxlength: '4000', 'aria-label': 'Comment on the answer (optional)',
     placeholder: r.rating > 0 ? 'What was good? (optional)' : 'What was wrong? (optional)' });
   box.value = r.comment || '';
-  const save = button('Save comment', 'Save the comment', () => saveComment(m, box.value, status));
-  box.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); saveComment(m, box.value, status); } });
-  return h('div', { class: 'rating-panel' }, status, box, save);
+  const reasons = r.rating > 0 ? REASONS_UP : REASONS_DOWN;
+  const reason = h('select', { class: 'reason', 'aria-label': 'Reason (optional)' },
+    h('option', { value: '' }, 'Reason…'), ...reasons.map((x) => h('option', { value: x }, x)));
+  reason.value = reasons.includes(r.reason) ? r.reason : '';
+  const commit = () => saveComment(m, reason.value, box.value, status);
+  reason.addEventListener('change', () => saveComment(m, reason.value, box.value, status, 'Reason saved.'));
+  const save = button('Save comment', 'Save the comment', commit);
+  box.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); commit(); } });
+  return h('div', { class: 'rating-panel' }, status, reason, box, save);
 }
 
 // ---- the composer ----
