@@ -32,5 +32,6 @@ void register_generate_commands(CLI::App& app);
 void register_eval_commands(CLI::App& app);
 void register_store_commands(CLI::App& app);  // keys, feedback
 void register_serve_commands(CLI::App& app);
+void register_moderation_commands(CLI::App& app);  // after register_train_commands: adds `train moderation`
 
 }  // namespace own::cli
