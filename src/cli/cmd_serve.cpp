@@ -21,6 +21,10 @@ void register_serve_commands(CLI::App& app) {
   serve->add_option("--host", o->host, "address to bind")->capture_default_str();
   serve->add_option("--port", o->port, "port (0: any free port, printed)")->capture_default_str();
   serve->add_option("--api-key", o->api_keys, "required bearer key (repeatable; also $OWNCHAT_API_KEY)");
+  auto moderate = std::make_shared<std::string>("none");
+  serve->add_option("--moderate", *moderate, "refuse flagged requests (input), stop flagged answers (output), or both")
+      ->capture_default_str();
+  serve->add_option("--moderation", o->moderation, "moderation checkpoint (default RUN/ckpt/moderation; none: lexicon only)");
   serve->add_option("--db", o->db, "SQLite store: API keys (default RUN/ownchat.db for a model in RUN/ckpt/<stage>)");
   serve->add_option("--weights", *weights, "weights in memory: f32, bf16 or int8")->capture_default_str();
   serve->add_option("--slots", o->infer.n_slots, "sequences generated at once per model (KV cache regions)")
@@ -50,11 +54,16 @@ void register_serve_commands(CLI::App& app) {
       o->models.emplace_back(name, dir);
     }
     if (const char* k = std::getenv("OWNCHAT_API_KEY"); k && *k) o->api_keys.push_back(k);
-    if (o->db.empty()) {
-      const std::filesystem::path first = std::filesystem::path(o->models[0].second).lexically_normal();
-      const std::filesystem::path ckpt = (first.filename().empty() ? first.parent_path() : first).parent_path();
-      if (ckpt.filename() == "ckpt") o->db = (ckpt.parent_path() / "ownchat.db").string();
+    const std::filesystem::path first = std::filesystem::path(o->models[0].second).lexically_normal();
+    const std::filesystem::path ckpt = (first.filename().empty() ? first.parent_path() : first).parent_path();
+    if (ckpt.filename() == "ckpt") {  // RUN/ckpt/<stage>: the run's store and moderation model
+      if (o->db.empty()) o->db = (ckpt.parent_path() / "ownchat.db").string();
+      if (o->moderation.empty()) o->moderation = (ckpt / "moderation").string();
     }
+    if (*moderate != "none" && *moderate != "input" && *moderate != "output" && *moderate != "both")
+      input_error("--moderate must be none, input, output or both (got \"{}\")", *moderate);
+    o->moderate_input = *moderate == "input" || *moderate == "both";
+    o->moderate_output = *moderate == "output" || *moderate == "both";
     if (o->infer.n_slots <= 0 || o->max_queue < 0 || o->http_threads <= 0)
       input_error("--slots and --http-threads must be positive, --max-queue non-negative");
     if (!(*max_body_mib > 0)) input_error("--max-body must be positive (MiB), got {}", *max_body_mib);

@@ -10,7 +10,9 @@ constexpr const char* kFingerprint = "fp_ownchat";
 
 json finish_json(FinishReason f) {
   if (f == FinishReason::none) return nullptr;
-  return f == FinishReason::length ? "length" : "stop";  // a cancelled choice is never sent to its client
+  if (f == FinishReason::length) return "length";
+  if (f == FinishReason::content_filter) return "content_filter";
+  return "stop";  // a cancelled choice is never sent to its client
 }
 
 std::string token_text(const Tokenizer& tok, int32_t id) {
@@ -68,7 +70,7 @@ json chat_completion_json(const ResponseHead& h, std::span<const ChoiceState> ch
   for (size_t i = 0; i < choices.size(); i++) {
     const ChoiceState& c = choices[i];
     cs.push_back({{"index", i},
-                  {"message", {{"role", "assistant"}, {"content", c.text}, {"refusal", nullptr}}},
+                  {"message", {{"role", "assistant"}, {"content", c.text}, {"refusal", c.refusal.empty() ? json(nullptr) : json(c.refusal)}}},
                   {"logprobs", logprobs ? chat_logprobs_json(tok, c.tokens) : json(nullptr)},
                   {"finish_reason", finish_json(c.finish)}});
   }

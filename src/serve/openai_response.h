@@ -22,6 +22,7 @@ struct ChoiceState {
   FinishReason finish = FinishReason::none;
   int64_t prompt_tokens = 0, completion_tokens = 0;
   bool done = false;
+  std::string refusal;  // set when moderation refused the request or stopped the answer
 };
 
 // The fields every object of one response repeats.

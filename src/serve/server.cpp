@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/check.h"
+#include "infer/moderation.h"
 #include "serve/api_error.h"
 #include "serve/http_util.h"
 #include "serve/openai_request.h"
@@ -32,6 +33,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(100);  // how often a waiting response checks its client
+constexpr const char* kRefusal = "Sorry, I can't help with that.";  // what --moderate answers instead
 
 // The generations of one API request (n choices, possibly several prompts), fed by the engine
 // thread and drained by the HTTP thread that writes the response.
@@ -61,6 +63,7 @@ struct ResponseState {
   std::vector<std::string> echo;  // completions with echo: each choice's prompt text
   Clock::time_point start;
   bool first_token_seen = false, sent_role = false;
+  const Moderator* moderate_output = nullptr;  // check each choice's text as it grows
   int64_t prompt_tokens = 0;  // usage: each prompt once, whatever n
   size_t remaining = 0;
   Usage usage() const {
@@ -85,6 +88,7 @@ std::string endpoint_label(const std::string& path) {
   for (const char* p : {"/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/v1/models", "/tokenize",
                         "/detokenize", "/health", "/metrics"})
     if (path == p) return p;
+  if (path == "/v1/moderations") return path;
   if (path.rfind("/v1/models/", 0) == 0) return "/v1/models/{id}";
   if (path.rfind("/api/", 0) == 0) return "/api";
   return "other";
@@ -134,6 +138,7 @@ class ApiServer {
     });
     route("GET", R"(/v1/models/(.+))", [this](const auto& q, auto& s) { send_json(s, 200, find_model(q.matches[1]).describe()); });
     route("POST", "/v1/embeddings", [this](const auto& q, auto& s) { embeddings(q, s); });
+    route("POST", "/v1/moderations", [this](const auto& q, auto& s) { moderations(q, s); });
     route("POST", "/tokenize", [this](const auto& q, auto& s) { tokenize(q, s); });
     route("POST", "/detokenize", [this](const auto& q, auto& s) { detokenize(q, s); });
     http_.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
@@ -162,6 +167,8 @@ class ApiServer {
   void stop() { http_.stop(); }
 
   void load_models() {
+    moderator_ = std::make_unique<Moderator>(Moderator::load(o_.moderation));
+    std::fprintf(stderr, "ownchat: moderation: %s\n", moderator_->trained() ? o_.moderation.c_str() : "lexicon only (no trained model)");
     for (const auto& [name, dir] : o_.models) {
       std::fprintf(stderr, "ownchat: loading %s from %s\n", name.c_str(), dir.c_str());
       models_.push_back(std::make_unique<ServedModel>(name, dir, o_.tokenizer, o_.infer));
@@ -180,6 +187,7 @@ class ApiServer {
   std::atomic<bool> ready_{false};
   ServerMetrics metrics_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<Moderator> moderator_;  // set before ready_
   bool web_ = false;  // the web chat is served at /
 
   // a route whose errors become OpenAI error objects
@@ -283,6 +291,19 @@ class ApiServer {
       st->prompt_tokens += n;
     }
     const int64_t total = static_cast<int64_t>(prompts.size()) * r.n;
+    if (o_.moderate_input) {
+      bool flagged = false;
+      if (chat) {
+        for (auto it = r.messages.rbegin(); it != r.messages.rend() && !flagged; ++it)
+          if (it->role == "user") {
+            flagged = moderator_->classify(it->content).flagged;
+            break;
+          }
+      } else {
+        for (const std::string& t : r.prompt_texts) flagged |= moderator_->classify(t).flagged;
+      }
+      if (flagged) return refuse(res, *st, m.name, chat, static_cast<size_t>(total));
+    }
     if (m.engine->queued() + total > o_.max_queue)
       throw ApiError(429, fmt::format("The server is overloaded: {} requests are waiting. Retry shortly.", m.engine->queued()),
                      "", "queue_full");
@@ -290,6 +311,7 @@ class ApiServer {
     st->head = {new_id(chat ? "chatcmpl-" : "cmpl-"), m.name, static_cast<int64_t>(std::time(nullptr))};
     st->choices.resize(static_cast<size_t>(total));
     st->remaining = static_cast<size_t>(total);
+    if (o_.moderate_output) st->moderate_output = moderator_.get();
     auto fl = std::make_shared<InFlight>();
     fl->engine = m.engine.get();
     try {
@@ -336,12 +358,25 @@ class ApiServer {
         fl->cv.wait_for(lk, kPollInterval, [&] { return !fl->events.empty(); });
         evs.swap(fl->events);
       }
-      if (evs.empty()) {
-        if (!sink.is_writable()) return fl->cancel(), false;  // the client went away
-        return true;
-      }
+      // the client went away: a stream learns it from a failed write, a whole response (nothing
+      // written until the end) by asking each time
+      if ((evs.empty() || !s.req.stream) && !sink.is_writable()) return fl->cancel(), false;
+      if (evs.empty()) return true;
       for (auto& [i, ev] : evs) {
         ChoiceState& c = s.choices[i];
+        if (!c.refusal.empty()) {  // stopped by moderation: whatever came after is dropped
+          if (!ev.done) continue;
+          ev.text.clear();
+          ev.tokens.clear();
+        }
+        if (s.moderate_output && c.refusal.empty() && !ev.text.empty() && s.moderate_output->classify(c.text + ev.text).flagged) {
+          c.refusal = kRefusal;  // the flagged text is not sent; the sequence ends at the next step
+          fl->engine->cancel(fl->ids[i]);
+          ev.text.clear();
+          ev.tokens.clear();
+          if (!ev.done) continue;
+        }
+        if (ev.done && !c.refusal.empty()) ev.finish = FinishReason::content_filter;
         if (!s.first_token_seen && !ev.tokens.empty()) {
           s.first_token_seen = true;
           metrics->time_to_first_token(std::chrono::duration<double>(Clock::now() - s.start).count());
@@ -478,6 +513,72 @@ class ApiServer {
     metrics_.tokens(prompt_tokens, 0);
     send_json(res, 200, {{"object", "list"}, {"data", data}, {"model", m.name},
                          {"usage", {{"prompt_tokens", prompt_tokens}, {"total_tokens", prompt_tokens}}}});
+  }
+
+  // a flagged request: the refusal as the answer of every choice, without running the model
+  void refuse(httplib::Response& res, ResponseState& s, const std::string& model, bool chat, size_t n) {
+    s.head = {new_id(chat ? "chatcmpl-" : "cmpl-"), model, static_cast<int64_t>(std::time(nullptr))};
+    s.choices.assign(n, ChoiceState{});
+    for (ChoiceState& c : s.choices) c.text = c.refusal = kRefusal, c.finish = FinishReason::content_filter;
+    const Usage u = s.usage();
+    if (!s.req.stream) {
+      const std::vector<std::string> no_echo;
+      const Tokenizer& tok = find_model(model).tok;
+      return send_json(res, 200, chat ? chat_completion_json(s.head, s.choices, u, false, tok)
+                                      : text_completion_json(s.head, s.choices, no_echo, u, false, tok));
+    }
+    std::string out;
+    for (size_t i = 0; i < n; i++) {
+      const int64_t idx = static_cast<int64_t>(i);
+      if (chat) {
+        out += sse(chat_chunk_json(s.head, idx, {{"role", "assistant"}, {"content", ""}, {"refusal", nullptr}}, nullptr, FinishReason::none));
+        out += sse(chat_chunk_json(s.head, idx, {{"content", kRefusal}, {"refusal", kRefusal}}, nullptr, FinishReason::none));
+        out += sse(chat_chunk_json(s.head, idx, json::object(), nullptr, FinishReason::content_filter));
+      } else {
+        out += sse(text_chunk_json(s.head, idx, kRefusal, nullptr, FinishReason::content_filter));
+      }
+    }
+    if (s.req.include_usage) out += sse(chat_usage_chunk_json(s.head, u));
+    out += "data: [DONE]\n\n";
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(out, "text/event-stream");
+  }
+
+  // OpenAI's moderations: input as a string, strings, or text parts; one result per input
+  void moderations(const httplib::Request& req, httplib::Response& res) {
+    const json body = parse_body(req);
+    if (!body.contains("input") || body["input"].is_null())
+      throw ApiError(400, "Missing required parameter: 'input'.", "input", "missing_required_parameter");
+    const json& in = body["input"];
+    std::vector<std::string> texts;
+    if (in.is_string()) {
+      texts.push_back(in.get<std::string>());
+    } else if (in.is_array() && !in.empty()) {
+      for (size_t i = 0; i < in.size(); i++) {
+        const std::string param = fmt::format("input[{}]", i);
+        if (in[i].is_string()) {
+          texts.push_back(in[i].get<std::string>());
+        } else if (in[i].is_object()) {
+          const std::string type = get_string(in[i], "type", param).value_or("");
+          if (type != "text")
+            throw ApiError(400, fmt::format("Invalid '{}.type': '{}' is not supported; this moderation reads text only.", param, type),
+                           param + ".type", "unsupported_value");
+          const auto t = get_string(in[i], "text", param);
+          if (!t) throw ApiError(400, fmt::format("Missing required parameter: '{}.text'.", param), param + ".text", "missing_required_parameter");
+          texts.push_back(*t);
+        } else {
+          throw ApiError(400, fmt::format("Invalid type for '{}': expected a string or a text part.", param), param, "invalid_type");
+        }
+      }
+    } else {
+      throw ApiError(400, "Invalid 'input': expected a string, an array of strings, or text parts.", "input", "invalid_type");
+    }
+    if (texts.size() > 256) throw ApiError(400, "Invalid 'input': at most 256 inputs per request.", "input", "array_above_max_length");
+    json results = json::array();
+    for (const std::string& t : texts) results.push_back(moderation_result_json(moderator_->classify(t)));
+    send_json(res, 200, {{"id", new_id("modr-")},
+                         {"model", moderator_->trained() ? "ownchat-moderation" : "ownchat-moderation-lexicon"},
+                         {"results", results}});
   }
 
   void tokenize(const httplib::Request& req, httplib::Response& res) {

@@ -1,6 +1,7 @@
 // `ownchat serve`: the OpenAI-compatible HTTP server, a thin layer over one Engine per model.
 //   POST /v1/chat/completions, /v1/completions   (stream: SSE chunks, then "data: [DONE]")
 //   GET  /v1/models, /v1/models/{id}
+//   POST /v1/embeddings, /v1/moderations
 //   POST /tokenize, /detokenize                   (llama.cpp's shapes)
 //   GET  /health (503 while loading), /metrics (Prometheus)
 // Every error is an OpenAI error object with its 4xx/5xx status; nothing a client sends can
@@ -8,6 +9,8 @@
 // max_queue requests wait for a slot, new ones get 429 with Retry-After. Keys: when any are given
 // (--api-key, $OWNCHAT_API_KEY) or were ever created in the db (`ownchat keys create`), every
 // route but /health needs "Authorization: Bearer KEY" with a given or active key, else 401.
+// --moderate input: a flagged request gets a polite refusal (finish_reason "content_filter")
+// instead of an answer; output: an answer that turns flagged is stopped there, likewise.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -31,6 +34,9 @@ struct ServeOptions {
   int64_t http_threads = 64;                                // concurrent connections served
   size_t max_body_bytes = 8u << 20;                         // 413 above
   bool log_requests = true;                                 // one line per request on stderr
+  std::string moderation;  // a `train moderation` checkpoint ("" = RUN/ckpt/moderation when the first
+                           // model is RUN/ckpt/<stage>; missing = the lexicon alone)
+  bool moderate_input = false, moderate_output = false;  // --moderate input|output|both
   std::string web_dir;  // the web chat's built files, served at / ("" = WEB beside the binary:
                         // build/web, made by scripts/setup.sh; none there = no page)
 };
