@@ -54,13 +54,14 @@ def wait_ready(url, proc, timeout=300):
     raise SystemExit("server did not become ready")
 
 
-def stream_one(url, prompt, max_tokens):
+def stream_one(url, prompt, max_tokens, logprobs):
     body = {"model": "bench", "messages": [{"role": "user", "content": prompt}], "stream": True,
             "max_tokens": max_tokens, "temperature": 0.8, "ignore_eos": True, "cache_prompt": False,
             "stream_options": {"include_usage": True},
-            # logprobs make every token visible as a chunk, also those without text (a random model's
-            # ids past the tokenizer's vocabulary): the first token is timed, not the first printable one
-            "logprobs": True}
+            # ours: logprobs make every token visible as a chunk, also those without text (a random
+            # model's ids past the tokenizer's vocabulary), so the first token is timed, not the first
+            # printable one; the peer's tokenizer covers its vocabulary, so it needs none
+            "logprobs": logprobs}
     req = urllib.request.Request(url + "/v1/chat/completions", data=json.dumps(body).encode(),
                                  headers={"Content-Type": "application/json"})
     t0 = time.perf_counter()
@@ -92,24 +93,26 @@ def prompt_for(i, words):
     return f"Request {i}: tell me a long story about a small robot. " + " ".join(filler)
 
 
-def measure(url, runs, streams, max_tokens, words):
+def measure_ttft(url, runs, words, logprobs):
     out = {}
     for label, w in (("short", words[0]), ("long", words[1])):
-        rs = [stream_one(url, prompt_for(i, w), 1) for i in range(runs)]  # TTFT: one token answers
+        rs = [stream_one(url, prompt_for(i, w), 1, logprobs) for i in range(runs)]  # TTFT: one token answers
         out[f"ttft_ms_{label}"] = statistics.median(r["ttft_ms"] for r in rs)
         out[f"prompt_tokens_{label}"] = rs[0]["prompt_tokens"]
-    for n in streams:
-        results, threads = [], []
-        for i in range(n):
-            t = threading.Thread(target=lambda i=i: results.append(stream_one(url, prompt_for(1000 + i, words[0]), max_tokens)))
-            threads.append(t)
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        span = max(r["t1"] for r in results) - min(r["t0"] for r in results)
-        out[f"tok_s_{n}"] = sum(r["tokens"] for r in results) / span
     return out
+
+
+def measure_streams(url, n, max_tokens, words, logprobs):
+    results, threads = [], []
+    for i in range(n):
+        threads.append(threading.Thread(target=lambda i=i: results.append(
+            stream_one(url, prompt_for(1000 + i, words[0]), max_tokens, logprobs))))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    span = max(r["t1"] for r in results) - min(r["t0"] for r in results)
+    return {f"tok_s_{n}": sum(r["tokens"] for r in results) / span}
 
 
 def run_server(cmd, url, env=None):
@@ -158,7 +161,10 @@ def main():
                            "--weights", "int8", "--slots", str(max(streams)), "--max-queue", "256", "--threads", "2",
                            "--no-log"], url, env)
         try:
-            rows["ownchat int8"] = measure(url, a.runs, streams, a.max_tokens, words)
+            r = measure_ttft(url, a.runs, words, True)
+            for n in streams:
+                r.update(measure_streams(url, n, a.max_tokens, words, True))
+            rows["ownchat int8"] = r
         finally:
             proc.terminate()
             proc.wait()
@@ -168,15 +174,23 @@ def main():
     llama = os.path.join(os.environ.get("LLAMA_CPP_DIR", ""), "build", "bin", "llama-server")
     gguf = os.path.join(a.gguf_dir, "llama-110m-q8_0.gguf")
     if os.path.exists(llama) and os.path.exists(gguf):
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        proc = run_server([llama, "-m", gguf, "-t", "2", "-c", str(1024 * max(streams)), "-np", str(max(streams)),
-                           "--host", "127.0.0.1", "--port", str(port), "--chat-template", "chatml"], url, env)
-        try:
-            rows["llama-server q8_0"] = measure(url, a.runs, streams, a.max_tokens, words)
-        finally:
-            proc.terminate()
-            proc.wait()
+        # as llama.cpp is run for one user: -c 1024 -np 1 for TTFT and one stream; for n streams, n
+        # parallel slots of 1024 each
+        r = {}
+        for n in [1] + [n for n in streams if n > 1]:
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            proc = run_server([llama, "-m", gguf, "-t", "2", "-c", str(1024 * n), "-np", str(n), "--host", "127.0.0.1",
+                               "--port", str(port), "--chat-template", "chatml"], url, env)
+            try:
+                if n == 1:
+                    r.update(measure_ttft(url, a.runs, words, False))
+                if n in streams:
+                    r.update(measure_streams(url, n, a.max_tokens, words, False))
+            finally:
+                proc.terminate()
+                proc.wait()
+        rows["llama-server q8_0"] = r
     else:
         print(f"# peer skipped: need {llama} and {gguf}", file=sys.stderr)
 
