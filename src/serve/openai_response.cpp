@@ -64,6 +64,17 @@ json completion_logprobs_json(const Tokenizer& tok, std::span<const GeneratedTok
   return {{"tokens", toks}, {"token_logprobs", lps}, {"top_logprobs", tops}, {"text_offset", offs}};
 }
 
+// the fields every object of a response repeats, then its choices and usage
+static json response_json(const ResponseHead& h, const char* object, json choices, json usage) {
+  return {{"id", h.id},
+          {"object", object},
+          {"created", h.created},
+          {"model", h.model},
+          {"system_fingerprint", kFingerprint},
+          {"choices", std::move(choices)},
+          {"usage", std::move(usage)}};
+}
+
 json chat_completion_json(const ResponseHead& h, std::span<const ChoiceState> choices, const Usage& u, bool logprobs,
                           const Tokenizer& tok) {
   json cs = json::array();
@@ -74,33 +85,17 @@ json chat_completion_json(const ResponseHead& h, std::span<const ChoiceState> ch
                   {"logprobs", logprobs ? chat_logprobs_json(tok, c.tokens) : json(nullptr)},
                   {"finish_reason", finish_json(c.finish)}});
   }
-  return {{"id", h.id},
-          {"object", "chat.completion"},
-          {"created", h.created},
-          {"model", h.model},
-          {"system_fingerprint", kFingerprint},
-          {"choices", cs},
-          {"usage", usage_json(u)}};
+  return response_json(h, "chat.completion", std::move(cs), usage_json(u));
 }
 
 json chat_chunk_json(const ResponseHead& h, int64_t index, const json& delta, const json& logprobs, FinishReason finish) {
-  return {{"id", h.id},
-          {"object", "chat.completion.chunk"},
-          {"created", h.created},
-          {"model", h.model},
-          {"system_fingerprint", kFingerprint},
-          {"choices", json::array({{{"index", index}, {"delta", delta}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}})},
-          {"usage", nullptr}};
+  return response_json(h, "chat.completion.chunk",
+                       json::array({{{"index", index}, {"delta", delta}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}}),
+                       nullptr);
 }
 
-json chat_usage_chunk_json(const ResponseHead& h, const Usage& u) {
-  return {{"id", h.id},
-          {"object", "chat.completion.chunk"},
-          {"created", h.created},
-          {"model", h.model},
-          {"system_fingerprint", kFingerprint},
-          {"choices", json::array()},
-          {"usage", usage_json(u)}};
+json usage_chunk_json(const ResponseHead& h, bool chat, const Usage& u) {
+  return response_json(h, chat ? "chat.completion.chunk" : "text_completion", json::array(), usage_json(u));
 }
 
 json text_completion_json(const ResponseHead& h, std::span<const ChoiceState> choices, std::span<const std::string> echo_prefix,
@@ -114,23 +109,13 @@ json text_completion_json(const ResponseHead& h, std::span<const ChoiceState> ch
                   {"logprobs", logprobs ? completion_logprobs_json(tok, c.tokens, static_cast<int64_t>(prefix.size())) : json(nullptr)},
                   {"finish_reason", finish_json(c.finish)}});
   }
-  return {{"id", h.id},
-          {"object", "text_completion"},
-          {"created", h.created},
-          {"model", h.model},
-          {"system_fingerprint", kFingerprint},
-          {"choices", cs},
-          {"usage", usage_json(u)}};
+  return response_json(h, "text_completion", std::move(cs), usage_json(u));
 }
 
 json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& text, const json& logprobs, FinishReason finish) {
-  return {{"id", h.id},
-          {"object", "text_completion"},
-          {"created", h.created},
-          {"model", h.model},
-          {"system_fingerprint", kFingerprint},
-          {"choices", json::array({{{"index", index}, {"text", text}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}})},
-          {"usage", nullptr}};
+  return response_json(h, "text_completion",
+                       json::array({{{"index", index}, {"text", text}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}}),
+                       nullptr);
 }
 
 }  // namespace own

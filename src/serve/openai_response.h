@@ -42,8 +42,8 @@ nlohmann::json chat_completion_json(const ResponseHead& h, std::span<const Choic
 // one streamed delta for choice `index`: role (first chunk), content, logprobs, finish_reason
 nlohmann::json chat_chunk_json(const ResponseHead& h, int64_t index, const nlohmann::json& delta,
                                const nlohmann::json& logprobs, FinishReason finish);
-// the include_usage chunk: "choices": [] and the totals
-nlohmann::json chat_usage_chunk_json(const ResponseHead& h, const Usage& u);
+// the include_usage chunk (chat or legacy): "choices": [] and the totals
+nlohmann::json usage_chunk_json(const ResponseHead& h, bool chat, const Usage& u);
 
 // echo_prefix: the prompt text when echo was asked for
 nlohmann::json text_completion_json(const ResponseHead& h, std::span<const ChoiceState> choices,

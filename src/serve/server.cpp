@@ -406,12 +406,7 @@ class ApiServer {
         const Usage u = s.usage();
         metrics->tokens(u.prompt_tokens, u.completion_tokens);
         if (s.req.stream) {
-          if (s.req.include_usage) out += sse(chat ? chat_usage_chunk_json(s.head, u) : json{{"id", s.head.id},
-                                                                                              {"object", "text_completion"},
-                                                                                              {"created", s.head.created},
-                                                                                              {"model", s.head.model},
-                                                                                              {"choices", json::array()},
-                                                                                              {"usage", usage_json(u)}});
+          if (s.req.include_usage) out += sse(usage_chunk_json(s.head, chat, u));
           out += "data: [DONE]\n\n";
         } else {
           out = dump_json(chat ? chat_completion_json(s.head, s.choices, u, s.req.logprobs, *tok)
@@ -538,7 +533,7 @@ class ApiServer {
         out += sse(text_chunk_json(s.head, idx, kRefusal, nullptr, FinishReason::content_filter));
       }
     }
-    if (s.req.include_usage) out += sse(chat_usage_chunk_json(s.head, u));
+    if (s.req.include_usage) out += sse(usage_chunk_json(s.head, chat, u));
     out += "data: [DONE]\n\n";
     res.set_header("Cache-Control", "no-cache");
     res.set_content(out, "text/event-stream");
