@@ -58,6 +58,13 @@ ServedModel::~ServedModel() {
   if (engine) engine->stop();
 }
 
+std::vector<int32_t> ServedModel::document_ids(std::string_view text) const {
+  std::vector<int32_t> ids;
+  if (int32_t bos = tok.find_special("<|bos|>"); bos >= 0) ids.push_back(bos);
+  tok.encode_append(text, ids);
+  return ids;
+}
+
 json ServedModel::describe() const {
   return {{"id", name},
           {"object", "model"},

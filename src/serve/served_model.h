@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "infer/engine.h"
@@ -29,6 +30,8 @@ struct ServedModel {
   ServedModel(std::string name, const std::string& dir, const std::string& tokenizer, const InferOptions& io);
   ~ServedModel();
   nlohmann::json describe() const;  // an OpenAI "model" object + stage, context, metrics
+  // text as a document: <|bos|> (when the tokenizer has it, as documents start in pretraining) + ids
+  std::vector<int32_t> document_ids(std::string_view text) const;
 };
 
 }  // namespace own

@@ -265,12 +265,7 @@ class ApiServer {
                        "model", "model_not_chat");
       prompts.push_back(render_chat(m.tok, r.messages, true));
     } else {
-      for (const std::string& t : r.prompt_texts) {
-        std::vector<int32_t> ids;
-        if (int32_t bos = m.tok.find_special("<|bos|>"); bos >= 0) ids.push_back(bos);  // as documents start in pretraining
-        m.tok.encode_append(t, ids);
-        prompts.push_back(std::move(ids));
-      }
+      for (const std::string& t : r.prompt_texts) prompts.push_back(m.document_ids(t));
       for (const auto& ids : r.prompt_ids) prompts.push_back(ids);
     }
     const int64_t ctx = m.model->context();
@@ -302,7 +297,7 @@ class ApiServer {
       } else {
         for (const std::string& t : r.prompt_texts) flagged |= moderator_->classify(t).flagged;
       }
-      if (flagged) return refuse(res, *st, m.name, chat, static_cast<size_t>(total));
+      if (flagged) return refuse(res, *st, m, chat, static_cast<size_t>(total));
     }
     if (m.engine->queued() + total > o_.max_queue)
       throw ApiError(429, fmt::format("The server is overloaded: {} requests are waiting. Retry shortly.", m.engine->queued()),
@@ -441,10 +436,7 @@ class ApiServer {
     std::vector<std::vector<int32_t>> inputs;
     auto text = [&](const json& t, const std::string& param) {
       if (t.get<std::string>().empty()) throw ApiError(400, fmt::format("Invalid '{}': the input must not be empty.", param), "input", "invalid_value");
-      std::vector<int32_t> ids;
-      if (int32_t bos = m.tok.find_special("<|bos|>"); bos >= 0) ids.push_back(bos);
-      m.tok.encode_append(t.get<std::string>(), ids);
-      inputs.push_back(std::move(ids));
+      inputs.push_back(m.document_ids(t.get<std::string>()));
     };
     if (in.is_string()) {
       text(in, "input");
@@ -511,16 +503,15 @@ class ApiServer {
   }
 
   // a flagged request: the refusal as the answer of every choice, without running the model
-  void refuse(httplib::Response& res, ResponseState& s, const std::string& model, bool chat, size_t n) {
-    s.head = {new_id(chat ? "chatcmpl-" : "cmpl-"), model, static_cast<int64_t>(std::time(nullptr))};
+  void refuse(httplib::Response& res, ResponseState& s, const ServedModel& m, bool chat, size_t n) {
+    s.head = {new_id(chat ? "chatcmpl-" : "cmpl-"), m.name, static_cast<int64_t>(std::time(nullptr))};
     s.choices.assign(n, ChoiceState{});
     for (ChoiceState& c : s.choices) c.text = c.refusal = kRefusal, c.finish = FinishReason::content_filter;
     const Usage u = s.usage();
     if (!s.req.stream) {
       const std::vector<std::string> no_echo;
-      const Tokenizer& tok = find_model(model).tok;
-      return send_json(res, 200, chat ? chat_completion_json(s.head, s.choices, u, false, tok)
-                                      : text_completion_json(s.head, s.choices, no_echo, u, false, tok));
+      return send_json(res, 200, chat ? chat_completion_json(s.head, s.choices, u, false, m.tok)
+                                      : text_completion_json(s.head, s.choices, no_echo, u, false, m.tok));
     }
     std::string out;
     for (size_t i = 0; i < n; i++) {
@@ -581,10 +572,8 @@ class ApiServer {
     ServedModel& m = find_model(get_string(body, "model").value_or(""));
     const auto content = get_string(body, "content");
     if (!content) throw ApiError(400, "Missing required parameter: 'content'.", "content", "missing_required_parameter");
-    std::vector<int32_t> ids;
-    if (get_bool(body, "add_special").value_or(false))
-      if (int32_t bos = m.tok.find_special("<|bos|>"); bos >= 0) ids.push_back(bos);
-    m.tok.encode_append(*content, ids);
+    const std::vector<int32_t> ids = get_bool(body, "add_special").value_or(false) ? m.document_ids(*content)
+                                                                                   : m.tok.encode(*content);
     json toks = json::array();
     if (get_bool(body, "with_pieces").value_or(false)) {
       for (int32_t id : ids) toks.push_back({{"id", id}, {"piece", std::string(m.tok.token_bytes(id))}});
