@@ -1,12 +1,66 @@
-// ownchat train pretrain | sft (later: rm | ppo | dpo | bon)
+// ownchat train pretrain | sft | rm | dpo | bon | ppo
+#include <fmt/format.h>
+
 #include <cstdio>
 
 #include "cli/commands.h"
 #include "core/check.h"
+#include "train/dpo.h"
 #include "train/pretrain.h"
+#include "train/rm.h"
 #include "train/sft.h"
 
 namespace own::cli {
+
+namespace {
+
+// --data FILE or FILE:WEIGHT (repeatable) -> (path, weight)
+std::vector<std::pair<std::string, double>> weighted_files(const std::vector<std::string>& args) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const std::string& d : args) {
+    const size_t colon = d.rfind(':');
+    double w = 1.0;
+    std::string path = d;
+    if (colon != std::string::npos) {
+      char* end = nullptr;
+      w = std::strtod(d.c_str() + colon + 1, &end);
+      if (*end != '\0' || end == d.c_str() + colon + 1) input_error("--data {}: expected FILE or FILE:WEIGHT", d);
+      path = d.substr(0, colon);
+    }
+    out.push_back({path, w});
+  }
+  return out;
+}
+
+// the flags every fine-tuning stage shares (its options struct has these fields)
+template <class Options>
+void add_stage_flags(CLI::App* cmd, Options& o, std::vector<std::string>& data, const char* stage, const char* init_from,
+                     const char* data_help) {
+  cmd->add_option("--run", o.run_dir, "run directory")->capture_default_str();
+  cmd->add_option("--init", o.init, fmt::format("checkpoint to start from (default RUN/ckpt/{})", init_from));
+  cmd->add_option("--data", data, data_help);
+  cmd->add_option("--batch", o.batch, "rows per step")->capture_default_str();
+  cmd->add_option("--seq", o.seq, "longest row in tokens (longer examples are left out and counted)")
+      ->capture_default_str();
+  cmd->add_option("--steps", o.steps, "optimizer steps")->capture_default_str();
+  cmd->add_option("--lr", o.lr, "peak learning rate (default: derived from the model width)");
+  cmd->add_option("--eval-every", o.eval_every, "steps between validations")->capture_default_str();
+  cmd->add_option("--save-every", o.save_every, "steps between checkpoints")->capture_default_str();
+  cmd->add_flag("--resume", o.resume, fmt::format("continue RUN/ckpt/{}", stage));
+  cmd->add_option("--stop-at", o.stop_at, "pause: save and stop at this step, as Ctrl-C would (resume later)");
+  cmd->add_option("--seed", o.seed, "data order seed")->capture_default_str();
+  add_threads_flag(cmd);
+}
+
+template <class Options>
+void check_stage_flags(const Options& o) {
+  if (o.batch <= 0 || o.seq <= 1 || o.steps <= 0) input_error("--batch, --seq and --steps must be positive");
+}
+
+constexpr const char* kPrefDataHelp =
+    "your preferences (TRL pairs JSONL as `ownchat feedback export` writes, or rankings), as FILE or FILE:WEIGHT";
+
+}  // namespace
 
 void register_train_commands(CLI::App& app) {
   CLI::App* train = app.add_subcommand("train", "training stages; each reads the previous stage's checkpoint");
@@ -53,44 +107,53 @@ void register_train_commands(CLI::App& app) {
   CLI::App* sft = train->add_subcommand("sft", "supervised fine-tuning on DIR/data/chat (+ your JSONL) -> DIR/ckpt/sft");
   auto so = std::make_shared<SftOptions>();
   auto data = std::make_shared<std::vector<std::string>>();
-  sft->add_option("--run", so->run_dir, "run directory")->capture_default_str();
-  sft->add_option("--init", so->init, "checkpoint to start from (default RUN/ckpt/base)");
-  sft->add_option("--data", *data, "your conversations (OpenAI fine-tuning JSONL), as FILE or FILE:WEIGHT (copies)");
-  sft->add_option("--batch", so->batch, "rows per step")->capture_default_str();
-  sft->add_option("--seq", so->seq, "longest conversation in tokens (longer ones are left out and counted)")
-      ->capture_default_str();
-  sft->add_option("--steps", so->steps, "optimizer steps")->capture_default_str();
+  add_stage_flags(sft, *so, *data, "sft", "base",
+                  "your conversations (OpenAI fine-tuning JSONL), as FILE or FILE:WEIGHT (copies)");
   sft->add_flag("--pack,!--no-pack", so->pack, "several whole conversations per row (--no-pack: one per row, padded)")
       ->capture_default_str();
-  sft->add_option("--lr", so->lr, "peak learning rate (default 0.03/sqrt(width), as in pretraining)");
-  sft->add_option("--eval-every", so->eval_every, "steps between validation losses")->capture_default_str();
   sft->add_option("--val-conversations", so->val_conversations, "validation conversations (0: all of val.jsonl)")
       ->capture_default_str();
-  sft->add_option("--save-every", so->save_every, "steps between checkpoints")->capture_default_str();
-  sft->add_flag("--resume", so->resume, "continue RUN/ckpt/sft");
-  sft->add_option("--stop-at", so->stop_at, "pause: save and stop at this step, as Ctrl-C would (resume later)");
-  sft->add_option("--seed", so->seed, "data order seed")->capture_default_str();
-  add_threads_flag(sft);
   sft->callback([=] {
-    if (so->batch <= 0 || so->seq <= 1 || so->steps <= 0) input_error("--batch, --seq and --steps must be positive");
-    so->user_data.clear();
-    for (const std::string& d : *data) {
-      const size_t colon = d.rfind(':');
-      double w = 1.0;
-      std::string path = d;
-      if (colon != std::string::npos) {
-        char* end = nullptr;
-        w = std::strtod(d.c_str() + colon + 1, &end);
-        if (*end != '\0' || end == d.c_str() + colon + 1) input_error("--data {}: expected FILE or FILE:WEIGHT", d);
-        path = d.substr(0, colon);
-      }
-      so->user_data.push_back({path, w});
-    }
+    check_stage_flags(*so);
+    so->user_data = weighted_files(*data);
     SftResult r = train_sft(*so);
     std::printf("{\"steps\": %lld, \"train_loss\": %.4f, \"val_loss_start\": %.4f, \"val_loss\": %.4f, "
                 "\"train_examples\": %lld, \"too_long\": %lld, \"interrupted\": %s}\n",
                 static_cast<long long>(r.steps), r.train_loss, r.val_loss_start, r.val_loss,
                 static_cast<long long>(r.train_examples), static_cast<long long>(r.too_long),
+                r.interrupted ? "true" : "false");
+  });
+
+  CLI::App* rm = train->add_subcommand("rm", "reward model on DIR/data/prefs (+ your preferences) -> DIR/ckpt/rm");
+  auto ro = std::make_shared<RmOptions>();
+  auto rm_data = std::make_shared<std::vector<std::string>>();
+  add_stage_flags(rm, *ro, *rm_data, "rm", "sft", kPrefDataHelp);
+  rm->add_option("--val-rankings", ro->val_rankings, "validation rankings (0: all of val.jsonl)")->capture_default_str();
+  rm->callback([=] {
+    check_stage_flags(*ro);
+    ro->user_data = weighted_files(*rm_data);
+    RmResult r = train_rm(*ro);
+    std::printf("{\"steps\": %lld, \"train_rankings\": %lld, \"too_long\": %lld, \"val_acc_start\": %.4f, "
+                "\"val_acc\": %.4f, \"interrupted\": %s}\n",
+                static_cast<long long>(r.steps), static_cast<long long>(r.train_rankings),
+                static_cast<long long>(r.too_long), r.val_accuracy_start, r.val.accuracy,
+                r.interrupted ? "true" : "false");
+  });
+
+  CLI::App* dpo = train->add_subcommand("dpo", "direct preference optimization on DIR/data/prefs -> DIR/ckpt/dpo");
+  auto dop = std::make_shared<DpoOptions>();
+  auto dpo_data = std::make_shared<std::vector<std::string>>();
+  add_stage_flags(dpo, *dop, *dpo_data, "dpo", "sft", kPrefDataHelp);
+  dpo->add_option("--beta", dop->beta, "strength of the pull towards the reference (KL weight)")->capture_default_str();
+  dpo->add_option("--val-pairs", dop->val_pairs, "validation pairs (0: all)")->capture_default_str();
+  dpo->callback([=] {
+    check_stage_flags(*dop);
+    dop->user_data = weighted_files(*dpo_data);
+    DpoResult r = train_dpo(*dop);
+    std::printf("{\"steps\": %lld, \"train_pairs\": %lld, \"too_long\": %lld, \"val_acc_start\": %.4f, "
+                "\"val_acc\": %.4f, \"val_margin\": %.4f, \"interrupted\": %s}\n",
+                static_cast<long long>(r.steps), static_cast<long long>(r.train_pairs),
+                static_cast<long long>(r.too_long), r.val_accuracy_start, r.val_accuracy, r.val_margin,
                 r.interrupted ? "true" : "false");
   });
 }

@@ -1,9 +1,6 @@
 #include "data/chat_loader.h"
 
-#include <numeric>
-
 #include "core/check.h"
-#include "core/rng.h"
 
 namespace own {
 
@@ -24,24 +21,11 @@ std::vector<ChatExample> chat_examples(const Tokenizer& tok, const std::vector<C
 }
 
 ChatSource::ChatSource(std::vector<ChatExample> examples, int32_t pad_id, uint64_t seed, bool shuffle, bool pack)
-    : examples_(std::move(examples)), pad_(pad_id), seed_(seed), shuffle_(shuffle), pack_(pack) {
+    : examples_(std::move(examples)), order_(examples_.size(), seed, shuffle), pad_(pad_id), pack_(pack) {
   if (examples_.empty()) input_error("no conversations to train on (all empty or longer than the sequence length?)");
 }
 
-const ChatExample& ChatSource::at(uint64_t cursor) {
-  const uint64_t n = examples_.size();
-  const uint64_t epoch = cursor / n;
-  if (epoch != epoch_) {  // the order of this epoch
-    order_.resize(n);
-    std::iota(order_.begin(), order_.end(), 0);
-    if (shuffle_) {
-      Rng r(seed_ * 0x9E3779B97F4A7C15ull + epoch);
-      for (uint64_t i = n; i > 1; i--) std::swap(order_[i - 1], order_[r.below(i)]);
-    }
-    epoch_ = epoch;
-  }
-  return examples_[static_cast<size_t>(order_[cursor % n])];
-}
+const ChatExample& ChatSource::at(uint64_t cursor) { return examples_[static_cast<size_t>(order_.at(cursor))]; }
 
 void ChatSource::next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) {
   for (int64_t b = 0; b < B; b++) {

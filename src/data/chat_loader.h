@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/epoch_order.h"
 #include "data/chat_data.h"
 #include "tokenizer/tokenizer.h"
 #include "train/loop.h"
@@ -34,10 +35,10 @@ class ChatSource : public BatchSource {
 
  private:
   std::vector<ChatExample> examples_;
-  std::vector<int64_t> order_;
+  EpochOrder order_;
   int32_t pad_;
-  uint64_t seed_, cursor_ = 0, epoch_ = ~uint64_t{0};
-  bool shuffle_, pack_;
+  uint64_t cursor_ = 0;
+  bool pack_;
   const ChatExample& at(uint64_t cursor);
 };
 

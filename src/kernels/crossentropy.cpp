@@ -7,7 +7,7 @@
 namespace own {
 
 void crossentropy_forward_backward(float* logits, float* loss, const int32_t* targets, int64_t N, int64_t V,
-                                   float grad_scale, bool want_grad) {
+                                   float grad_scale, bool want_grad, const float* row_scale) {
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < N; i++) {
     float* z = logits + i * V;
@@ -29,8 +29,9 @@ void crossentropy_forward_backward(float* logits, float* loss, const int32_t* ta
     }
     float sum = simd::exp_shift_sum(z, zmax, V);  // z <- exp(z - max)
     loss[i] = std::log(sum) + zmax - zy;
-    simd::scale(z, grad_scale / sum, V);
-    z[y] -= grad_scale;
+    const float scale = row_scale ? grad_scale * row_scale[i] : grad_scale;
+    simd::scale(z, scale / sum, V);
+    z[y] -= scale;
   }
 }
 

@@ -7,8 +7,9 @@
 namespace own {
 
 // logits: (N, V), targets: (N)  ->  loss: (N) per-row -log p[target] (0 where ignored).
-// When grad_scale != 0, logits are overwritten by d(loss_sum * grad_scale)/dlogits = (p - onehot) * grad_scale.
+// With want_grad, logits are overwritten by d(sum_i s_i loss_i)/dlogits = (p - onehot) * s_i, where
+// s_i = grad_scale * row_scale[i] (row_scale may be null: 1), e.g. per-token weights of DPO/PPO.
 void crossentropy_forward_backward(float* logits, float* loss, const int32_t* targets, int64_t N, int64_t V,
-                                   float grad_scale, bool want_grad);
+                                   float grad_scale, bool want_grad, const float* row_scale = nullptr);
 
 }  // namespace own

@@ -60,8 +60,8 @@ double train_flops_per_token(const ModelConfig& c, int64_t T) {
 }
 
 nlohmann::json config_to_json(const ModelConfig& c) {
-  return {
-      {"architectures", {"LlamaForCausalLM"}},
+  nlohmann::json j = {
+      {"architectures", {c.num_labels > 0 ? "LlamaForSequenceClassification" : "LlamaForCausalLM"}},
       {"model_type", "llama"},
       {"vocab_size", c.vocab_size},
       {"hidden_size", c.hidden_size},
@@ -81,6 +81,11 @@ nlohmann::json config_to_json(const ModelConfig& c) {
       {"eos_token_id", c.eos_token_id},
       {"torch_dtype", "float32"},
   };
+  if (c.num_labels > 0) {
+    j["num_labels"] = c.num_labels;
+    j["score_bias"] = c.score_bias;
+  }
+  return j;
 }
 
 ModelConfig config_from_json(const nlohmann::json& j, const std::string& where) {
@@ -112,6 +117,10 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& where) 
   c.max_position_embeddings = get_int("max_position_embeddings", false, 1024);
   c.bos_token_id = get_int("bos_token_id", false, 0);
   c.eos_token_id = get_int("eos_token_id", false, 0);
+  c.num_labels = get_int("num_labels", false, 0);
+  if (c.num_labels != 0 && c.num_labels != 1)
+    input_error("{}: num_labels {} is not supported (0: language model, 1: scalar score head)", where, c.num_labels);
+  c.score_bias = get_float("score_bias", 0.0f);
   c.rope_theta = get_float("rope_theta", 10000.0f);
   c.rms_norm_eps = get_float("rms_norm_eps", 1e-5f);
   if (auto it = j.find("tie_word_embeddings"); it != j.end()) {

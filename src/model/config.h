@@ -23,6 +23,10 @@ struct ModelConfig {
   bool tie_word_embeddings = true;
   int64_t bos_token_id = 0;  // kept for config.json; tokenizer issue sets real ids
   int64_t eos_token_id = 0;
+  // 0: a language model. 1: also a scalar `score` head on the final hidden state, as HF's
+  // LlamaForSequenceClassification (reward model, PPO critic); the LM head is kept.
+  int64_t num_labels = 0;
+  float score_bias = 0.0f;  // added to the score; a reward model sets it so reference answers average 0
 
   int64_t head_dim() const { return hidden_size / num_attention_heads; }  // D
   int64_t q_dim() const { return num_attention_heads * head_dim(); }      // H*D

@@ -115,7 +115,8 @@ void Llama::forward_trunk(const int32_t* inputs) {
 }
 
 // LM head + cross-entropy, chunk by chunk. With grad: dxnf -> dxn_, dW_head += ...
-float Llama::head_loss(const int32_t* targets, bool with_grad, float loss_scale) {
+// Without weights the loss is the mean over valid targets; with weights, sum_i w_i * loss_i.
+float Llama::head_loss(const int32_t* targets, bool with_grad, float loss_scale, const float* weights) {
   const int64_t BT = B_ * T_, C = config.hidden_size, V = config.vocab_size;
   for (int64_t i = 0; i < BT; i++)
     if (targets[i] >= V) input_error("target token {} at position {} is outside the vocabulary [0, {})", targets[i], i, V);
@@ -124,7 +125,7 @@ float Llama::head_loss(const int32_t* targets, bool with_grad, float loss_scale)
   if (with_grad) std::memset(dxn_, 0, sizeof(float) * static_cast<size_t>(BT * C));
   if (n_valid == 0) return 0.0f;  // every target masked: no loss, no gradient (never 0/0)
   const float* w_head = params.data + layout.lm_head;
-  const float grad_scale = loss_scale / static_cast<float>(n_valid);
+  const float grad_scale = weights ? loss_scale : loss_scale / static_cast<float>(n_valid);
   for (int64_t r0 = 0; r0 < BT; r0 += chunk_rows_) {
     int64_t n = std::min(chunk_rows_, BT - r0);
     bool any = false;
@@ -134,12 +135,17 @@ float Llama::head_loss(const int32_t* targets, bool with_grad, float loss_scale)
       continue;
     }
     matmul_forward(logits_chunk_.data, xnf_ + r0 * C, w_head, n, V, C, precision);
-    crossentropy_forward_backward(logits_chunk_.data, row_loss_.data + r0, targets + r0, n, V, grad_scale, with_grad);
+    crossentropy_forward_backward(logits_chunk_.data, row_loss_.data + r0, targets + r0, n, V, grad_scale, with_grad,
+                                  weights ? weights + r0 : nullptr);
     if (with_grad)
       matmul_backward(dxn_ + r0 * C, grads.data + layout.lm_head, logits_chunk_.data, xnf_ + r0 * C, w_head, n, V, C,
                       precision);
   }
   double sum = 0.0;
+  if (weights) {
+    for (int64_t i = 0; i < BT; i++) sum += static_cast<double>(weights[i]) * row_loss_.data[i];
+    return static_cast<float>(sum);
+  }
   for (int64_t i = 0; i < BT; i++) sum += row_loss_.data[i];
   return static_cast<float>(sum / static_cast<double>(n_valid));
 }
@@ -181,6 +187,42 @@ float Llama::forward_backward(const int32_t* inputs, const int32_t* targets, flo
 float Llama::forward_loss(const int32_t* inputs, const int32_t* targets) {
   forward_trunk(inputs);
   return head_loss(targets, false, 1.0f);
+}
+
+float Llama::backward_weighted(const int32_t* inputs, const int32_t* targets, const float* weights) {
+  OWN_CHECK(grads.size == layout.total, "enable_grads() before backward_weighted");
+  float loss = head_loss(targets, true, 1.0f, weights);  // the logits again, chunk by chunk
+  backward_trunk(inputs);
+  return loss;
+}
+
+void Llama::forward_scores(float* scores, const int32_t* inputs) {
+  OWN_CHECK(layout.score >= 0, "forward_scores needs a score head (num_labels = 1)");
+  forward_trunk(inputs);
+  const int64_t BT = B_ * T_, C = config.hidden_size;
+  const float* w = params.data + layout.score;
+  for (int64_t i = 0; i < BT; i++) {
+    const float* x = xnf_ + i * C;
+    double acc = config.score_bias;
+    for (int64_t c = 0; c < C; c++) acc += static_cast<double>(x[c]) * w[c];
+    scores[i] = static_cast<float>(acc);
+  }
+}
+
+void Llama::backward_scores(const int32_t* inputs, const float* dscores) {
+  OWN_CHECK(grads.size == layout.total && layout.score >= 0, "backward_scores needs grads and a score head");
+  const int64_t BT = B_ * T_, C = config.hidden_size;
+  const float* w = params.data + layout.score;
+  float* dw = grads.data + layout.score;
+  for (int64_t i = 0; i < BT; i++) {
+    const float g = dscores[i];
+    const float* x = xnf_ + i * C;
+    float* dx = dxn_ + i * C;
+    for (int64_t c = 0; c < C; c++) dx[c] = g * w[c];
+    if (g != 0.0f)
+      for (int64_t c = 0; c < C; c++) dw[c] += g * x[c];
+  }
+  backward_trunk(inputs);
 }
 
 void Llama::forward_logits(float* logits, const int32_t* inputs) {

@@ -47,6 +47,15 @@ class Llama {
   // to grads. B, T must equal the reserved shape.
   float forward_backward(const int32_t* inputs, const int32_t* targets, float loss_scale = 1.0f);
   float forward_loss(const int32_t* inputs, const int32_t* targets);
+  // After forward_loss on the same inputs and targets: grads += d(sum_i w_i * nll_i)/d(params),
+  // where nll_i = -log p(target_i). weights: (B, T), e.g. DPO's per-sequence or PPO's per-token
+  // coefficients, computed from token_losses() of that forward. Returns sum_i w_i * nll_i.
+  float backward_weighted(const int32_t* inputs, const int32_t* targets, const float* weights);
+  // Score head (num_labels == 1): scores: (B, T), score . final-norm hidden state at every
+  // position (a reward model reads the last token of each sequence, a critic every token).
+  void forward_scores(float* scores, const int32_t* inputs);
+  // After forward_scores on the same inputs: grads += d(sum_i dscores_i * scores_i)/d(params).
+  void backward_scores(const int32_t* inputs, const float* dscores);
   // inputs: (B, T) -> logits: (B, T, V)
   void forward_logits(float* logits, const int32_t* inputs);
   // (B*T) per-token losses of the last forward_loss/forward_backward (0 where ignored)
@@ -65,7 +74,7 @@ class Llama {
 
   void check_tokens(const int32_t* tokens, const char* what) const;
   void forward_trunk(const int32_t* inputs);
-  float head_loss(const int32_t* targets, bool with_grad, float loss_scale);
+  float head_loss(const int32_t* targets, bool with_grad, float loss_scale, const float* weights = nullptr);
   void backward_trunk(const int32_t* inputs);
 };
 

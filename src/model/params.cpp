@@ -49,6 +49,7 @@ ParamLayout param_layout(const ModelConfig& c) {
   }
   p.final_norm = add("model.norm.weight", {C}, false);
   p.lm_head = c.tie_word_embeddings ? p.embed : add("lm_head.weight", {V, C}, true);
+  if (c.num_labels == 1) p.score = add("score.weight", {1, C}, true);
   return p;
 }
 

@@ -30,6 +30,7 @@ struct ParamLayout {
   std::vector<TensorInfo> tensors;  // in buffer order
   std::vector<LayerOffsets> layers;
   int64_t embed = 0, final_norm = 0, lm_head = 0;  // lm_head == embed when tied
+  int64_t score = -1;                              // "score.weight" (1, C) when num_labels == 1
   int64_t total = 0;                               // floats
 
   const TensorInfo* find(const std::string& name) const;

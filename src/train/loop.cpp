@@ -15,6 +15,11 @@
 
 namespace own {
 
+float BatchSource::forward_backward(Llama& model, float loss_scale, int32_t* inputs, int32_t* targets) {
+  next(inputs, targets, model.batch(), model.seq());
+  return model.forward_backward(inputs, targets, loss_scale);
+}
+
 Trainer::Trainer(Llama& model, const OptimizerConfig& opt, const TrainLoopOptions& o)
     : model_(model), opt_(opt, model.layout.total), o_(o) {
   if (o.grad_accum <= 0) input_error("--grad-accum must be positive, got {}", o.grad_accum);
@@ -94,8 +99,7 @@ TrainResult Trainer::run(BatchSource& train) {
     model_.grads.zero();
     double loss_sum = 0;
     for (int64_t micro = 0; micro < o_.grad_accum; micro++) {
-      train.next(inputs_.data(), targets_.data(), B, T);
-      loss_sum += model_.forward_backward(inputs_.data(), targets_.data(), 1.0f / static_cast<float>(o_.grad_accum));
+      loss_sum += train.forward_backward(model_, 1.0f / static_cast<float>(o_.grad_accum), inputs_.data(), targets_.data());
     }
     const float loss = static_cast<float>(loss_sum / static_cast<double>(o_.grad_accum));
     const int64_t step = opt_.step;

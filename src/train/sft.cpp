@@ -7,11 +7,12 @@
 
 #include "core/check.h"
 #include "data/chat_loader.h"
-#include "data/clean.h"
+#include "data/mix.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
 #include "tokenizer/tokenizer.h"
 #include "train/loop.h"
+#include "train/stage.h"
 
 namespace own {
 namespace fs = std::filesystem;
@@ -39,8 +40,6 @@ double validation_loss(Llama& m, const std::vector<ChatExample>& val, int32_t pa
 
 SftResult train_sft(const SftOptions& o) {
   const fs::path run(o.run_dir);
-  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
-  if (!has_chat_tokens(tok)) input_error("{}/tokenizer.json lacks the chat special tokens", o.run_dir);
   const fs::path chat = run / "data" / "chat";
   if (!fs::exists(chat / "train.jsonl"))
     input_error("{} is missing; run `ownchat data chat --run {}` first", (chat / "train.jsonl").string(), o.run_dir);
@@ -48,25 +47,12 @@ SftResult train_sft(const SftOptions& o) {
   std::vector<Conversation> val = read_chat_jsonl((chat / "val.jsonl").string(), true);
   if (o.val_conversations > 0 && static_cast<int64_t>(val.size()) > o.val_conversations)
     val.resize(static_cast<size_t>(o.val_conversations));
-  for (const auto& [path, weight] : o.user_data) {
-    if (!(weight >= 0)) input_error("--data {}: weight must be >= 0 (got {})", path, weight);
-    std::vector<Conversation> user = read_chat_jsonl(path, true);
-    for (const Conversation& c : user) {
-      // whole copies, then a deterministic fraction by content hash
-      double w = weight;
-      for (; w >= 1.0; w -= 1.0) train.push_back(c);
-      if (w > 0 && hash_unit(text_hash(chat_jsonl_line(c))) < w) train.push_back(c);
-    }
-  }
+  for (const auto& [path, weight] : o.user_data)
+    mix_in(train, read_chat_jsonl(path, true), weight, "--data " + path, chat_jsonl_line);
 
-  const std::string init = o.init.empty() ? (run / "ckpt" / "base").string() : o.init;
-  const std::string out = (run / "ckpt" / "sft").string();
-  const bool exists = fs::exists(out) || fs::exists(out + ".old");
-  if (exists && !o.resume) input_error("{} already exists; pass --resume to continue it, or use another --run", out);
-  Checkpoint base = checkpoint_load(exists ? out : init);
-  if (base.config.vocab_size < tok.vocab_size())
-    input_error("{}: the model's vocabulary ({}) is smaller than the tokenizer's ({})", init, base.config.vocab_size,
-                tok.vocab_size());
+  StageStart st = stage_start(o.run_dir, "sft", o.init, "base", o.resume);
+  const Tokenizer& tok = st.tok;
+  const Checkpoint& base = st.ck;
   if (o.seq > base.config.max_position_embeddings)
     input_error("--seq {} exceeds the model's context {}", o.seq, base.config.max_position_embeddings);
 
@@ -90,23 +76,14 @@ SftResult train_sft(const SftOptions& o) {
   oc.weight_decay = o.weight_decay;
   oc.warmup_steps = std::max<int64_t>(1, o.steps / 20);
   oc.min_lr_frac = 0.0f;
-  TrainLoopOptions lo;
-  lo.stage = "sft";
-  lo.ckpt_dir = out;
-  lo.metrics_path = (run / "metrics.jsonl").string();
-  lo.steps = o.steps;
-  lo.save_every = o.save_every;
-  lo.seed = o.seed;
-  lo.stop_flag = sigint_flag();
-  lo.stop_at = o.stop_at;
-  fs::create_directories(run / "ckpt");
+  TrainLoopOptions lo = stage_loop_options(o.run_dir, "sft", st.out, o.steps, o.save_every, o.seed, o.stop_at);
 
   ChatSource source(std::move(train_ex), pad, o.seed, true, o.pack);
   Trainer trainer(model, oc, lo);
-  if (o.resume && exists) trainer.resume(source);
+  if (st.resuming) trainer.resume(source);
   std::fprintf(stderr, "sft: %lld train conversations (%s), %zu val, from %s, lr %.2e\n",
                static_cast<long long>(source.size()), o.pack ? "packed" : "padded, one per row", val_ex.size(),
-               exists ? out.c_str() : init.c_str(), static_cast<double>(oc.lr));
+               st.from.c_str(), static_cast<double>(oc.lr));
   result.val_loss_start = static_cast<float>(validation_loss(model, val_ex, pad));
   trainer.hook_every = o.eval_every;
   trainer.hook = [&](Trainer& t, int64_t step) {
