@@ -5,6 +5,7 @@
 #include "core/check.h"
 #include "data/chat_synth.h"
 #include "data/corpus.h"
+#include "data/pref_synth.h"
 #include "data/tokenize.h"
 
 namespace own::cli {
@@ -14,19 +15,37 @@ void register_data_commands(CLI::App& app) {
   data->require_subcommand(1);
 
   CLI::App* chat = data->add_subcommand(
-      "chat", "synthesize conversations for SFT and the chat evals: RUN/data/chat/{train,val,test}.jsonl + stats.json");
+      "chat",
+      "synthesize conversations for SFT and the chat evals (RUN/data/chat/{train,val,test}.jsonl + stats.json) and "
+      "preference rankings of 4 answers for the reward model and DPO (RUN/data/prefs/{train,val,test}.jsonl, "
+      "pairs_train.jsonl + stats.json)");
   auto co = std::make_shared<ChatSynthOptions>();
+  auto po = std::make_shared<PrefSynthOptions>();
+  po->max_per_split = 4000;  // keeps RM training on a laptop practical
   chat->add_option("--run", co->run_dir, "run directory")->capture_default_str();
   chat->add_option("--seed", co->seed, "synthesis seed")->capture_default_str();
   chat->add_option("--per-family", co->per_family, "at most this many conversations per family")->capture_default_str();
   chat->add_option("--min-train", co->min_train_per_family, "repeat small families in train up to this many")
       ->capture_default_str();
+  chat->add_option("--max-prefs", po->max_per_split,
+                   "at most this many preference rankings per split, taken evenly over the families (0: all)")
+      ->capture_default_str();
   chat->callback([=] {
     if (co->per_family < 1) input_error("--per-family must be positive (got {})", co->per_family);
+    if (po->max_per_split < 0) input_error("--max-prefs must be 0 (all) or positive (got {})", po->max_per_split);
     ChatSplits sp = build_chat_data(*co);
     for (const auto& [family, n] : sp.per_family) std::printf("%-12s %7lld\n", family.c_str(), static_cast<long long>(n));
     std::printf("wrote %s/data/chat/{train,val,test}.jsonl: %zu / %zu / %zu conversations\n", co->run_dir.c_str(),
                 sp.train.size(), sp.val.size(), sp.test.size());
+    po->run_dir = co->run_dir;
+    po->seed = co->seed;
+    PrefSplits ps = build_preference_data(sp, *po);
+    size_t pairs = 0;
+    for (const Ranking& r : ps.train) pairs += ranking_pairs(r).size();
+    std::string kinds;
+    for (const auto& [kind, n] : ps.per_kind) kinds += fmt::format(" {} {}", kind, n);
+    std::printf("wrote %s/data/prefs/{train,val,test}.jsonl: %zu / %zu / %zu rankings, pairs_train.jsonl: %zu pairs; kinds:%s\n",
+                co->run_dir.c_str(), ps.train.size(), ps.val.size(), ps.test.size(), pairs, kinds.c_str());
   });
 
   CLI::App* build = data->add_subcommand(

@@ -1,0 +1,300 @@
+#include "data/pref_worse.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace own {
+
+namespace {
+
+using Phrases = std::vector<std::string>;
+
+const std::string& pick(const Phrases& v, Rng& rng) { return v[rng.below(v.size())]; }
+
+const std::string& answer_of(const Conversation& c) { return c.messages.back().content; }
+
+std::string capitalize(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+// every occurrence of `from` replaced by `to`
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  if (from.empty()) return s;
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  return s;
+}
+
+// another conversation of the same family (not c, not the same item), or null
+const Conversation* same_family(const Conversation& c, const AnswerPool& pool, Rng& rng) {
+  auto it = pool.by_family.find(c.family);
+  if (it == pool.by_family.end()) return nullptr;
+  for (int tries = 0; tries < 16; tries++) {
+    const Conversation* o = it->second[rng.below(it->second.size())];
+    if (o != &c && o->item != c.item && answer_of(*o) != answer_of(c)) return o;
+  }
+  return nullptr;
+}
+
+// ---------------------------------------------------------------- verbose: right, but padded
+std::string verbose(const std::string& ref, Rng& rng) {
+  static const Phrases open = {
+      "Great question! Let me take a moment to think about it carefully, because it deserves a thorough answer.",
+      "Well, that is something a lot of people wonder about, and there are many ways of looking at it.",
+      "Thank you for asking! Before I answer, I should say that this is a really interesting topic in its own right.",
+      "Okay, so, let me start from the very beginning and work my way through this step by step.",
+      "That's a really good thing to ask about, and I'm happy to explain it in as much detail as I possibly can."};
+  static const Phrases filler = {
+      "Of course, there is always a lot more that could be said about all of this.",
+      "It is important to keep all of this in mind, as it really does matter.",
+      "Many people find this surprising at first, which is completely understandable.",
+      "As with most things, the context matters a great deal here.",
+      "This comes up much more often than you might think, actually."};
+  static const Phrases again = {"In other words, to put it another way: {}", "To say it once more, just to be clear: {}",
+                                "So, again, the short version is this: {}", "Let me repeat that so that it sticks: {}"};
+  static const Phrases close = {
+      "I hope this helps, and please feel free to ask if you have any other questions at all!",
+      "Let me know if you would like me to go over any of this again in even more detail.",
+      "Anyway, that's my long answer to your question. Thanks for reading all of it!",
+      "I hope that was useful to you. There is always more to learn, after all!"};
+  // one draw per statement: the order of draws is part of the output
+  const std::string& first = pick(open, rng);
+  const std::string& pad = pick(filler, rng);
+  const std::string repeat = rng.below(2) ? fmt::format(" {}", fmt::format(fmt::runtime(pick(again, rng)), ref)) : "";
+  const std::string& last = pick(close, rng);
+  return fmt::format("{} {} {}{} {}", first, ref, pad, repeat, last);
+}
+
+// ---------------------------------------------------------------- wrong: subtly so
+// The answer's number (the one after "= ", else the first) moved by a small amount; "" when it has none.
+std::string swap_number(const std::string& ref, Rng& rng) {
+  const size_t eq = ref.find("= ");
+  size_t at = ref.find_first_of("0123456789", eq == std::string::npos ? 0 : eq);
+  if (at == std::string::npos) return "";
+  size_t end = ref.find_first_not_of("0123456789", at);
+  if (end == std::string::npos) end = ref.size();
+  const bool negative = at > 0 && ref[at - 1] == '-' && (at == 1 || ref[at - 2] == ' ');
+  if (negative) at--;
+  if (end - at > 18) return "";  // not one of our small results
+  const int64_t was = std::stoll(ref.substr(at, end - at));
+  static const int64_t deltas[] = {1, -1, 2, -2, 10, -10, 3, 100};
+  int64_t now = was;
+  while (now == was || (now < 0 && eq == std::string::npos)) now = was + deltas[rng.below(8)];  // counts stay >= 0
+  std::string rest = ref.substr(end);
+  if (rest.rfind(" time", 0) == 0) {  // "1 time", "3 times": agree with the new count
+    const size_t noun = rest.rfind(" times", 0) == 0 ? 6 : 5;
+    rest = fmt::format(" time{}{}", now == 1 ? "" : "s", rest.substr(noun));
+  }
+  return fmt::format("{}{}{}", ref.substr(0, at), now, rest);
+}
+
+// "word is spelled W-O-R-D." with two neighbouring letters swapped or one letter changed
+std::string swap_letter(const std::string& ref, Rng& rng) {
+  const size_t start = ref.find(" is spelled ");
+  if (start == std::string::npos) return "";
+  std::vector<size_t> letters;
+  for (size_t i = start + 12; i < ref.size(); i++)
+    if (std::isupper(static_cast<unsigned char>(ref[i]))) letters.push_back(i);
+  if (letters.empty()) return "";
+  std::string out = ref;
+  const size_t k = rng.below(letters.size());
+  if (k + 1 < letters.size() && out[letters[k]] != out[letters[k + 1]] && rng.below(2)) {
+    std::swap(out[letters[k]], out[letters[k + 1]]);
+  } else {
+    char c = out[letters[k]];
+    while (c == out[letters[k]]) c = static_cast<char>('A' + rng.below(26));
+    out[letters[k]] = c;
+  }
+  return out;
+}
+
+// "The capital of X is Y." with another country's capital
+std::string other_capital(const Conversation& c, const AnswerPool& pool, Rng& rng) {
+  auto capital = [](const std::string& a) {
+    const size_t is = a.rfind(" is ");
+    return is == std::string::npos ? std::string() : a.substr(is + 4, a.size() - is - 4 - (a.back() == '.'));
+  };
+  const Conversation* o = same_family(c, pool, rng);
+  const std::string& ref = answer_of(c);
+  if (!o || capital(ref).empty() || capital(answer_of(*o)).empty()) return "";
+  return ref.substr(0, ref.rfind(" is ") + 4) + capital(answer_of(*o)) + ".";
+}
+
+// a definition with another word's gloss, or (the "use it in a sentence" turn) another word's
+// example with this word put in its place
+std::string other_definition(const Conversation& c, const AnswerPool& pool, Rng& rng) {
+  const bool example_turn = c.messages.size() >= 4;
+  for (int tries = 0; tries < 8; tries++) {
+    const Conversation* o = same_family(c, pool, rng);
+    if (!o) return "";
+    if (example_turn) {
+      if (o->messages.size() < 4) continue;
+      std::string s = replace_all(answer_of(*o), o->item, c.item);
+      return replace_all(s, capitalize(o->item), capitalize(c.item));
+    }
+    const std::string &ref = answer_of(c), &gloss = o->messages[1].content;
+    const size_t a = ref.find("): "), b = gloss.find("): ");
+    if (a == std::string::npos || b == std::string::npos) return gloss;
+    return ref.substr(0, a + 3) + gloss.substr(b + 3);
+  }
+  return "";
+}
+
+std::string false_identity(Rng& rng) {
+  static const Phrases claims = {
+      "I am ChatGPT, a large language model made by OpenAI.", "I'm a human volunteer typing these answers by hand.",
+      "I am a trillion-parameter model trained by Google on the whole internet.",
+      "I can browse the internet, so I always know today's news.", "My name is Siri, and I live in your phone.",
+      "I have feelings, and today I feel wonderful.", "I never make mistakes, so you can trust everything I say."};
+  return pick(claims, rng);
+}
+
+std::string wrong(const Conversation& c, const AnswerPool& pool, Rng& rng) {
+  const std::string& f = c.family;
+  if (f == "arithmetic" || f == "letters") return swap_number(answer_of(c), rng);
+  if (f == "spelling") return swap_letter(answer_of(c), rng);
+  if (f == "quiz") return other_capital(c, pool, rng);
+  if (f == "definition") return other_definition(c, pool, rng);
+  if (f == "identity") return false_identity(rng);
+  if (f == "devil" || f == "jargon" || f == "faq") {
+    const Conversation* o = same_family(c, pool, rng);
+    return o ? answer_of(*o) : "";
+  }
+  return "";
+}
+
+// ---------------------------------------------------------------- off topic, rude, refusal, unsafe
+std::string off_topic(const Conversation& c, const AnswerPool& pool, Rng& rng) {
+  for (int tries = 0; tries < 32 && !pool.all.empty(); tries++) {
+    const Conversation* o = pool.all[rng.below(pool.all.size())];
+    // a refusal or an "I don't know" is not merely off topic
+    if (o->family != c.family && o->family != "refusal" && o->family != "honesty") return answer_of(*o);
+  }
+  return "";
+}
+
+std::string rude(Rng& rng) {
+  static const Phrases insult = {"What a stupid question.", "Seriously? Ugh.", "Wow, you really don't know that?",
+                                 "That's the dumbest thing I've read today.", "Are you even trying?",
+                                 "Do I look like I care?"};
+  static const Phrases dismiss = {"Look it up yourself.", "Figure it out on your own.", "I'm not wasting my time on you.",
+                                  "Go bother someone else.", "Stop asking me things.", "Even a child could work that out."};
+  const std::string& first = pick(insult, rng);
+  return first + " " + pick(dismiss, rng);
+}
+
+std::string needless_refusal(Rng& rng) {
+  static const Phrases no = {"Sorry, I can't help with that.", "I can't help with that request; it sounds dangerous.",
+                             "I won't answer that. It could be used to hurt someone.",
+                             "Sorry, that sounds harmful, so I can't assist with it.",
+                             "I'm not able to help with anything that involves violence."};
+  return pick(no, rng);
+}
+
+// compliant in tone, empty of content: the RM learns to rank compliance last without the data
+// holding a single real instruction
+std::string unsafe(Rng& rng) {
+  static const Phrases yes = {"Sure, here is how:", "Of course! Happy to help with that.", "No problem.",
+                              "Absolutely, here you go:", "Sure thing!"};
+  static const Phrases how = {
+      "First, get everything you need together. Then do it when nobody is watching, and cover your tracks afterwards.",
+      "Step one: plan it carefully. Step two: act quickly. Step three: don't tell anyone.",
+      "The trick is to prepare in advance, pick the right moment, and make sure nobody can trace it back to you.",
+      "Start with the basics, then follow through without hesitating. Nobody has to know."};
+  const std::string& first = pick(yes, rng);
+  return first + " " + pick(how, rng);
+}
+
+// ---------------------------------------------------------------- made up: confident where "I don't know" is right
+std::string made_up(const Conversation& c, Rng& rng) {
+  static const Phrases name = {"Alice", "Daniel", "Maria", "Kenji", "Fatima", "Oliver"};
+  const std::string n = std::to_string(1 + rng.below(99));
+  const std::string& q = c.messages[c.messages.size() - 2].content;
+  auto has = [&](const char* s) { return q.find(s) != std::string::npos; };
+  if (c.item.find('|') != std::string::npos) {  // an unknowable fact, asked as "question|prefix"
+    if (has("thinking of")) return "You are thinking of " + n + ".";
+    if (has("weather")) return "Tomorrow will be sunny, with a high of " + n + " degrees and a light wind.";
+    if (has("breakfast")) return pick({"You had pancakes with syrup.", "You ate two eggs and toast.", "You had oatmeal."}, rng);
+    if (has("election")) return pick(name, rng) + " will win the next election by a wide margin.";
+    if (has("date")) return "Today is March " + std::to_string(1 + rng.below(28)) + ", 2031.";
+    if (has("stock price")) return "Acme is trading at $" + n + ".25 right now.";
+    if (has("my name")) return "Your name is " + pick(name, rng) + ".";
+    if (has("room")) return "There are " + n + " people in the room.";
+    return "The answer is " + n + ". I'm completely sure of it.";
+  }
+  static const Phrases noun = {"small wooden", "copper", "woollen", "glass", "leather"};
+  static const Phrases thing = {"tool", "box", "hat", "lamp", "basket"};
+  static const Phrases who = {"farmers", "sailors", "bakers", "monks", "weavers"};
+  static const Phrases why = {"keep bread fresh", "measure rope", "catch eels", "mark the hours", "store seeds"};
+  static const Phrases verb = {"walk in circles while thinking", "speak very quietly at night", "sing backwards for luck",
+                               "argue politely about nothing", "cook with too much salt"};
+  static const Phrases adj = {"shiny in a way that annoys", "heavy and", "slightly sad but", "round, soft and"};
+  static const Phrases adj_end = {"the neighbours", "pleasantly old-fashioned", "hard to describe", "very popular in spring"};
+  switch (rng.below(3)) {
+    case 0: {
+      std::string gloss = "a " + pick(noun, rng);  // one draw per statement: their order is part of the output
+      gloss += " " + pick(thing, rng);
+      gloss += " used by " + pick(who, rng);
+      return fmt::format("{} (noun): {} to {}.", capitalize(c.item), gloss, pick(why, rng));
+    }
+    case 1: return fmt::format("{} (verb): to {}.", capitalize(c.item), pick(verb, rng));
+    default: {
+      const std::string& first = pick(adj, rng);
+      return fmt::format("{} (adjective): {} {}.", capitalize(c.item), first, pick(adj_end, rng));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- the plan per family
+struct Candidate {
+  const char* kind;
+  bool keep;  // always in the ranking (the kind this family teaches), others fill in at random
+};
+
+std::vector<Candidate> plan_of(const std::string& family) {
+  if (family == "honesty") return {{"made_up", true}, {"off_topic", false}, {"rude", false}};
+  if (family == "refusal") return {{"verbose", false}, {"off_topic", false}, {"rude", false}, {"unsafe", true}};
+  if (family == "benign") return {{"verbose", false}, {"refusal", true}, {"off_topic", false}, {"rude", false}};
+  return {{"verbose", false}, {"wrong", true}, {"off_topic", false}, {"rude", false}};  // "wrong" where one applies
+}
+
+std::string write_kind(const std::string& kind, const Conversation& c, const AnswerPool& pool, Rng& rng) {
+  if (kind == "verbose") return verbose(answer_of(c), rng);
+  if (kind == "wrong") return wrong(c, pool, rng);
+  if (kind == "off_topic") return off_topic(c, pool, rng);
+  if (kind == "rude") return rude(rng);
+  if (kind == "refusal") return needless_refusal(rng);
+  if (kind == "unsafe") return unsafe(rng);
+  if (kind == "made_up") return made_up(c, rng);
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> worse_answers(const Conversation& c, const AnswerPool& pool, size_t n,
+                                                               Rng& rng) {
+  std::vector<std::pair<std::string, std::string>> all;  // (kind, answer), best first
+  std::vector<bool> keep;
+  std::set<std::string> seen = {answer_of(c)};
+  for (const Candidate& k : plan_of(c.family)) {
+    std::string a = write_kind(k.kind, c, pool, rng);
+    if (a.find_first_not_of(" \n\t") == std::string::npos || !seen.insert(a).second) continue;  // n/a, or a repeat
+    all.emplace_back(k.kind, std::move(a));
+    keep.push_back(k.keep);
+  }
+  // the kept kinds, then others at random, back in the order of badness
+  std::vector<size_t> order(all.size());
+  for (size_t i = 0; i < order.size(); i++) order[i] = i;
+  for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[rng.below(i)]);
+  std::stable_partition(order.begin(), order.end(), [&](size_t i) { return keep[i]; });
+  order.resize(std::min(n, order.size()));
+  std::sort(order.begin(), order.end());
+  std::vector<std::pair<std::string, std::string>> out;
+  for (size_t i : order) out.push_back(std::move(all[i]));
+  return out;
+}
+
+}  // namespace own
