@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "core/check.h"
 #include "train/dpo.h"
+#include "train/ppo.h"
 #include "train/pretrain.h"
 #include "train/rm.h"
 #include "train/sft.h"
@@ -154,6 +155,49 @@ void register_train_commands(CLI::App& app) {
                 "\"val_acc\": %.4f, \"val_margin\": %.4f, \"interrupted\": %s}\n",
                 static_cast<long long>(r.steps), static_cast<long long>(r.train_pairs),
                 static_cast<long long>(r.too_long), r.val_accuracy_start, r.val_accuracy, r.val_margin,
+                r.interrupted ? "true" : "false");
+  });
+
+  CLI::App* ppo = train->add_subcommand("ppo", "PPO against the reward model (InstructGPT step 3) -> DIR/ckpt/ppo");
+  auto po = std::make_shared<PpoOptions>();
+  ppo->add_option("--run", po->run_dir, "run directory")->capture_default_str();
+  ppo->add_option("--init", po->init, "policy and reference to start from (default RUN/ckpt/sft)");
+  ppo->add_option("--rm", po->rm, "reward model, also the critic's start (default RUN/ckpt/rm)");
+  ppo->add_option("--steps", po->steps, "rollout + update rounds")->capture_default_str();
+  ppo->add_option("--prompts", po->prompts, "rollouts per step")->capture_default_str();
+  ppo->add_option("--max-tokens", po->max_tokens, "longest sampled answer")->capture_default_str();
+  ppo->add_option("--seq", po->seq, "longest prompt + answer in tokens")->capture_default_str();
+  ppo->add_option("--epochs", po->epochs, "passes over each batch of rollouts")->capture_default_str();
+  ppo->add_option("--minibatch", po->minibatch, "rollouts per update")->capture_default_str();
+  ppo->add_option("--lr", po->lr, "policy learning rate (default: a thirtieth of the width-derived one)");
+  ppo->add_option("--critic-lr", po->critic_lr, "critic learning rate (default: a third of the width-derived one)");
+  ppo->add_option("--kl-coef", po->kl_coef, "per-token KL penalty to the reference (beta)")->capture_default_str();
+  ppo->add_option("--target-kl", po->target_kl, "adapt --kl-coef towards this KL per answer (0: fixed)")
+      ->capture_default_str();
+  ppo->add_option("--gamma", po->gamma, "discount")->capture_default_str();
+  ppo->add_option("--lambda", po->lambda, "GAE lambda")->capture_default_str();
+  ppo->add_option("--clip", po->clip, "policy ratio clip")->capture_default_str();
+  ppo->add_option("--value-clip", po->value_clip, "value clip around the rollout's values")->capture_default_str();
+  ppo->add_option("--no-end-penalty", po->no_end_penalty, "reward taken off answers cut off by --max-tokens")
+      ->capture_default_str();
+  ppo->add_option("--ptx-coef", po->ptx_coef, "PPO-ptx: weight of the pretraining loss mixed into each update")
+      ->capture_default_str();
+  ppo->add_option("--max-update-kl", po->max_update_kl, "per-token KL to the rollout policy that ends a step's epochs")
+      ->capture_default_str();
+  ppo->add_option("--kl-stop", po->kl_stop, "KL to the reference per answer that ends the run")->capture_default_str();
+  ppo->add_option("--temperature", po->temperature, "sampling temperature of the rollouts")->capture_default_str();
+  ppo->add_option("--save-every", po->save_every, "steps between checkpoints")->capture_default_str();
+  ppo->add_flag("--resume", po->resume, "continue RUN/ckpt/ppo");
+  ppo->add_option("--stop-at", po->stop_at, "pause: save and stop at this step, as Ctrl-C would (resume later)");
+  ppo->add_option("--seed", po->seed, "rollout and minibatch seed")->capture_default_str();
+  add_threads_flag(ppo);
+  ppo->callback([=] {
+    PpoResult r = train_ppo(*po);
+    std::printf("{\"steps\": %lld, \"prompts\": %lld, \"reward_first\": %.4f, \"reward_last\": %.4f, "
+                "\"kl_last\": %.4f, \"length_last\": %.2f, \"nonfinite_skipped\": %lld, \"kl_stopped\": %s, "
+                "\"interrupted\": %s}\n",
+                static_cast<long long>(r.steps), static_cast<long long>(r.prompts), r.reward_first, r.reward_last,
+                r.kl_last, r.length_last, static_cast<long long>(r.nonfinite_skipped), r.kl_stopped ? "true" : "false",
                 r.interrupted ? "true" : "false");
   });
 }

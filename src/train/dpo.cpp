@@ -107,7 +107,8 @@ class PairSource : public BatchSource {
 
   // (implicit reward accuracy, mean margin) since the last call
   std::pair<double, double> take_stats() {
-    std::pair<double, double> s{seen_ ? static_cast<double>(right_) / seen_ : 0.0, seen_ ? margin_sum_ / seen_ : 0.0};
+    const double n = static_cast<double>(seen_);
+    std::pair<double, double> s{seen_ ? static_cast<double>(right_) / n : 0.0, seen_ ? margin_sum_ / n : 0.0};
     right_ = seen_ = 0;
     margin_sum_ = 0;
     return s;

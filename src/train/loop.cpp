@@ -31,12 +31,17 @@ Trainer::Trainer(Llama& model, const OptimizerConfig& opt, const TrainLoopOption
   targets_.resize(n);
 }
 
-void Trainer::log_metric(int64_t step, const std::string& name, double value) {
-  if (o_.metrics_path.empty()) return;
-  nlohmann::json j = {{"stage", o_.stage}, {"step", step}, {"name", name}, {"value", value}};
-  std::ofstream f(o_.metrics_path, std::ios::app);
-  if (!f) input_error("{}: cannot open for appending", o_.metrics_path);
+void append_metric(const std::string& path, const std::string& stage, int64_t step, const std::string& name,
+                   double value) {
+  if (path.empty()) return;
+  nlohmann::json j = {{"stage", stage}, {"step", step}, {"name", name}, {"value", value}};
+  std::ofstream f(path, std::ios::app);
+  if (!f) input_error("{}: cannot open for appending", path);
   f << j.dump() << "\n";
+}
+
+void Trainer::log_metric(int64_t step, const std::string& name, double value) {
+  append_metric(o_.metrics_path, o_.stage, step, name, value);
 }
 
 bool Trainer::resume(BatchSource& train) {
@@ -165,17 +170,16 @@ void on_sigint(int) { g_sigint = 1; }
 
 const volatile int* sigint_flag() { return &g_sigint; }
 
-TrainResult run_interruptible(Trainer& trainer, BatchSource& train) {
+InterruptScope::InterruptScope() {
   g_sigint = 0;
-  auto old = std::signal(SIGINT, on_sigint);
-  try {
-    TrainResult r = trainer.run(train);
-    std::signal(SIGINT, old);
-    return r;
-  } catch (...) {
-    std::signal(SIGINT, old);
-    throw;
-  }
+  previous_ = std::signal(SIGINT, on_sigint);
+}
+InterruptScope::~InterruptScope() { std::signal(SIGINT, previous_); }
+bool InterruptScope::raised() const { return g_sigint != 0; }
+
+TrainResult run_interruptible(Trainer& trainer, BatchSource& train) {
+  InterruptScope scope;
+  return trainer.run(train);
 }
 
 }  // namespace own

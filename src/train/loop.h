@@ -74,6 +74,24 @@ class Trainer {
   std::vector<int32_t> inputs_, targets_;
 };
 
+// One line {"stage","step","name","value"} appended to a metrics.jsonl (no-op for an empty path).
+void append_metric(const std::string& path, const std::string& stage, int64_t step, const std::string& name,
+                   double value);
+
+// While alive, Ctrl-C (SIGINT) raises a flag instead of killing the process; the previous handler
+// comes back on destruction. For loops that save and return when asked to stop.
+class InterruptScope {
+ public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+  bool raised() const;
+
+ private:
+  void (*previous_)(int);
+};
+
 // The flag SIGINT raises while run_interruptible runs: put it in TrainLoopOptions::stop_flag.
 const volatile int* sigint_flag();
 // trainer.run(train) with Ctrl-C (SIGINT) turned into "save and return"; the previous handler is

@@ -55,7 +55,7 @@ double ppo_value(double v, double old_v, double ret, double eps, double* loss) {
     return v - ret;
   }
   *loss = 0.5 * b;
-  return vc == v ? v - ret : 0.0;  // clipped: no gradient through v
+  return 0.0;  // the clipped value is the larger loss: no gradient through v
 }
 
 }  // namespace own

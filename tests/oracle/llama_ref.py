@@ -36,6 +36,8 @@ class Config:
         self.theta = float(d.get("rope_theta", 10000.0))
         self.eps = float(d.get("rms_norm_eps", 1e-5))
         self.tied = bool(d.get("tie_word_embeddings", False))
+        self.labels = int(d.get("num_labels", 0))  # 1: a scalar score head (reward model, critic)
+        self.score_bias = float(d.get("score_bias", 0.0))
         if self.C % self.H or self.H % self.Hkv or (self.C // self.H) % 2:
             raise ValueError(f"bad head layout: C={self.C} H={self.H} Hkv={self.Hkv}")
         self.D = self.C // self.H
@@ -66,6 +68,8 @@ def param_shapes(cfg):
     s["model.norm.weight"] = (C,)
     if not cfg.tied:
         s["lm_head.weight"] = (cfg.V, C)
+    if cfg.labels == 1:
+        s["score.weight"] = (1, C)
     return s
 
 
@@ -113,8 +117,9 @@ def apply_rope(x, cos, sin):  # x: (B, heads, T, D); cos/sin: (T, D)
     return x * cos + rotate_half(x) * sin
 
 
-def forward(params, cfg, inputs):
-    """inputs (B, T) long -> logits (B, T, V) in the parameter dtype."""
+def forward(params, cfg, inputs, return_hidden=False):
+    """inputs (B, T) long -> logits (B, T, V) in the parameter dtype (and the final-norm hidden
+    states (B, T, C) with return_hidden)."""
     acc = params["model.embed_tokens.weight"].dtype  # fp32/fp64 even under bf16 autocast
     mm = lambda a, w: F.linear(a, w).to(acc)  # noqa: E731  (autocast decides the matmul dtype)
     B, T = inputs.shape
@@ -139,7 +144,7 @@ def forward(params, cfg, inputs):
         x = x + mm(F.silu(mm(h, p("mlp.gate_proj"))) * mm(h, p("mlp.up_proj")), p("mlp.down_proj"))
     h = rmsnorm(x, params["model.norm.weight"], cfg.eps)
     head = params["model.embed_tokens.weight"] if cfg.tied else params["lm_head.weight"]
-    return mm(h, head)
+    return (mm(h, head), h) if return_hidden else mm(h, head)
 
 
 def loss_fn(logits, targets):
