@@ -26,6 +26,7 @@ void register_serve_commands(CLI::App& app) {
       ->capture_default_str();
   serve->add_option("--moderation", o->moderation, "moderation checkpoint (default RUN/ckpt/moderation; none: lexicon only)");
   serve->add_option("--db", o->db, "SQLite store: API keys (default RUN/ownchat.db for a model in RUN/ckpt/<stage>)");
+  serve->add_option("--report", o->report, "the run report served at /api/report (default RUN/report.html for a model in RUN/ckpt/<stage>)");
   serve->add_option("--weights", *weights, "weights in memory: f32, bf16 or int8")->capture_default_str();
   serve->add_option("--slots", o->infer.n_slots, "sequences generated at once per model (KV cache regions)")
       ->capture_default_str();
@@ -59,6 +60,7 @@ void register_serve_commands(CLI::App& app) {
     if (ckpt.filename() == "ckpt") {  // RUN/ckpt/<stage>: the run's store and moderation model
       if (o->db.empty()) o->db = (ckpt.parent_path() / "ownchat.db").string();
       if (o->moderation.empty()) o->moderation = (ckpt / "moderation").string();
+      if (o->report.empty()) o->report = (ckpt.parent_path() / "report.html").string();
     }
     if (*moderate != "none" && *moderate != "input" && *moderate != "output" && *moderate != "both")
       input_error("--moderate must be none, input, output or both (got \"{}\")", *moderate);

@@ -30,6 +30,7 @@ void register_tokenizer_commands(CLI::App& app);
 void register_data_commands(CLI::App& app);
 void register_generate_commands(CLI::App& app);
 void register_eval_commands(CLI::App& app);
+void register_report_commands(CLI::App& app);
 void register_store_commands(CLI::App& app);  // keys, feedback
 void register_serve_commands(CLI::App& app);
 void register_moderation_commands(CLI::App& app);  // after register_train_commands: adds `train moderation`

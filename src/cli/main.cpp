@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   own::cli::register_data_commands(app);
   own::cli::register_generate_commands(app);
   own::cli::register_eval_commands(app);
+  own::cli::register_report_commands(app);
   own::cli::register_store_commands(app);
   own::cli::register_serve_commands(app);
   own::cli::register_moderation_commands(app);

@@ -20,6 +20,7 @@
 #include "serve/http_util.h"
 #include "serve/openai_request.h"
 #include "serve/openai_response.h"
+#include "serve/report_route.h"
 #include "serve/served_model.h"
 #include "serve/store.h"
 #include "serve/store_routes.h"
@@ -151,6 +152,7 @@ class ApiServer {
       if (!web_) input_error("serve: --web {} is not a directory", o_.web_dir);
     }
     if (store_) add_store_routes([this](const char* m, const char* p, RouteHandler h) { route(m, p, std::move(h)); }, *store_);
+    add_report_route([this](const char* m, const char* p, RouteHandler h) { route(m, p, std::move(h)); }, o_.report);
     route("GET", "/metrics", [this](const auto&, auto& s) {
       std::vector<ModelGauges> g;
       for (const auto& m : models_) g.push_back({m->name, m->engine->queued(), m->engine->running(), m->model->n_slots()});

@@ -4,6 +4,7 @@
 //   POST /v1/embeddings, /v1/moderations
 //   POST /tokenize, /detokenize                   (llama.cpp's shapes)
 //   GET  /health (503 while loading), /metrics (Prometheus)
+//   GET  /api/report                              (RUN/report.html; see report_route.h)
 // Every error is an OpenAI error object with its 4xx/5xx status; nothing a client sends can
 // crash or hang the server. A client that goes away cancels its generations; when more than
 // max_queue requests wait for a slot, new ones get 429 with Retry-After. Keys: when any are given
@@ -37,6 +38,8 @@ struct ServeOptions {
   std::string moderation;  // a `train moderation` checkpoint ("" = RUN/ckpt/moderation when the first
                            // model is RUN/ckpt/<stage>; missing = the lexicon alone)
   bool moderate_input = false, moderate_output = false;  // --moderate input|output|both
+  std::string report;  // what GET /api/report serves ("" = RUN/report.html when the first model is
+                       // RUN/ckpt/<stage>, else none)
   std::string web_dir;  // the web chat's built files, served at / ("" = WEB beside the binary:
                         // build/web, made by scripts/setup.sh; none there = no page)
 };

@@ -42,6 +42,7 @@ export async function openPage(browser, url, { settings = { max_tokens: 24 }, vi
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e));
   await page.addInitScript(([s, extra]) => {
+    if (window !== window.top) return;  // frames (the sandboxed report) have no storage to set
     if (!sessionStorage.getItem('ownchat.test.init')) {  // once per tab: a reload keeps what the page saved
       sessionStorage.setItem('ownchat.test.init', '1');
       localStorage.setItem('ownchat.settings', JSON.stringify(s));

@@ -12,7 +12,7 @@ import { state, modelInfo } from './state.js';
 import { Tree } from './tree.js';
 import { refreshConversations, renderSidebar } from './sidebar.js';
 import { renderSettings } from './settings.js';
-import { showView } from './feedback.js';
+import { showView } from './views.js';
 
 const messagesEl = $('messages');
 const promptEl = $('prompt');

@@ -4,7 +4,7 @@
 import { api, download } from './api.js';
 import { showError } from './banner.js';
 import { $ } from './dom.js';
-import { state } from './state.js';
+import { showView } from './views.js';
 
 function fill(s) {
   $('fb-ratings').textContent = s.ratings;
@@ -13,12 +13,6 @@ function fill(s) {
   $('fb-pairs').textContent = s.pairs;
 }
 
-export function showView(view) {
-  state.view = view;
-  $('chat-view').hidden = view !== 'chat';
-  $('feedback-view').hidden = view !== 'feedback';
-  $('open-feedback').setAttribute('aria-pressed', String(view === 'feedback'));
-}
 
 async function openFeedback() {
   showView('feedback');

@@ -1,6 +1,6 @@
 // The web chat's entry point: asks for an API key when the server wants one, loads the models
 // and the conversation list, reopens the conversation named in the URL (#id), and owns the theme.
-// The pieces: api.js (requests), chat.js, sidebar.js, settings.js, feedback.js, markdown.js.
+// The pieces: api.js (requests), chat.js, sidebar.js, settings.js, feedback.js, report.js, markdown.js.
 import { apiKey } from './api.js';
 import { showError, setUnauthorizedHandler } from './banner.js';
 import { $ } from './dom.js';
@@ -8,6 +8,8 @@ import { state } from './state.js';
 import { loadModels, renderSettings } from './settings.js';
 import { refreshConversations } from './sidebar.js';
 import { openConversation, newChat } from './chat.js';
+import './feedback.js';
+import './report.js';
 
 function askForKey() {
   const dialog = $('login');

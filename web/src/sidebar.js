@@ -97,6 +97,7 @@ $('open-sidebar').addEventListener('click', openSidebar);
 $('close-sidebar').addEventListener('click', closeSidebar);
 $('scrim').addEventListener('click', closeSidebar);
 $('open-feedback').addEventListener('click', closeSidebar);
+$('open-report').addEventListener('click', closeSidebar);
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && $('sidebar').classList.contains('open')) closeSidebar();
 });

@@ -22,7 +22,7 @@ export const state = {
   pending: null,         // the answer streaming now: {convId, parentId, content, model, controller}
   editing: null,         // the id of the user message being edited
   notes: new Map(),      // message id -> {finish, stopped} of answers streamed in this page
-  view: 'chat',          // 'chat' | 'feedback'
+  view: 'chat',          // 'chat' | 'feedback' | 'report'
 };
 
 export function saveSettings() {
