@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "core/check.h"
+#include "train/bon.h"
 #include "train/dpo.h"
 #include "train/ppo.h"
 #include "train/pretrain.h"
@@ -199,6 +200,31 @@ void register_train_commands(CLI::App& app) {
                 static_cast<long long>(r.steps), static_cast<long long>(r.prompts), r.reward_first, r.reward_last,
                 r.kl_last, r.length_last, static_cast<long long>(r.nonfinite_skipped), r.kl_stopped ? "true" : "false",
                 r.interrupted ? "true" : "false");
+  });
+
+  CLI::App* bon = train->add_subcommand(
+      "bon", "best-of-n: sample n answers per prompt, keep the reward model's best, fine-tune on them -> DIR/ckpt/bon");
+  auto bo = std::make_shared<BonOptions>();
+  bo->sft.steps = 100;
+  auto bon_data = std::make_shared<std::vector<std::string>>();
+  add_stage_flags(bon, bo->sft, *bon_data, "bon", "sft",
+                  "your conversations to mix in (OpenAI fine-tuning JSONL), as FILE or FILE:WEIGHT");
+  bon->add_option("--rm", bo->rm, "reward model that picks the best answer (default RUN/ckpt/rm)");
+  bon->add_option("--n", bo->n, "answers sampled per prompt")->capture_default_str();
+  bon->add_option("--prompts", bo->prompts, "prompts from the preference data")->capture_default_str();
+  bon->add_option("--max-tokens", bo->max_tokens, "longest sampled answer")->capture_default_str();
+  bon->add_option("--temperature", bo->temperature, "sampling temperature")->capture_default_str();
+  bon->add_option("--no-end-penalty", bo->no_end_penalty, "score taken off answers cut off by --max-tokens")
+      ->capture_default_str();
+  bon->callback([=] {
+    check_stage_flags(bo->sft);
+    bo->sft.user_data = weighted_files(*bon_data);
+    BonResult r = train_bon(*bo);
+    std::printf("{\"prompts\": %lld, \"samples\": %lld, \"mean_reward\": %.4f, \"best_reward\": %.4f, "
+                "\"steps\": %lld, \"val_loss_start\": %.4f, \"val_loss\": %.4f, \"interrupted\": %s}\n",
+                static_cast<long long>(r.prompts), static_cast<long long>(r.samples), r.mean_reward, r.best_reward,
+                static_cast<long long>(r.sft.steps), r.sft.val_loss_start, r.sft.val_loss,
+                r.sft.interrupted ? "true" : "false");
   });
 }
 

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <set>
 
 #include "core/check.h"
 #include "core/epoch_order.h"
@@ -51,21 +50,6 @@ std::vector<size_t> iota_n(size_t n) {
   std::vector<size_t> v(n);
   for (size_t i = 0; i < n; i++) v[i] = i;
   return v;
-}
-
-// the unique prompts of the preference data, in file order, that leave room for an answer
-std::vector<std::vector<ChatMessage>> ppo_prompts(const std::vector<Ranking>& rankings, const Tokenizer& tok,
-                                                  int64_t max_prompt_tokens) {
-  std::vector<std::vector<ChatMessage>> out;
-  std::set<std::string> seen;
-  for (const Ranking& r : rankings) {
-    std::string key;
-    for (const ChatMessage& m : r.prompt) key += m.role + "\x1f" + m.content + "\x1e";
-    if (!seen.insert(key).second) continue;
-    if (static_cast<int64_t>(render_chat(tok, r.prompt, true).size()) > max_prompt_tokens) continue;
-    out.push_back(r.prompt);
-  }
-  return out;
 }
 
 void save_state(const std::string& dir, const Llama& m, AdamW& opt, int64_t step, uint64_t cursor,
@@ -147,7 +131,7 @@ PpoResult train_ppo(const PpoOptions& o) {
   critic.enable_grads();
 
   std::vector<std::vector<ChatMessage>> prompts =
-      ppo_prompts(load_preference_splits(o.run_dir, {}, 0).train, tok, T - o.max_tokens);
+      unique_prompts(load_preference_splits(o.run_dir, {}, 0).train, tok, T - o.max_tokens);
   if (prompts.empty()) input_error("no prompts fit --seq {} with room for --max-tokens {}", T, o.max_tokens);
   EpochOrder prompt_order(prompts.size(), o.seed, true);
 

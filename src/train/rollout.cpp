@@ -1,11 +1,26 @@
 #include "train/rollout.h"
 
 #include <algorithm>
+#include <set>
 
 #include "infer/engine.h"
 #include "infer/model.h"
 
 namespace own {
+
+std::vector<std::vector<ChatMessage>> unique_prompts(const std::vector<Ranking>& rankings, const Tokenizer& tok,
+                                                     int64_t max_prompt_tokens) {
+  std::vector<std::vector<ChatMessage>> out;
+  std::set<std::string> seen;
+  for (const Ranking& r : rankings) {
+    std::string key;
+    for (const ChatMessage& m : r.prompt) key += m.role + "\x1f" + m.content + "\x1e";
+    if (!seen.insert(key).second) continue;
+    if (static_cast<int64_t>(render_chat(tok, r.prompt, true).size()) > max_prompt_tokens) continue;
+    out.push_back(r.prompt);
+  }
+  return out;
+}
 
 std::vector<Rollout> sample_answers(const Checkpoint& policy, const Tokenizer& tok,
                                     const std::vector<std::vector<ChatMessage>>& prompts, const RolloutOptions& o) {

@@ -10,6 +10,7 @@
 #include "infer/sampler.h"
 #include "model/checkpoint.h"
 #include "tokenizer/chat_template.h"
+#include "data/pref_data.h"
 #include "train/answer_rows.h"
 
 namespace own {
@@ -29,6 +30,11 @@ struct RolloutOptions {
   uint64_t seed = 1;         // answer k of prompt i uses a seed derived from (seed, i, k)
   int64_t slots = 16;        // sequences decoded together
 };
+
+// The distinct prompts of the rankings, in file order, whose rendering (with the generation
+// prompt) is at most max_prompt_tokens long.
+std::vector<std::vector<ChatMessage>> unique_prompts(const std::vector<Ranking>& rankings, const Tokenizer& tok,
+                                                     int64_t max_prompt_tokens);
 
 // Rollouts in prompt order (per_prompt consecutive answers per prompt).
 std::vector<Rollout> sample_answers(const Checkpoint& policy, const Tokenizer& tok,

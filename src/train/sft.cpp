@@ -41,16 +41,17 @@ double validation_loss(Llama& m, const std::vector<ChatExample>& val, int32_t pa
 SftResult train_sft(const SftOptions& o) {
   const fs::path run(o.run_dir);
   const fs::path chat = run / "data" / "chat";
-  if (!fs::exists(chat / "train.jsonl"))
-    input_error("{} is missing; run `ownchat data chat --run {}` first", (chat / "train.jsonl").string(), o.run_dir);
-  std::vector<Conversation> train = read_chat_jsonl((chat / "train.jsonl").string(), true);
+  const std::string train_file = o.train_file.empty() ? (chat / "train.jsonl").string() : o.train_file;
+  if (!fs::exists(train_file))
+    input_error("{} is missing; run `ownchat data chat --run {}` first", train_file, o.run_dir);
+  std::vector<Conversation> train = read_chat_jsonl(train_file, true);
   std::vector<Conversation> val = read_chat_jsonl((chat / "val.jsonl").string(), true);
   if (o.val_conversations > 0 && static_cast<int64_t>(val.size()) > o.val_conversations)
     val.resize(static_cast<size_t>(o.val_conversations));
   for (const auto& [path, weight] : o.user_data)
     mix_in(train, read_chat_jsonl(path, true), weight, "--data " + path, chat_jsonl_line);
 
-  StageStart st = stage_start(o.run_dir, "sft", o.init, "base", o.resume);
+  StageStart st = stage_start(o.run_dir, o.stage, o.init, o.init_stage, o.resume);
   const Tokenizer& tok = st.tok;
   const Checkpoint& base = st.ck;
   if (o.seq > base.config.max_position_embeddings)
@@ -66,8 +67,8 @@ SftResult train_sft(const SftOptions& o) {
   std::vector<ChatExample> val_ex = chat_examples(tok, val, o.seq + 1, &too_long_val);
   result.train_examples = static_cast<int64_t>(train_ex.size());
   if (result.too_long + too_long_val > 0)
-    std::fprintf(stderr, "sft: %lld train and %lld val conversations are longer than --seq %lld + 1 tokens; left out\n",
-                 static_cast<long long>(result.too_long), static_cast<long long>(too_long_val),
+    std::fprintf(stderr, "%s: %lld train and %lld val conversations are longer than --seq %lld + 1 tokens; left out\n",
+                 o.stage.c_str(), static_cast<long long>(result.too_long), static_cast<long long>(too_long_val),
                  static_cast<long long>(o.seq));
   const int32_t pad = tok.special_id("<|pad|>");
 
@@ -76,12 +77,12 @@ SftResult train_sft(const SftOptions& o) {
   oc.weight_decay = o.weight_decay;
   oc.warmup_steps = std::max<int64_t>(1, o.steps / 20);
   oc.min_lr_frac = 0.0f;
-  TrainLoopOptions lo = stage_loop_options(o.run_dir, "sft", st.out, o.steps, o.save_every, o.seed, o.stop_at);
+  TrainLoopOptions lo = stage_loop_options(o.run_dir, o.stage, st.out, o.steps, o.save_every, o.seed, o.stop_at);
 
   ChatSource source(std::move(train_ex), pad, o.seed, true, o.pack);
   Trainer trainer(model, oc, lo);
   if (st.resuming) trainer.resume(source);
-  std::fprintf(stderr, "sft: %lld train conversations (%s), %zu val, from %s, lr %.2e\n",
+  std::fprintf(stderr, "%s: %lld train conversations (%s), %zu val, from %s, lr %.2e\n", o.stage.c_str(),
                static_cast<long long>(source.size()), o.pack ? "packed" : "padded, one per row", val_ex.size(),
                st.from.c_str(), static_cast<double>(oc.lr));
   result.val_loss_start = static_cast<float>(validation_loss(model, val_ex, pad));

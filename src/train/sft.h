@@ -12,7 +12,10 @@ namespace own {
 
 struct SftOptions {
   std::string run_dir = "runs/default";
-  std::string init;  // checkpoint to start from; default RUN/ckpt/base
+  std::string init;  // checkpoint to start from; default RUN/ckpt/<init_stage>
+  // other stages that fine-tune on conversations (best-of-n) reuse this with their own names
+  std::string stage = "sft", init_stage = "base";
+  std::string train_file;  // default RUN/data/chat/train.jsonl
   std::vector<std::pair<std::string, double>> user_data;  // JSONL path, weight (copies; 0.5 = half)
   int64_t batch = 8, seq = 256, steps = 500;
   bool pack = true;  // several whole conversations per row (false: one per row, padded)
