@@ -20,17 +20,18 @@
 namespace own {
 namespace fs = std::filesystem;
 
-namespace {
-
-bool contains_any(const std::string& text, std::initializer_list<const char*> parts) {
+static bool contains_any(const std::string& text, std::initializer_list<const char*> parts) {
   std::string low = text;
   for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const char* p : parts)
     if (low.find(p) != std::string::npos) return true;
   return false;
 }
+
 bool says_idk(const std::string& a) { return contains_any(a, {"don't know", "do not know", "not aware", "can't know", "cannot know"}); }
 bool refuses(const std::string& a) { return contains_any(a, {"can't help", "cannot help", "won't help", "can't assist", "sorry"}); }
+
+namespace {
 
 struct Answer {
   std::string text;
@@ -113,8 +114,13 @@ struct Scores {
   void put(const std::string& k, double num, int64_t den) { m[k] = {den > 0 ? num / static_cast<double>(den) : 0.0, den}; }
 };
 
-Scores run_all(const Checkpoint& ck, const Tokenizer& tok, const std::map<std::string, std::vector<const Conversation*>>& fam,
-               const ChatEvalOptions& o) {
+}  // namespace
+
+ChatScores chat_eval_scores(const Checkpoint& ck, const Tokenizer& tok, const std::vector<Conversation>& test,
+                            const ChatEvalOptions& o) {
+  std::map<std::string, std::vector<const Conversation*>> fam;
+  for (const Conversation& c : test)
+    if (static_cast<int64_t>(fam[c.family].size()) < o.per_family && c.messages.size() >= 2) fam[c.family].push_back(&c);
   Scores sc;
   auto family = [&](const std::string& f) -> const std::vector<const Conversation*>& {
     static const std::vector<const Conversation*> none;
@@ -174,10 +180,14 @@ Scores run_all(const Checkpoint& ck, const Tokenizer& tok, const std::map<std::s
     }
     sc.put(std::string("multiple_choice/") + f, static_cast<double>(right), static_cast<int64_t>(items.size()));
   }
-  return sc;
+  return sc.m;
 }
 
-}  // namespace
+double chat_eval_chance(const std::string& name) {
+  if (name.rfind("multiple_choice/", 0) == 0) return 0.25;
+  if (name.rfind("exact_match/", 0) == 0 || name.rfind("idk_rate", 0) == 0) return 0.0;
+  return -1;
+}
 
 std::vector<EvalMetric> evaluate_chat(const ChatEvalOptions& o) {
   const fs::path run(o.run_dir);
@@ -186,33 +196,33 @@ std::vector<EvalMetric> evaluate_chat(const ChatEvalOptions& o) {
   const std::string test_path = (run / "data" / "chat" / "test.jsonl").string();
   if (!fs::exists(test_path)) input_error("{} is missing; run `ownchat data chat --run {}` first", test_path, o.run_dir);
   std::vector<Conversation> test = read_chat_jsonl(test_path, true);
-  std::map<std::string, std::vector<const Conversation*>> fam;
-  for (const Conversation& c : test)
-    if (static_cast<int64_t>(fam[c.family].size()) < o.per_family && c.messages.size() >= 2) fam[c.family].push_back(&c);
 
   const std::string ckpt = o.ckpt.empty() ? (run / "ckpt" / "sft").string() : o.ckpt;
   const std::string base = o.base.empty() ? (run / "ckpt" / "base").string() : o.base;
-  Scores model = run_all(checkpoint_load(ckpt), tok, fam, o);
-  Scores base_sc;
+  ChatScores model = chat_eval_scores(checkpoint_load(ckpt), tok, test, o);
+  ChatScores base_sc;
   const bool with_base = base != "none";
-  if (with_base) base_sc = run_all(checkpoint_load(base), tok, fam, o);
+  if (with_base) base_sc = chat_eval_scores(checkpoint_load(base), tok, test, o);
 
   std::vector<EvalMetric> out;
-  for (const auto& [name, v] : model.m) {
+  for (const auto& [name, v] : model) {
     EvalMetric e;
     e.name = name;
     e.model = v.first;
     e.n = v.second;
-    if (name.rfind("multiple_choice/", 0) == 0) e.chance = 0.25;
-    if (name.rfind("exact_match/", 0) == 0 || name.rfind("idk_rate", 0) == 0) e.chance = 0.0;
-    if (with_base) e.base = base_sc.m[name].first;
+    e.chance = chat_eval_chance(name);
+    if (with_base) e.base = base_sc[name].first;
     out.push_back(e);
   }
-  // metrics.jsonl: one line per metric
+  // metrics.jsonl: one line per metric; the model is named by its checkpoint directory
+  const std::string model_name = fs::path(ckpt).lexically_normal().filename().empty()
+                                     ? fs::path(ckpt).lexically_normal().parent_path().filename().string()
+                                     : fs::path(ckpt).lexically_normal().filename().string();
   FILE* f = std::fopen((run / "metrics.jsonl").string().c_str(), "a");
   if (f) {
     for (const EvalMetric& e : out) {
-      nlohmann::json j = {{"stage", "eval"}, {"ckpt", ckpt}, {"metric", e.name}, {"value", e.model}, {"n", e.n}};
+      nlohmann::json j = {{"stage", "eval"}, {"model", model_name}, {"ckpt", ckpt}, {"name", e.name},
+                          {"value", e.model}, {"n", e.n}};
       if (e.chance >= 0) j["chance"] = e.chance;
       if (e.base >= 0) j["base"] = e.base;
       std::fprintf(f, "%s\n", j.dump().c_str());

@@ -10,8 +10,14 @@
 // Generation is greedy through the inference engine (batched). Scores go to metrics.jsonl.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "data/chat_data.h"
+#include "model/checkpoint.h"
+#include "tokenizer/tokenizer.h"
 
 namespace own {
 
@@ -32,6 +38,17 @@ struct EvalMetric {
 };
 
 std::vector<EvalMetric> evaluate_chat(const ChatEvalOptions& o);
+
+// The rule-based judges (case-insensitive phrase checks, no model involved)
+bool says_idk(const std::string& answer);
+bool refuses(const std::string& answer);
+
+// One model's chat eval scores on the test conversations: name -> (value, n); and the
+// chance level of a metric (< 0: none).
+using ChatScores = std::map<std::string, std::pair<double, int64_t>>;
+ChatScores chat_eval_scores(const Checkpoint& ck, const Tokenizer& tok, const std::vector<Conversation>& test,
+                            const ChatEvalOptions& o);
+double chat_eval_chance(const std::string& name);
 std::string eval_table(const std::vector<EvalMetric>& m);
 
 }  // namespace own

@@ -1,0 +1,259 @@
+#include "eval/run_eval.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/check.h"
+#include "data/chat_data.h"
+#include "data/pref_data.h"
+#include "eval/chat_eval.h"
+#include "model/checkpoint.h"
+#include "model/llama.h"
+#include "tokenizer/chat_template.h"
+#include "train/answer_rows.h"
+#include "train/rm.h"
+#include "train/rollout.h"
+
+namespace own {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kAligned[] = {"ppo", "dpo", "bon"};
+
+// A held-out prompt with its reference answer and family (the first ranking of each prompt)
+struct HeldOut {
+  std::vector<ChatMessage> prompt;
+  std::string reference, family;
+};
+
+// up to `limit` rankings taking the families in turn, so every family is represented
+std::vector<Ranking> spread_by_family(const std::vector<Ranking>& rankings, int64_t limit) {
+  std::map<std::string, std::vector<const Ranking*>> by_family;
+  for (const Ranking& r : rankings) by_family[r.family].push_back(&r);
+  std::vector<Ranking> out;
+  for (size_t i = 0; static_cast<int64_t>(out.size()) < limit; i++) {
+    bool any = false;
+    for (const auto& [family, rs] : by_family)
+      if (i < rs.size() && static_cast<int64_t>(out.size()) < limit) {
+        out.push_back(*rs[i]);
+        any = true;
+      }
+    if (!any) break;
+  }
+  return out;
+}
+
+std::vector<HeldOut> held_out_prompts(const std::vector<Ranking>& test, const Tokenizer& tok, int64_t max_prompt_tokens) {
+  std::vector<HeldOut> out;
+  std::set<std::string> seen;
+  for (const Ranking& r : test) {
+    std::string key;
+    for (const ChatMessage& m : r.prompt) key += m.role + "\x1f" + m.content + "\x1e";
+    if (!seen.insert(key).second) continue;
+    if (static_cast<int64_t>(render_chat(tok, r.prompt, true).size()) > max_prompt_tokens) continue;
+    out.push_back({r.prompt, r.completions[0], r.family});
+  }
+  return out;
+}
+
+// Rule judges: +1 when the answer is right by the rule, 0 when wrong, -1 when the rule does not apply
+int task_right(const HeldOut& h, const std::string& a) {
+  if (h.family == "arithmetic" || h.family == "spelling" || h.family == "letters" || h.family == "quiz")
+    return a == h.reference;
+  return -1;
+}
+int refusal_right(const HeldOut& h, const std::string& a) {
+  if (h.family == "refusal") return refuses(a);
+  if (h.family == "benign") return !refuses(a);
+  return -1;
+}
+int idk_right(const HeldOut& h, const std::string& a) {
+  if (h.family == "honesty") return says_idk(a);
+  if (h.family == "definition") return !says_idk(a);
+  return -1;
+}
+
+// the win rate of `a` over `b` (ties count half) under a judge: +1 a better, -1 b better, 0 tie
+struct WinRate {
+  double score = 0;
+  int64_t n = 0;
+  void add(int cmp) {
+    score += cmp > 0 ? 1.0 : cmp == 0 ? 0.5 : 0.0;
+    n++;
+  }
+  double value() const { return n > 0 ? score / static_cast<double>(n) : NAN; }
+};
+
+// summed log-probabilities of each rollout's answer under `m` (forward only, batches of m.batch())
+std::vector<double> answer_logps(Llama& m, const std::vector<Rollout>& rolls, int32_t pad) {
+  const int64_t B = m.batch(), T = m.seq();
+  std::vector<int32_t> in(static_cast<size_t>(B * T)), tg(in.size());
+  std::vector<double> out(rolls.size());
+  for (size_t r0 = 0; r0 < rolls.size(); r0 += static_cast<size_t>(B)) {
+    for (int64_t b = 0; b < B; b++) {
+      if (r0 + static_cast<size_t>(b) < rolls.size()) put_answer_row(rolls[r0 + static_cast<size_t>(b)].row, b, T, pad, in.data(), tg.data());
+      else put_empty_row(b, T, pad, in.data(), tg.data());
+    }
+    m.forward_loss(in.data(), tg.data());
+    for (int64_t b = 0; b < B && r0 + static_cast<size_t>(b) < rolls.size(); b++)
+      out[r0 + static_cast<size_t>(b)] = row_logp(m.token_losses(), b, T);
+  }
+  return out;
+}
+
+Llama load_llama(const Checkpoint& ck, int64_t B, int64_t T) {
+  Llama m(ck.config);
+  std::copy(ck.params.data, ck.params.data + ck.layout.total, m.params.data);
+  m.reserve(B, T);
+  return m;
+}
+
+}  // namespace
+
+RunEval evaluate_run(const RunEvalOptions& o) {
+  const fs::path run(o.run_dir);
+  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
+  if (!has_chat_tokens(tok)) input_error("{}/tokenizer.json lacks the chat special tokens", o.run_dir);
+  const std::string chat_test = (run / "data" / "chat" / "test.jsonl").string();
+  if (!fs::exists(chat_test)) input_error("{} is missing; run `ownchat data chat --run {}` first", chat_test, o.run_dir);
+  auto has = [&](const std::string& stage) { return fs::exists(run / "ckpt" / stage / "config.json"); };
+  auto ckpt = [&](const std::string& stage) { return checkpoint_load((run / "ckpt" / stage).string()); };
+  if (!has("sft")) input_error("{}/ckpt/sft is missing; train it first (`ownchat train sft --run {}`)", o.run_dir, o.run_dir);
+
+  RunEval e;
+  for (const char* s : {"base", "sft", "rm", "ppo", "dpo", "bon"})
+    if (has(s)) e.models.push_back(s);
+  auto column = [&](const std::string& model) {
+    return static_cast<size_t>(std::find(e.models.begin(), e.models.end(), model) - e.models.begin());
+  };
+  std::map<std::string, size_t> row_of;
+  auto put = [&](const std::string& model, const std::string& name, double value, int64_t n, double chance) {
+    auto [it, fresh] = row_of.try_emplace(name, e.rows.size());
+    if (fresh) e.rows.push_back({name, chance, n, std::vector<double>(e.models.size(), NAN)});
+    e.rows[it->second].values[column(model)] = value;
+    e.rows[it->second].n = std::max(e.rows[it->second].n, n);
+  };
+
+  // 1. the chat evals of every generating model
+  ChatEvalOptions co;
+  co.per_family = o.per_family;
+  co.max_tokens = o.max_tokens;
+  co.seed = o.seed;
+  const std::vector<Conversation> test = read_chat_jsonl(chat_test, true);
+  for (const std::string& m : e.models) {
+    if (m == "rm") continue;
+    std::fprintf(stderr, "eval: chat evals of %s\n", m.c_str());
+    for (const auto& [name, v] : chat_eval_scores(ckpt(m), tok, test, co)) put(m, name, v.first, v.second, chat_eval_chance(name));
+  }
+
+  // 2. the reward model on the held-out rankings, and 3. the aligned models against SFT
+  const fs::path prefs_test = run / "data" / "prefs" / "test.jsonl";
+  if (has("rm") && fs::exists(prefs_test)) {
+    const int64_t T = 256, B = 16;
+    const int32_t pad = tok.special_id("<|pad|>");
+    // the same held-out sample for the reward model's accuracy and the aligned models' prompts
+    const std::vector<Ranking> rankings = spread_by_family(read_preferences_jsonl(prefs_test.string()), o.prompts);
+    const Checkpoint rm_ck = ckpt("rm");
+    RewardScorer rm(rm_ck, B, T, pad);
+    int64_t too_long = 0;
+    const std::vector<RankingRows> rows = ranking_rows(tok, rankings, T, &too_long);
+    const RankingAccuracy acc = ranking_accuracy(rm, rows);
+    put("rm", "rm/test_acc", acc.accuracy, acc.pairs, 0.5);
+    for (const auto& [kind, okn] : acc.by_kind)
+      put("rm", "rm/test_acc/" + kind, okn.first / static_cast<double>(okn.second), okn.second, 0.5);
+
+    const std::vector<HeldOut> held = held_out_prompts(rankings, tok, T - o.max_tokens);
+    std::vector<std::vector<ChatMessage>> prompts;
+    for (const HeldOut& h : held) prompts.push_back(h.prompt);
+    const Checkpoint sft_ck = ckpt("sft");
+    Llama sft_model = load_llama(sft_ck, B, T);
+    RolloutOptions greedy;
+    greedy.max_tokens = o.max_tokens;
+    greedy.temperature = 0.0f;
+    std::map<std::string, std::vector<Rollout>> answers;
+    std::map<std::string, std::vector<float>> rewards;
+    for (const std::string& m : e.models) {
+      if (m != "sft" && std::find(std::begin(kAligned), std::end(kAligned), m) == std::end(kAligned)) continue;
+      std::fprintf(stderr, "eval: %zu held-out prompts for %s\n", prompts.size(), m.c_str());
+      const Checkpoint ck = ckpt(m);
+      answers[m] = sample_answers(ck, tok, prompts, greedy);
+      std::vector<AnswerRow> rs;
+      for (const Rollout& r : answers[m]) rs.push_back(r.row);
+      rewards[m] = rm.score(rs);
+      double mean = 0;
+      for (float r : rewards[m]) mean += r;
+      put(m, "align/rm_reward", mean / static_cast<double>(std::max<size_t>(1, rewards[m].size())),
+          static_cast<int64_t>(prompts.size()), -1);
+      if (m == "sft") continue;
+      // KL(model || sft) on answers sampled from the model: mean of sum_t log p_model - log p_sft
+      RolloutOptions sampled = greedy;
+      sampled.temperature = 1.0f;
+      sampled.seed = o.seed;
+      const std::vector<Rollout> samples = sample_answers(ck, tok, prompts, sampled);
+      Llama model = load_llama(ck, B, T);
+      const std::vector<double> lp = answer_logps(model, samples, pad), lq = answer_logps(sft_model, samples, pad);
+      double kl = 0;
+      for (size_t i = 0; i < samples.size(); i++) kl += lp[i] - lq[i];
+      put(m, "align/kl_vs_sft", kl / static_cast<double>(std::max<size_t>(1, samples.size())),
+          static_cast<int64_t>(samples.size()), -1);
+      // win rates against SFT's greedy answers to the same prompts
+      WinRate by_rm, task, refusal, idk, length;
+      for (size_t i = 0; i < held.size(); i++) {
+        const std::string& a = answers[m][i].text;
+        const std::string& b = answers["sft"][i].text;
+        const float ra = rewards[m][i], rb = rewards["sft"][i];
+        by_rm.add(ra > rb ? 1 : ra < rb ? -1 : 0);
+        auto judge = [&](WinRate& w, int (*rule)(const HeldOut&, const std::string&)) {
+          const int x = rule(held[i], a), y = rule(held[i], b);
+          if (x >= 0) w.add(x - y);
+        };
+        judge(task, task_right);
+        judge(refusal, refusal_right);
+        judge(idk, idk_right);
+        const double ref_len = static_cast<double>(held[i].reference.size());
+        const double da = std::fabs(static_cast<double>(a.size()) - ref_len), db = std::fabs(static_cast<double>(b.size()) - ref_len);
+        length.add(da < db ? 1 : da > db ? -1 : 0);
+      }
+      put(m, "align/win_rate_vs_sft/rm", by_rm.value(), by_rm.n, 0.5);
+      put(m, "align/win_rate_vs_sft/task", task.value(), task.n, 0.5);
+      put(m, "align/win_rate_vs_sft/refusal", refusal.value(), refusal.n, 0.5);
+      put(m, "align/win_rate_vs_sft/idk", idk.value(), idk.n, 0.5);
+      put(m, "align/win_rate_vs_sft/length", length.value(), length.n, 0.5);
+    }
+  }
+
+  // metrics.jsonl: one line per (model, metric)
+  FILE* f = std::fopen((run / "metrics.jsonl").string().c_str(), "a");
+  if (!f) input_error("{}/metrics.jsonl: cannot open for appending", o.run_dir);
+  for (const RunEvalRow& r : e.rows)
+    for (size_t i = 0; i < e.models.size(); i++) {
+      if (std::isnan(r.values[i])) continue;
+      nlohmann::json j = {{"stage", "eval"}, {"model", e.models[i]}, {"name", r.name}, {"value", r.values[i]}, {"n", r.n}};
+      if (r.chance >= 0) j["chance"] = r.chance;
+      std::fprintf(f, "%s\n", j.dump().c_str());
+    }
+  std::fclose(f);
+  return e;
+}
+
+std::string run_eval_table(const RunEval& e) {
+  std::string s = fmt::format("{:<34} {:>6} {:>7}", "metric", "n", "chance");
+  for (const std::string& m : e.models) s += fmt::format(" {:>8}", m);
+  s += "\n";
+  for (const RunEvalRow& r : e.rows) {
+    s += fmt::format("{:<34} {:>6} {:>7}", r.name, r.n, r.chance >= 0 ? fmt::format("{:.3f}", r.chance) : "-");
+    for (double v : r.values) s += std::isnan(v) ? fmt::format(" {:>8}", "-") : fmt::format(" {:>8.3f}", v);
+    s += "\n";
+  }
+  return s;
+}
+
+}  // namespace own
