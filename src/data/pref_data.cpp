@@ -162,4 +162,10 @@ std::vector<std::pair<int, int>> ranking_pairs(const Ranking& r) {
   return out;
 }
 
+std::string prompt_key(const std::vector<ChatMessage>& prompt) {
+  std::string k;
+  for (const ChatMessage& m : prompt) k += m.role + "\x1f" + m.content + "\x1e";
+  return k;
+}
+
 }  // namespace own

@@ -36,4 +36,7 @@ void write_pairs_jsonl(const std::string& path, const std::vector<Ranking>& r);
 // All K(K-1)/2 (better, worse) index pairs of a ranking, better first: (0,1), (0,2), ..., (K-2,K-1).
 std::vector<std::pair<int, int>> ranking_pairs(const Ranking& r);
 
+// The prompt's roles and contents as one string: a key for "the same prompt"
+std::string prompt_key(const std::vector<ChatMessage>& prompt);
+
 }  // namespace own

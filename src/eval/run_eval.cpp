@@ -55,9 +55,7 @@ std::vector<HeldOut> held_out_prompts(const std::vector<Ranking>& test, const To
   std::vector<HeldOut> out;
   std::set<std::string> seen;
   for (const Ranking& r : test) {
-    std::string key;
-    for (const ChatMessage& m : r.prompt) key += m.role + "\x1f" + m.content + "\x1e";
-    if (!seen.insert(key).second) continue;
+    if (!seen.insert(prompt_key(r.prompt)).second) continue;
     if (static_cast<int64_t>(render_chat(tok, r.prompt, true).size()) > max_prompt_tokens) continue;
     out.push_back({r.prompt, r.completions[0], r.family});
   }

@@ -183,16 +183,11 @@ DpoResult train_dpo(const DpoOptions& o) {
   ref.reserve(o.batch, o.seq);
 
   DpoResult result;
-  int64_t too_long_val = 0;
-  std::vector<RankingRows> train_rows = ranking_rows(st.tok, data.train, o.seq, &result.too_long);
-  std::vector<RankingRows> val_rows = ranking_rows(st.tok, data.val, o.seq, &too_long_val);
-  std::vector<AnswerPair> train_pairs = all_pairs(train_rows), val_pairs = all_pairs(val_rows);
+  const PreferenceRows rows = preference_rows("dpo", st.tok, data, o.seq);  // the pairs point into these
+  std::vector<AnswerPair> train_pairs = all_pairs(rows.train), val_pairs = all_pairs(rows.val);
   if (o.val_pairs > 0 && static_cast<int64_t>(val_pairs.size()) > o.val_pairs) val_pairs.resize(static_cast<size_t>(o.val_pairs));
+  result.too_long = rows.too_long;
   result.train_pairs = static_cast<int64_t>(train_pairs.size());
-  if (result.too_long + too_long_val > 0)
-    std::fprintf(stderr, "dpo: %lld train and %lld val rankings have an answer longer than --seq %lld; left out\n",
-                 static_cast<long long>(result.too_long), static_cast<long long>(too_long_val),
-                 static_cast<long long>(o.seq));
   const int32_t pad = st.tok.special_id("<|pad|>");
 
   const std::vector<double> val_ref = pair_logps(ref, val_pairs, pad);  // once: the reference is frozen

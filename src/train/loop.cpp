@@ -69,6 +69,20 @@ bool Trainer::resume(BatchSource& train) {
   return true;
 }
 
+void save_with_optimizer(const std::string& dir, const Llama& model, AdamW& opt, TrainState& st) {
+  st.m = std::move(opt.m);
+  st.v = std::move(opt.v);
+  try {
+    checkpoint_save(dir, model.config, model.layout, model.params.data, &st);
+  } catch (...) {
+    opt.m = std::move(st.m);
+    opt.v = std::move(st.v);
+    throw;
+  }
+  opt.m = std::move(st.m);
+  opt.v = std::move(st.v);
+}
+
 void Trainer::save(const BatchSource& train) {
   if (o_.ckpt_dir.empty()) return;
   TrainState st;
@@ -76,18 +90,7 @@ void Trainer::save(const BatchSource& train) {
   st.data_cursor = train.cursor();
   st.rng_state = o_.seed;
   st.extra = {{"stage", o_.stage}, {"lr", opt_.cfg.lr}, {"total_steps", o_.steps}};
-  // the state shares the optimizer's buffers for the write; move them back afterwards
-  st.m = std::move(opt_.m);
-  st.v = std::move(opt_.v);
-  try {
-    checkpoint_save(o_.ckpt_dir, model_.config, model_.layout, model_.params.data, &st);
-  } catch (...) {
-    opt_.m = std::move(st.m);
-    opt_.v = std::move(st.v);
-    throw;
-  }
-  opt_.m = std::move(st.m);
-  opt_.v = std::move(st.v);
+  save_with_optimizer(o_.ckpt_dir, model_, opt_, st);
 }
 
 TrainResult Trainer::run(BatchSource& train) {

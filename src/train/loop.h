@@ -74,6 +74,10 @@ class Trainer {
   std::vector<int32_t> inputs_, targets_;
 };
 
+// Saves model + optimizer: st's step, cursor and extra as given, its moments lent from `opt` for
+// the write (no copy) and handed back, also when the write throws.
+void save_with_optimizer(const std::string& dir, const Llama& model, AdamW& opt, TrainState& st);
+
 // One line {"stage","step","name","value"} appended to a metrics.jsonl (no-op for an empty path).
 void append_metric(const std::string& path, const std::string& stage, int64_t step, const std::string& name,
                    double value);

@@ -59,17 +59,7 @@ void save_state(const std::string& dir, const Llama& m, AdamW& opt, int64_t step
   st.data_cursor = cursor;
   st.extra = extra;
   st.extra["adam_step"] = opt.step;
-  st.m = std::move(opt.m);
-  st.v = std::move(opt.v);
-  try {
-    checkpoint_save(dir, m.config, m.layout, m.params.data, &st);
-  } catch (...) {
-    opt.m = std::move(st.m);
-    opt.v = std::move(st.v);
-    throw;
-  }
-  opt.m = std::move(st.m);
-  opt.v = std::move(st.v);
+  save_with_optimizer(dir, m, opt, st);
 }
 
 // params and optimizer state of a saved stage; returns the TrainState's step/cursor/extra

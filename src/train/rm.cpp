@@ -172,8 +172,7 @@ class RankingSource : public BatchSource {
 };
 
 std::string ranking_key(const Ranking& r) {
-  std::string k;
-  for (const ChatMessage& m : r.prompt) k += m.role + "\x1f" + m.content + "\x1e";
+  std::string k = prompt_key(r.prompt);
   for (const std::string& c : r.completions) k += c + "\x1d";
   return k;
 }
@@ -195,10 +194,20 @@ PreferenceSplits load_preference_splits(const std::string& run_dir,
   return p;
 }
 
+PreferenceRows preference_rows(const std::string& stage, const Tokenizer& tok, const PreferenceSplits& data, int64_t seq) {
+  PreferenceRows r;
+  int64_t too_long_val = 0;
+  r.train = ranking_rows(tok, data.train, seq, &r.too_long);
+  r.val = ranking_rows(tok, data.val, seq, &too_long_val);
+  if (r.too_long + too_long_val > 0)
+    std::fprintf(stderr, "%s: %lld train and %lld val rankings have an answer longer than --seq %lld; left out\n",
+                 stage.c_str(), static_cast<long long>(r.too_long), static_cast<long long>(too_long_val),
+                 static_cast<long long>(seq));
+  return r;
+}
+
 RmResult train_rm(const RmOptions& o) {
-  PreferenceSplits data = load_preference_splits(o.run_dir, o.user_data, o.val_rankings);
-  std::vector<Ranking>& train = data.train;
-  std::vector<Ranking>& val = data.val;
+  const PreferenceSplits data = load_preference_splits(o.run_dir, o.user_data, o.val_rankings);
   StageStart st = stage_start(o.run_dir, "rm", o.init, "sft", o.resume);
   if (o.seq > st.ck.config.max_position_embeddings)
     input_error("--seq {} exceeds the model's context {}", o.seq, st.ck.config.max_position_embeddings);
@@ -212,14 +221,11 @@ RmResult train_rm(const RmOptions& o) {
   model.reserve(o.batch, o.seq);
 
   RmResult result;
-  int64_t too_long_val = 0;
-  std::vector<RankingRows> train_rows = ranking_rows(st.tok, train, o.seq, &result.too_long);
-  std::vector<RankingRows> val_rows = ranking_rows(st.tok, val, o.seq, &too_long_val);
+  PreferenceRows rows = preference_rows("rm", st.tok, data, o.seq);
+  std::vector<RankingRows>& train_rows = rows.train;
+  const std::vector<RankingRows>& val_rows = rows.val;
+  result.too_long = rows.too_long;
   result.train_rankings = static_cast<int64_t>(train_rows.size());
-  if (result.too_long + too_long_val > 0)
-    std::fprintf(stderr, "rm: %lld train and %lld val rankings have an answer longer than --seq %lld; left out\n",
-                 static_cast<long long>(result.too_long), static_cast<long long>(too_long_val),
-                 static_cast<long long>(o.seq));
   const int32_t pad = st.tok.special_id("<|pad|>");
 
   OptimizerConfig oc;

@@ -54,6 +54,14 @@ struct RankingRows {
 std::vector<RankingRows> ranking_rows(const Tokenizer& tok, const std::vector<Ranking>& rankings, int64_t seq,
                                       int64_t* too_long);
 
+// Both splits as rows. Rankings with an answer longer than seq are left out; their count (train)
+// is returned and both counts are reported on stderr under the stage's name.
+struct PreferenceRows {
+  std::vector<RankingRows> train, val;
+  int64_t too_long = 0;
+};
+PreferenceRows preference_rows(const std::string& stage, const Tokenizer& tok, const PreferenceSplits& data, int64_t seq);
+
 // Scores answers with a reward model, batch by batch.
 class RewardScorer {
  public:

@@ -13,9 +13,7 @@ std::vector<std::vector<ChatMessage>> unique_prompts(const std::vector<Ranking>&
   std::vector<std::vector<ChatMessage>> out;
   std::set<std::string> seen;
   for (const Ranking& r : rankings) {
-    std::string key;
-    for (const ChatMessage& m : r.prompt) key += m.role + "\x1f" + m.content + "\x1e";
-    if (!seen.insert(key).second) continue;
+    if (!seen.insert(prompt_key(r.prompt)).second) continue;
     if (static_cast<int64_t>(render_chat(tok, r.prompt, true).size()) > max_prompt_tokens) continue;
     out.push_back(r.prompt);
   }
