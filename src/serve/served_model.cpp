@@ -15,8 +15,9 @@ using nlohmann::json;
 
 namespace {
 
-// the latest value of each eval metric recorded for checkpoint `dir` in RUN/metrics.jsonl
-json eval_metrics(const fs::path& dir) {
+// the latest value of each eval metric recorded for checkpoint `dir` in RUN/metrics.jsonl: lines
+// naming it by "ckpt" (`eval --ckpt`), or by "model" = its stage (`eval --run`, RUN/ckpt/<stage>)
+json eval_metrics(const fs::path& dir, const std::string& stage) {
   json out = json::object();
   const fs::path path = dir.parent_path().parent_path() / "metrics.jsonl";
   std::ifstream in(path);
@@ -26,10 +27,12 @@ json eval_metrics(const fs::path& dir) {
   while (std::getline(in, line)) {
     if (line.find("\"eval\"") == std::string::npos) continue;  // cheap filter: most lines are training steps
     json j = json::parse(line, nullptr, false);
-    if (!j.is_object() || j.value("stage", "") != "eval" || !j.contains("ckpt") || !j["ckpt"].is_string()) continue;
-    const fs::path ck = fs::weakly_canonical(fs::path(j["ckpt"].get<std::string>()), ec);
-    if (ck == want && j.contains("metric") && j["metric"].is_string() && j.contains("value"))
-      out[j["metric"].get<std::string>()] = j["value"];
+    if (!j.is_object() || j.value("stage", "") != "eval" || !j.contains("value")) continue;
+    const bool by_ckpt = j.contains("ckpt") && j["ckpt"].is_string() &&
+                         fs::weakly_canonical(fs::path(j["ckpt"].get<std::string>()), ec) == want;
+    const bool by_stage = !j.contains("ckpt") && j.value("model", "") == stage;
+    const std::string name = j.contains("name") ? j.value("name", "") : j.value("metric", "");
+    if ((by_ckpt || by_stage) && !name.empty()) out[name] = j["value"];
   }
   return out;
 }
@@ -49,7 +52,7 @@ ServedModel::ServedModel(std::string name_, const std::string& dir_, const std::
   if (has_chat_tokens(tok)) chat_stops = chat_stop_tokens(tok);
   for (const char* s : {"<|eos|>", "<|bos|>", "<|endoftext|>"})
     if (int32_t id = tok.find_special(s); id >= 0) text_stops.push_back(id);
-  metrics = eval_metrics(d);
+  metrics = eval_metrics(d, stage);
   engine = std::make_unique<Engine>(*model, &tok);
   engine->start();
 }

@@ -10,8 +10,11 @@ let run, server, browser;
 
 before(async () => {
   run = web.tinyRun();
-  const evals = [['val_loss', 2.3456], ['win_rate_vs_base', 0.61], ['refusal_rate', 0.02]].map(([metric, value]) =>
+  // `eval --ckpt` lines name the checkpoint; `eval --run` lines name the stage
+  const evals = [['val_loss', 2.3456], ['win_rate_vs_base', 0.61]].map(([metric, value]) =>
     JSON.stringify({ stage: 'eval', ckpt: `${run.run}/ckpt/sft`, metric, value }));
+  evals.push(JSON.stringify({ stage: 'eval', model: 'sft', name: 'refusal_rate', value: 0.02 }));
+  evals.push(JSON.stringify({ stage: 'eval', model: 'ppo', name: 'refusal_rate', value: 0.5 }));
   fs.writeFileSync(`${run.run}/metrics.jsonl`, `${evals.join('\n')}\n`);
   server = await web.startServer(['--model', `${run.run}/ckpt/sft`, '--web', web.buildWeb()]);
   browser = await web.launch();
