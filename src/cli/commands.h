@@ -34,5 +34,6 @@ void register_report_commands(CLI::App& app);
 void register_store_commands(CLI::App& app);  // keys, feedback
 void register_serve_commands(CLI::App& app);
 void register_moderation_commands(CLI::App& app);  // after register_train_commands: adds `train moderation`
+void register_speedrun_commands(CLI::App& app);
 
 }  // namespace own::cli
