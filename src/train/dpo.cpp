@@ -93,7 +93,7 @@ class PairSource : public BatchSource {
       DpoPair d = dpo_pair(logp_[static_cast<size_t>(2 * p)], logp_[static_cast<size_t>(2 * p + 1)], ref_logp_[2 * i],
                            ref_logp_[2 * i + 1], beta_);
       loss += d.loss;
-      right_ += d.margin > 0;
+      right_ += d.margin > 0 ? 1.0 : d.margin == 0 ? 0.5 : 0.0;  // a tie (as at the start) counts half
       margin_sum_ += d.margin;
       seen_++;
       const float wc = static_cast<float>(-d.dpc) * loss_scale / static_cast<float>(n);
@@ -108,7 +108,7 @@ class PairSource : public BatchSource {
   // (implicit reward accuracy, mean margin) since the last call
   std::pair<double, double> take_stats() {
     const double n = static_cast<double>(seen_);
-    std::pair<double, double> s{seen_ ? static_cast<double>(right_) / n : 0.0, seen_ ? margin_sum_ / n : 0.0};
+    std::pair<double, double> s{seen_ ? right_ / n : 0.0, seen_ ? margin_sum_ / n : 0.0};
     right_ = seen_ = 0;
     margin_sum_ = 0;
     return s;
@@ -125,7 +125,8 @@ class PairSource : public BatchSource {
   std::vector<uint64_t> idx_;
   std::vector<double> logp_;
   std::vector<float> weights_;
-  int64_t right_ = 0, seen_ = 0;
+  double right_ = 0;
+  int64_t seen_ = 0;
   double margin_sum_ = 0;
 };
 
@@ -145,7 +146,7 @@ std::vector<double> pair_logps(Llama& m, const std::vector<AnswerPair>& pairs, i
 }
 
 struct PairEval {
-  double accuracy = 0, margin = 0;  // implicit reward: margin > 0; mean margin
+  double accuracy = 0, margin = 0;  // implicit reward: margin > 0 (a tie counts half); mean margin
 };
 
 PairEval evaluate_pairs(Llama& policy, const std::vector<AnswerPair>& pairs, const std::vector<double>& ref_logp,
@@ -154,7 +155,7 @@ PairEval evaluate_pairs(Llama& policy, const std::vector<AnswerPair>& pairs, con
   PairEval e;
   for (size_t k = 0; k < pairs.size(); k++) {
     const DpoPair d = dpo_pair(lp[2 * k], lp[2 * k + 1], ref_logp[2 * k], ref_logp[2 * k + 1], beta);
-    e.accuracy += d.margin > 0;
+    e.accuracy += d.margin > 0 ? 1.0 : d.margin == 0 ? 0.5 : 0.0;
     e.margin += d.margin;
   }
   if (!pairs.empty()) {
