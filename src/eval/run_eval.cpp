@@ -90,23 +90,6 @@ struct WinRate {
   double value() const { return n > 0 ? score / static_cast<double>(n) : NAN; }
 };
 
-// summed log-probabilities of each rollout's answer under `m` (forward only, batches of m.batch())
-std::vector<double> answer_logps(Llama& m, const std::vector<Rollout>& rolls, int32_t pad) {
-  const int64_t B = m.batch(), T = m.seq();
-  std::vector<int32_t> in(static_cast<size_t>(B * T)), tg(in.size());
-  std::vector<double> out(rolls.size());
-  for (size_t r0 = 0; r0 < rolls.size(); r0 += static_cast<size_t>(B)) {
-    for (int64_t b = 0; b < B; b++) {
-      if (r0 + static_cast<size_t>(b) < rolls.size()) put_answer_row(rolls[r0 + static_cast<size_t>(b)].row, b, T, pad, in.data(), tg.data());
-      else put_empty_row(b, T, pad, in.data(), tg.data());
-    }
-    m.forward_loss(in.data(), tg.data());
-    for (int64_t b = 0; b < B && r0 + static_cast<size_t>(b) < rolls.size(); b++)
-      out[r0 + static_cast<size_t>(b)] = row_logp(m.token_losses(), b, T);
-  }
-  return out;
-}
-
 Llama load_llama(const Checkpoint& ck, int64_t B, int64_t T) {
   Llama m(ck.config);
   std::copy(ck.params.data, ck.params.data + ck.layout.total, m.params.data);
@@ -197,7 +180,9 @@ RunEval evaluate_run(const RunEvalOptions& o) {
       sampled.seed = o.seed;
       const std::vector<Rollout> samples = sample_answers(ck, tok, prompts, sampled);
       Llama model = load_llama(ck, B, T);
-      const std::vector<double> lp = answer_logps(model, samples, pad), lq = answer_logps(sft_model, samples, pad);
+      std::vector<const AnswerRow*> rows;
+      for (const Rollout& r : samples) rows.push_back(&r.row);
+      const std::vector<double> lp = answer_logps(model, rows, pad), lq = answer_logps(sft_model, rows, pad);
       double kl = 0;
       for (size_t i = 0; i < samples.size(); i++) kl += lp[i] - lq[i];
       put(m, "align/kl_vs_sft", kl / static_cast<double>(std::max<size_t>(1, samples.size())),

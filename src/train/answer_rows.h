@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/llama.h"
 #include "tokenizer/chat_template.h"
 
 namespace own {
@@ -30,5 +31,8 @@ void put_empty_row(int64_t b, int64_t T, int32_t pad, int32_t* inputs, int32_t* 
 
 // sum of log p(answer tokens) for row b, from the token losses of a forward over the batch
 double row_logp(const float* token_losses, int64_t b, int64_t T);
+
+// sum of log p(answer tokens) of each row under m: forward only, m.batch() rows at a time
+std::vector<double> answer_logps(Llama& m, const std::vector<const AnswerRow*>& rows, int32_t pad);
 
 }  // namespace own

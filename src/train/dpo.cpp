@@ -45,7 +45,7 @@ void put_pairs(const std::vector<AnswerPair>& pairs, const std::vector<uint64_t>
 }
 
 // log p of each of the first `rows` rows' answers under m (forward only)
-void answer_logps(Llama& m, const int32_t* inputs, const int32_t* targets, int64_t rows, double* out) {
+void batch_logps(Llama& m, const int32_t* inputs, const int32_t* targets, int64_t rows, double* out) {
   m.forward_loss(inputs, targets);
   for (int64_t b = 0; b < rows; b++) out[b] = row_logp(m.token_losses(), b, m.seq());
 }
@@ -77,14 +77,14 @@ class PairSource : public BatchSource {
     for (uint64_t i : idx_) cached = cached && !std::isnan(ref_logp_[2 * i]);
     if (!cached) {
       std::vector<double> r(static_cast<size_t>(2 * n));
-      answer_logps(ref_, inputs, targets, 2 * n, r.data());
+      batch_logps(ref_, inputs, targets, 2 * n, r.data());
       for (int64_t p = 0; p < n; p++) {
         ref_logp_[2 * idx_[static_cast<size_t>(p)]] = r[static_cast<size_t>(2 * p)];
         ref_logp_[2 * idx_[static_cast<size_t>(p)] + 1] = r[static_cast<size_t>(2 * p + 1)];
       }
     }
     logp_.resize(static_cast<size_t>(2 * n));
-    answer_logps(m, inputs, targets, 2 * n, logp_.data());
+    batch_logps(m, inputs, targets, 2 * n, logp_.data());
     // d(loss)/d(nll_t) = -d(loss)/d(logp) for every answer token of the row
     weights_.assign(static_cast<size_t>(B * T), 0.0f);
     double loss = 0;
@@ -132,17 +132,9 @@ class PairSource : public BatchSource {
 
 // log p of every pair's (chosen, rejected) answers under m: (2 * pairs), forward only
 std::vector<double> pair_logps(Llama& m, const std::vector<AnswerPair>& pairs, int32_t pad) {
-  const int64_t B = m.batch(), T = m.seq();
-  std::vector<int32_t> in(static_cast<size_t>(B * T)), tg(in.size());
-  std::vector<uint64_t> idx;
-  std::vector<double> out(2 * pairs.size());
-  for (size_t p0 = 0; p0 < pairs.size(); p0 += static_cast<size_t>(B / 2)) {
-    idx.clear();
-    for (size_t p = p0; p < std::min(pairs.size(), p0 + static_cast<size_t>(B / 2)); p++) idx.push_back(p);
-    put_pairs(pairs, idx, B, T, pad, in.data(), tg.data());
-    answer_logps(m, in.data(), tg.data(), 2 * static_cast<int64_t>(idx.size()), out.data() + 2 * p0);
-  }
-  return out;
+  std::vector<const AnswerRow*> rows;
+  for (const AnswerPair& p : pairs) rows.insert(rows.end(), {p.chosen, p.rejected});
+  return answer_logps(m, rows, pad);
 }
 
 struct PairEval {
