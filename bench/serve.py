@@ -8,14 +8,19 @@ Measures, through the OpenAI streaming chat API (stdlib client, loopback only):
               so every request generates --max-tokens)
 for a short (~70 token) and a long (~560 token) prompt. Each server runs alone, 2 threads.
 
-Ours: a random-weight checkpoint of the llama-110m shape (bench_shape in src/infer/bench.cpp),
-served with --weights int8. Peer: llama-server on the llama-110m q8_0 GGUF (bench/llamacpp_gguf.py
-makes it; LLAMA_CPP_DIR must hold build/bin/llama-server). Prompt lengths are reported per server
-(the tokenizers differ); the filler is sized so both land near the targets.
+Ours: a random-weight checkpoint of the llama-110m shape with a 50,304-id vocabulary (d 768, 12
+layers, 12 heads, SwiGLU 2048), served with --weights int8. Peers: llama-server on q8_0 GGUFs that
+bench/llamacpp_gguf.py writes from the same tokenizer.json (so llama.cpp splits every prompt into
+our token ids and applies our chat template): gpt2-124m (GPT-2 small, the peer of the issue; the
+same width, depth and matmul FLOPs per token as ours) and llama-110m (our exact shape). The GGUFs
+are cached in --gguf-dir under the tokenizer's hash. LLAMA_CPP_DIR must hold build/bin/llama-server
+and build/bin/llama-quantize, and gguf-py. Each server runs alone with 2 threads; OMP_WAIT_POLICY
+and OPENBLAS_CORETYPE are cleared for all of them (a passive OpenMP wait costs decode 4x).
 
   LLAMA_CPP_DIR=... /usr/bin/python3 bench/serve.py --gguf-dir DIR [--runs 5] [--streams 1,8,32]
 """
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -125,13 +130,32 @@ def run_server(cmd, url, env=None):
     return proc
 
 
+def peer_gguf(llama_dir, gguf_dir, preset, vocab, tokenizer):
+    """the q8_0 GGUF of `preset` with our tokenizer, built once per tokenizer"""
+    with open(tokenizer, "rb") as f:
+        tag = hashlib.sha256(f.read()).hexdigest()[:12]
+    out = os.path.join(gguf_dir, f"{preset}-v{vocab}-{tag}-q8_0.gguf")
+    if os.path.exists(out):
+        return out
+    os.makedirs(gguf_dir, exist_ok=True)
+    f32 = out.replace("-q8_0.gguf", "-f32.gguf")
+    env = dict(os.environ, PYTHONPATH=os.path.join(llama_dir, "gguf-py"))
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "llamacpp_gguf.py"), "--preset", preset, "--vocab",
+                    str(vocab), "--tokenizer", tokenizer, "-o", f32], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run([os.path.join(llama_dir, "build", "bin", "llama-quantize"), "--pure", f32, out, "Q8_0"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.remove(f32)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--gguf-dir", default="")
+    ap.add_argument("--gguf-dir", default="", help="where the peers' GGUFs are built and cached")
+    ap.add_argument("--peers", default="gpt2-124m,llama-110m", help="llama-server peers (bench/llamacpp_gguf.py presets)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--streams", default="1,8,32")
     ap.add_argument("--max-tokens", type=int, default=128)
-    ap.add_argument("--words", default="55,520", help="filler words of the short and long prompt")
+    ap.add_argument("--words", default="35,372", help="filler words of the short and long prompt")
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "ownchat"))
     ap.add_argument("--tokenizer", default="", help="ours: a tokenizer.json with the chat tokens (default: one trained "
                     "here on the Moby-Dick corpus, 8192 ids)")
@@ -140,6 +164,8 @@ def main():
     words = [int(x) for x in a.words.split(",")]
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OMP_WAIT_POLICY", None)
+    vocab = 50304
     rows = {}
 
     tmp = tempfile.mkdtemp(prefix="ownchat-bench-serve-")
@@ -154,7 +180,7 @@ def main():
                             "--vocab", "8192"], check=True, stderr=subprocess.DEVNULL)
             tokenizer = os.path.join(run, "tokenizer.json")
         subprocess.run([a.binary, "ckpt", "init", "--depth", "12", "--n-embd", "768", "--n-head", "12", "--ffn", "2048",
-                        "--vocab", "50304", "--seq", "1024", "--out", ck], check=True, stdout=subprocess.DEVNULL)
+                        "--vocab", str(vocab), "--seq", "1024", "--out", ck], check=True, stdout=subprocess.DEVNULL)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         proc = run_server([a.binary, "serve", "--model", f"bench={ck}", "--tokenizer", tokenizer, "--port", str(port),
@@ -168,41 +194,44 @@ def main():
         finally:
             proc.terminate()
             proc.wait()
+
+        llama_dir = os.environ.get("LLAMA_CPP_DIR", "")
+        llama = os.path.join(llama_dir, "build", "bin", "llama-server")
+        if not (os.path.exists(llama) and a.gguf_dir):
+            print(f"# peers skipped: need LLAMA_CPP_DIR with {llama} and --gguf-dir", file=sys.stderr)
+        for preset in [p for p in a.peers.split(",") if p] if os.path.exists(llama) and a.gguf_dir else []:
+            gguf = peer_gguf(llama_dir, a.gguf_dir, preset, vocab, tokenizer)
+            # as llama.cpp is run for one user: -c 1024 -np 1 for TTFT and one stream; for n streams, n
+            # parallel slots of 1024 each; --jinja: the chat template in the GGUF (ours)
+            r = {}
+            for n in [1] + [n for n in streams if n > 1]:
+                port = free_port()
+                url = f"http://127.0.0.1:{port}"
+                proc = run_server([llama, "-m", gguf, "-t", "2", "-c", str(1024 * n), "-np", str(n), "--host", "127.0.0.1",
+                                   "--port", str(port), "--jinja"], url, env)
+                try:
+                    if n == 1:
+                        r.update(measure_ttft(url, a.runs, words, False))
+                    if n in streams:
+                        r.update(measure_streams(url, n, a.max_tokens, words, False))
+                finally:
+                    proc.terminate()
+                    proc.wait()
+            rows[f"llama-server {preset} q8_0"] = r
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-    llama = os.path.join(os.environ.get("LLAMA_CPP_DIR", ""), "build", "bin", "llama-server")
-    gguf = os.path.join(a.gguf_dir, "llama-110m-q8_0.gguf")
-    if os.path.exists(llama) and os.path.exists(gguf):
-        # as llama.cpp is run for one user: -c 1024 -np 1 for TTFT and one stream; for n streams, n
-        # parallel slots of 1024 each
-        r = {}
-        for n in [1] + [n for n in streams if n > 1]:
-            port = free_port()
-            url = f"http://127.0.0.1:{port}"
-            proc = run_server([llama, "-m", gguf, "-t", "2", "-c", str(1024 * n), "-np", str(n), "--host", "127.0.0.1",
-                               "--port", str(port), "--chat-template", "chatml"], url, env)
-            try:
-                if n == 1:
-                    r.update(measure_ttft(url, a.runs, words, False))
-                if n in streams:
-                    r.update(measure_streams(url, n, a.max_tokens, words, False))
-            finally:
-                proc.terminate()
-                proc.wait()
-        rows["llama-server q8_0"] = r
-    else:
-        print(f"# peer skipped: need {llama} and {gguf}", file=sys.stderr)
 
     keys = ["prompt_tokens_short", "ttft_ms_short", "prompt_tokens_long", "ttft_ms_long"] + [f"tok_s_{n}" for n in streams]
     print("| server | " + " | ".join(keys) + " |")
     print("| --- |" + " --- |" * len(keys))
     for name, r in rows.items():
         print(f"| {name} | " + " | ".join(f"{r[k]:.1f}" if isinstance(r[k], float) else str(r[k]) for k in keys) + " |")
-    if len(rows) == 2:
-        ours, peer = rows["ownchat int8"], rows["llama-server q8_0"]
+    ours = rows["ownchat int8"]
+    for name, peer in rows.items():
+        if name == "ownchat int8":
+            continue
         ratio = {k: (peer[k] / ours[k] if k.startswith("ttft") else ours[k] / peer[k]) for k in keys if not k.startswith("prompt")}
-        print("| ours / peer (higher is better) | | " + " | | ".join(f"{ratio[k]:.2f}x" for k in keys if k.startswith("ttft"))
+        print(f"| ours / {name.split()[1]} (higher is better) | | " + " | | ".join(f"{ratio[k]:.2f}x" for k in keys if k.startswith("ttft"))
               + " | " + " | ".join(f"{ratio[k]:.2f}x" for k in keys if k.startswith("tok_s")) + " |")
     print(json.dumps(rows))
 
