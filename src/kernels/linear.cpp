@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/check.h"
+#include "kernels/linear_int8.h"
 #include "kernels/simd.h"
 
 namespace own {
@@ -38,7 +39,6 @@ static uint16_t to_bf16(float x) {
 
 [[maybe_unused]] static float widen1(float v) { return v; }
 static float widen1(uint16_t v) { return std::bit_cast<float>(static_cast<uint32_t>(v) << 16); }
-static float widen1(int8_t v) { return static_cast<float>(v); }
 
 static int64_t n_panels(int64_t N) { return (N + kPanelRows - 1) / kPanelRows; }
 // where weight (n, k) of a (N, K) matrix sits in the packed (N/16, K, 16) layout
@@ -66,17 +66,7 @@ PackedWeight pack_weight(const float* w, int64_t N, int64_t K, WeightType t) {
         for (int64_t k = 0; k < K; k++) p.data.as<uint16_t>()[at(n, k)] = to_bf16(w[n * K + k]);
       break;
     case WeightType::int8:
-      p.data = HugeBuffer(padded);
-      p.scales.assign(static_cast<size_t>(P * kPanelRows), 0.0f);
-      for (int64_t n = 0; n < N; n++) {
-        const float* src = w + n * K;
-        float amax = 0.0f;
-        for (int64_t k = 0; k < K; k++) amax = std::max(amax, std::fabs(src[k]));
-        const float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
-        p.scales[static_cast<size_t>(n)] = amax / 127.0f;
-        for (int64_t k = 0; k < K; k++)
-          p.data.as<int8_t>()[at(n, k)] = static_cast<int8_t>(std::clamp(std::lround(src[k] * inv), -127L, 127L));
-      }
+      pack_int8(p, w);
       break;
   }
   return p;
@@ -86,11 +76,12 @@ void unpack_rows(float* out, const PackedWeight& w, int64_t r0, int64_t n) {
   const int64_t K = w.cols;
   for (int64_t r = r0; r < r0 + n; r++, out += K)
     for (int64_t k = 0; k < K; k++) {
-      const size_t i = packed_index(r, k, K);
       switch (w.type) {
-        case WeightType::f32: out[k] = w.data.as<float>()[i]; break;
-        case WeightType::bf16: out[k] = widen1(w.data.as<uint16_t>()[i]); break;
-        case WeightType::int8: out[k] = widen1(w.data.as<int8_t>()[i]) * w.scales[static_cast<size_t>(r)]; break;
+        case WeightType::f32: out[k] = w.data.as<float>()[packed_index(r, k, K)]; break;
+        case WeightType::bf16: out[k] = widen1(w.data.as<uint16_t>()[packed_index(r, k, K)]); break;
+        case WeightType::int8:
+          out[k] = static_cast<float>(w.data.as<int8_t>()[int8_packed_index(r, k, K)]) * w.scales[static_cast<size_t>(r)];
+          break;
       }
     }
 }
@@ -105,14 +96,13 @@ using simd::vf;
 constexpr int kPV = static_cast<int>(kPanelRows / simd::W);  // vectors per panel row
 inline vf widen(const float* p) { return simd::vload(p); }
 inline vf widen(const uint16_t* p) { return simd::vload_bf16(p); }
-inline vf widen(const int8_t* p) { return simd::vload_i8(p); }
 #endif
 
-// y[m][n0 + j] (+)= scale[j] * sum_k x[m][k] w[k][j] for TM tokens and NP panels of 16 outputs;
-// w: NP consecutive panels (K, 16); scale: (NP * 16) or null; `valid` outputs are stored (the
+// y[m][n0 + j] (+)= sum_k x[m][k] w[k][j] for TM tokens and NP panels of 16 outputs;
+// w: NP consecutive panels (K, 16); `valid` outputs are stored (the
 // last panel may be padding past N).
 template <typename T, int TM, int NP>
-void tile(float* y, int64_t ldy, const T* w, const float* scale, const float* x, int64_t ldx, int64_t K,
+void tile(float* y, int64_t ldy, const T* w, const float* x, int64_t ldx, int64_t K,
           int64_t valid, bool accumulate) {
   alignas(64) float out[TM][NP * kPanelRows];
 #ifdef OWN_SIMD
@@ -142,8 +132,7 @@ void tile(float* y, int64_t ldy, const T* w, const float* scale, const float* x,
   const int64_t n = std::min<int64_t>(valid, NP * kPanelRows);
   for (int m = 0; m < TM; m++)
     for (int64_t j = 0; j < n; j++) {
-      const float d = scale ? out[m][j] * scale[j] : out[m][j];
-      y[m * ldy + j] = accumulate ? y[m * ldy + j] + d : d;
+      y[m * ldy + j] = accumulate ? y[m * ldy + j] + out[m][j] : out[m][j];
     }
 }
 
@@ -151,7 +140,7 @@ void tile(float* y, int64_t ldy, const T* w, const float* scale, const float* x,
 constexpr int panels_for(int tm) { return tm == 1 ? 4 : tm == 2 ? 3 : tm == 3 ? 2 : 1; }
 
 template <typename T>
-using TileFn = void (*)(float*, int64_t, const T*, const float*, const float*, int64_t, int64_t, int64_t, bool);
+using TileFn = void (*)(float*, int64_t, const T*, const float*, int64_t, int64_t, int64_t, bool);
 
 // the tile for tm tokens and either its full panel count or a single panel (group tails)
 template <typename T, int TM = kMaxTok>
@@ -165,8 +154,7 @@ TileFn<T> pick(int64_t tm, bool single) {
 }
 
 template <typename T>
-void linear_typed(float* y, const float* x, const T* w, const float* scales, int64_t M, int64_t N, int64_t K,
-                  bool accumulate) {
+void linear_typed(float* y, const float* x, const T* w, int64_t M, int64_t N, int64_t K, bool accumulate) {
   const int64_t P = n_panels(N);
   const int64_t m_block = std::max<int64_t>(kMaxTok, kXBlockBytes / (K * 4) / kMaxTok * kMaxTok);
   // threads split groups of panels sized for the common token count
@@ -183,8 +171,8 @@ void linear_typed(float* y, const float* x, const T* w, const float* scales, int
         for (int64_t p = p0, take; p < p1; p += take) {
           take = p1 - p >= want ? want : 1;
           const int64_t n0 = p * kPanelRows;
-          pick<T>(tm, take == 1 && want > 1)(y + m * N + n0, N, w + p * K * kPanelRows, scales ? scales + n0 : nullptr,
-                                             x + m * K, K, K, N - n0, accumulate);
+          pick<T>(tm, take == 1 && want > 1)(y + m * N + n0, N, w + p * K * kPanelRows, x + m * K, K, K, N - n0,
+                                             accumulate);
         }
       }
     }
@@ -196,9 +184,9 @@ void linear_typed(float* y, const float* x, const T* w, const float* scales, int
 void linear_forward(float* y, const float* x, const PackedWeight& w, int64_t M, bool accumulate) {
   const int64_t N = w.rows, K = w.cols;
   switch (w.type) {
-    case WeightType::f32: linear_typed(y, x, w.data.as<float>(), nullptr, M, N, K, accumulate); break;
-    case WeightType::bf16: linear_typed(y, x, w.data.as<uint16_t>(), nullptr, M, N, K, accumulate); break;
-    case WeightType::int8: linear_typed(y, x, w.data.as<int8_t>(), w.scales.data(), M, N, K, accumulate); break;
+    case WeightType::f32: linear_typed(y, x, w.data.as<float>(), M, N, K, accumulate); break;
+    case WeightType::bf16: linear_typed(y, x, w.data.as<uint16_t>(), M, N, K, accumulate); break;
+    case WeightType::int8: linear_forward_int8(y, x, w, M, accumulate); break;
   }
 }
 

@@ -1,5 +1,5 @@
 // The inference kernels against naive double-precision references: the packed-weight linear
-// layer (f32 / bf16 / int8) and attention over the KV cache. Both must also be batch-invariant
+// layer (f32 / bf16 / int8 weights; int8 activations with int8 weights) and attention over the KV cache. Both must also be batch-invariant
 // (a row computed alone or inside a batch gives the same bits), which batched generation needs.
 #include <gtest/gtest.h>
 
@@ -29,6 +29,20 @@ double rel_err(const Vec& a, const Vec& b) {
 
 }  // namespace
 
+// What the kernel computes with: x itself for f32 / bf16; for int8, x rounded per row to int8 the
+// way linear_int8.h states (scale = absmax / 127, round to nearest), computed here independently.
+Vec kernel_input(const Vec& x, int64_t M, int64_t K, WeightType t) {
+  if (t != WeightType::int8) return x;
+  Vec out(x.size());
+  for (int64_t m = 0; m < M; m++) {
+    double amax = 0;
+    for (int64_t k = 0; k < K; k++) amax = std::max(amax, double(std::fabs(x[m * K + k])));
+    const float s = float(amax) / 127.0f, inv = amax > 0 ? 127.0f / float(amax) : 0.0f;
+    for (int64_t k = 0; k < K; k++) out[m * K + k] = float(std::nearbyint(x[m * K + k] * inv)) * s;
+  }
+  return out;
+}
+
 TEST(Linear, MatchesNaiveForEveryWeightTypeAndShape) {
   for (WeightType t : {WeightType::f32, WeightType::bf16, WeightType::int8})
     for (int64_t N : {1, 5, 37, 100})
@@ -38,20 +52,44 @@ TEST(Linear, MatchesNaiveForEveryWeightTypeAndShape) {
         PackedWeight p = pack_weight(w.data(), N, K, t);
         Vec wq(N * K);
         unpack_rows(wq.data(), p, 0, N);
-        Vec y(M * N, 0.5f), ref(M * N);
+        const Vec xq = kernel_input(x, M, K, t);
+        Vec y(M * N, 0.5f), ref(M * N), exact(M * N);
         linear_forward(y.data(), x.data(), p, M, true);  // accumulate onto 0.5
         for (int64_t m = 0; m < M; m++)
           for (int64_t n = 0; n < N; n++) {
-            double s = 0.5;
-            for (int64_t k = 0; k < K; k++) s += double(wq[n * K + k]) * x[m * K + k];
+            double s = 0.5, e = 0.5;
+            for (int64_t k = 0; k < K; k++) {
+              s += double(wq[n * K + k]) * xq[m * K + k];
+              e += double(w[n * K + k]) * x[m * K + k];
+            }
             ref[m * N + n] = float(s);
+            exact[m * N + n] = float(e);
           }
         for (size_t i = 0; i < y.size(); i++)
           ASSERT_NEAR(y[i], ref[i], 1e-4 * (1 + std::fabs(ref[i]))) << weight_type_name(t) << " N" << N << " M" << M << " K" << K;
-        // the stored weights stay close to the originals
+        // the stored weights stay close to the originals, and so does the product (over enough
+        // outputs that one near-zero dot product does not decide it)
         double tol = t == WeightType::f32 ? 0 : t == WeightType::bf16 ? 4e-3 : 1e-2;
         EXPECT_LE(rel_err(wq, w), tol) << weight_type_name(t);
+        double product_tol = t == WeightType::f32 ? 1e-5 : t == WeightType::bf16 ? 1e-2 : 3e-2;
+        if (K > 1 && M * N >= 100) {
+          EXPECT_LE(rel_err(y, exact), product_tol) << weight_type_name(t) << " N" << N << " M" << M << " K" << K;
+        }
       }
+}
+
+// int8: |p| = |q| = 127 everywhere with matching signs, the largest pair sums vpmaddubsw can see
+// (2 * 127 * 127 < 2^15): nothing saturates, and the int32 sum over K = 8192 stays exact.
+TEST(Linear, Int8ExtremesDoNotSaturate) {
+  const int64_t N = 16, K = 8192;
+  Vec w(N * K), x(K);
+  for (int64_t k = 0; k < K; k++) x[k] = (k % 3 == 0) ? -2.0f : 2.0f;
+  for (int64_t n = 0; n < N; n++)
+    for (int64_t k = 0; k < K; k++) w[n * K + k] = (n % 2 ? -0.5f : 0.5f) * (x[k] < 0 ? -1.0f : 1.0f);
+  PackedWeight p = pack_weight(w.data(), N, K, WeightType::int8);
+  Vec y(N);
+  linear_forward(y.data(), x.data(), p, 1, false);
+  for (int64_t n = 0; n < N; n++) ASSERT_NEAR(y[n], (n % 2 ? -1.0 : 1.0) * K, 1e-3 * K) << "output " << n;
 }
 
 TEST(Linear, BatchInvariantBitForBit) {

