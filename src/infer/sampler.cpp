@@ -47,20 +47,23 @@ static bool before(const std::pair<float, int32_t>& a, const std::pair<float, in
   return a.first > b.first || (a.first == b.first && a.second < b.second);
 }
 
-void Sampler::log_softmax_top(const float* logits, int32_t token, TokenLogprob* chosen, std::vector<TokenLogprob>* top) {
+void Sampler::log_softmax_top(float* logits, int32_t token, TokenLogprob* chosen, std::vector<TokenLogprob>* top) {
+  // what needs the raw logits first (the chosen token's and the top alternatives'), then the
+  // log-sum-exp, which overwrites logits with exp(logit - max)
   const float m = simd::max(logits, V_);
-  double s = 0.0;
-  for (int64_t i = 0; i < V_; i++) s += std::exp(static_cast<double>(logits[i] - m));
-  const float lse = m + static_cast<float>(std::log(s));
-  if (chosen) *chosen = {token, logits[token] - lse};
+  const float chosen_logit = logits[token];
   if (top && p_.top_logprobs > 0) {
     cand_.resize(static_cast<size_t>(V_));
     for (int64_t i = 0; i < V_; i++) cand_[static_cast<size_t>(i)] = {logits[i], static_cast<int32_t>(i)};
     const int64_t k = std::min(p_.top_logprobs, V_);
     std::partial_sort(cand_.begin(), cand_.begin() + k, cand_.end(), before);
     top->clear();
-    for (int64_t i = 0; i < k; i++) top->push_back({cand_[static_cast<size_t>(i)].second, cand_[static_cast<size_t>(i)].first - lse});
+    for (int64_t i = 0; i < k; i++) top->push_back({cand_[static_cast<size_t>(i)].second, cand_[static_cast<size_t>(i)].first});
   }
+  const float lse = m + std::log(simd::exp_shift_sum(logits, m, V_));
+  if (chosen) *chosen = {token, chosen_logit - lse};
+  if (top)
+    for (TokenLogprob& t : *top) t.logprob -= lse;
 }
 
 int32_t Sampler::sample(float* logits, bool want_logprobs, TokenLogprob* chosen, std::vector<TokenLogprob>* top) {

@@ -53,7 +53,8 @@ class Sampler {
   std::vector<uint8_t> in_prompt_;   // (V) when repetition_penalty != 1
   std::vector<std::pair<float, int32_t>> cand_;  // candidates scratch (logit, id)
   std::vector<float> raw_;                       // (V) unmodified logits, when logprobs are asked for
-  void log_softmax_top(const float* logits, int32_t token, TokenLogprob* chosen, std::vector<TokenLogprob>* top);
+  // logits: (V) raw logits, used as scratch
+  void log_softmax_top(float* logits, int32_t token, TokenLogprob* chosen, std::vector<TokenLogprob>* top);
 };
 
 }  // namespace own

@@ -40,6 +40,32 @@ inline void score_block(float* s, const float* q, const float* kb, int64_t D) {
 #endif
 }
 
+// acc (D) = acc * corr + sum_{j < n} s[j] * vb[j]: vb: (n, D) value rows. Each element is one
+// multiply, then one FMA per key in key order (the bits of a scale followed by n axpys), with 32
+// output columns held in registers across the keys instead of a load and store per key.
+inline void accumulate_values(float* acc, float corr, const float* s, const float* vb, int64_t n, int64_t D) {
+  int64_t d0 = 0;
+#ifdef OWN_SIMD
+  using namespace simd;
+  constexpr int NV = static_cast<int>(32 / W) > 0 ? static_cast<int>(32 / W) : 1;
+  for (; d0 + NV * W <= D; d0 += NV * W) {
+    vf a[NV];
+    const vf c = vset(corr);
+    for (int v = 0; v < NV; v++) a[v] = vmul(vload(acc + d0 + v * W), c);
+    for (int64_t j = 0; j < n; j++) {
+      const vf sj = vset(s[j]);
+      for (int v = 0; v < NV; v++) a[v] = vfma(sj, vload(vb + j * D + d0 + v * W), a[v]);
+    }
+    for (int v = 0; v < NV; v++) vstore(acc + d0 + v * W, a[v]);
+  }
+#endif
+  for (; d0 < D; d0++) {
+    float a = acc[d0] * corr;
+    for (int64_t j = 0; j < n; j++) a = std::fma(s[j], vb[j * D + d0], a);
+    acc[d0] = a;
+  }
+}
+
 // One query row of one head against keys 0..p: online softmax over blocks of 32 keys.
 // qs: (D) query already scaled by 1/sqrt(D); kh: (cap/32, D, 32); vh: (cap, D); acc: (D) scratch
 void attend_row(float* out, const float* qs, const float* kh, const float* vh, int64_t p, int64_t D, float* acc) {
@@ -59,9 +85,7 @@ void attend_row(float* out, const float* qs, const float* kh, const float* vh, i
     for (int64_t j = 0; j < nvalid; j++) bl += s[j];
     l = l * corr + bl;
     m = m_new;
-    simd::scale(acc, corr, D);
-    const float* vb = vh + blk * kKvBlock * D;
-    for (int64_t j = 0; j < nvalid; j++) simd::axpy(acc, s[j], vb + j * D, D);
+    accumulate_values(acc, corr, s, vh + blk * kKvBlock * D, nvalid, D);
   }
   const float inv = 1.0f / l;
   for (int64_t d = 0; d < D; d++) out[d] = acc[d] * inv;

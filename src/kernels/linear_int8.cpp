@@ -119,15 +119,43 @@ void quantize_rows_int8(int8_t* q, float* scale, const float* x, int64_t M, int6
   for (int64_t m = 0; m < M; m++) {
     const float* row = x + m * K;
     int8_t* out = q + m * K4;
+    int64_t k = 0;
     float amax = 0.0f;
-    for (int64_t k = 0; k < K; k++) {
-      const float a = std::fabs(row[k]);
-      if (!(a <= amax)) amax = a;  // a NaN becomes the scale, so the row's outputs are NaN, as in fp32
+    bool has_nan = false;
+#if defined(__AVX2__)
+    const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+    __m256 vmax = _mm256_setzero_ps(), nan = _mm256_setzero_ps();
+    for (; k + 8 <= K; k += 8) {
+      const __m256 v = _mm256_loadu_ps(row + k);
+      vmax = _mm256_max_ps(vmax, _mm256_and_ps(v, abs_mask));
+      nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
     }
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, vmax);
+    for (float l : lanes) amax = std::max(amax, l);
+    has_nan = _mm256_movemask_ps(nan) != 0;
+#endif
+    for (int64_t j = k; j < K; j++) {
+      amax = std::max(amax, std::fabs(row[j]));
+      has_nan |= std::isnan(row[j]);
+    }
+    if (has_nan) amax = NAN;  // the scale, so the row's outputs are NaN, as in fp32
     const float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
     scale[m] = amax / 127.0f;
-    for (int64_t k = 0; k < K; k++) out[k] = static_cast<int8_t>(std::lrint(row[k] * inv));  // |.| <= 127
-    for (int64_t k = K; k < K4; k++) out[k] = 0;
+    k = 0;
+#if defined(__AVX2__)
+    // round to nearest even (the MXCSR default, as lrint), pack 4 x 8 int32 -> 32 int8 in order
+    const __m256 vinv = _mm256_set1_ps(inv);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (; k + 32 <= K; k += 32) {
+      __m256i i32[4];
+      for (int c = 0; c < 4; c++) i32[c] = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(row + k + 8 * c), vinv));
+      const __m256i i8 = _mm256_packs_epi16(_mm256_packs_epi32(i32[0], i32[1]), _mm256_packs_epi32(i32[2], i32[3]));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + k), _mm256_permutevar8x32_epi32(i8, order));
+    }
+#endif
+    for (; k < K; k++) out[k] = static_cast<int8_t>(std::lrint(row[k] * inv));  // |.| <= 127
+    for (; k < K4; k++) out[k] = 0;
   }
 }
 

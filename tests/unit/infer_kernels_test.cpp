@@ -90,6 +90,16 @@ TEST(Linear, Int8ExtremesDoNotSaturate) {
   Vec y(N);
   linear_forward(y.data(), x.data(), p, 1, false);
   for (int64_t n = 0; n < N; n++) ASSERT_NEAR(y[n], (n % 2 ? -1.0 : 1.0) * K, 1e-3 * K) << "output " << n;
+  // a NaN anywhere in a row (the 32-wide body or the scalar tail of K = 45) makes that row's
+  // outputs NaN, as in fp32
+  const int64_t K2 = 45;
+  PackedWeight p2 = pack_weight(w.data(), N, K2, WeightType::int8);
+  for (int64_t at : {int64_t(5), K2 - 3}) {
+    Vec bad(x.begin(), x.begin() + K2);
+    bad[at] = NAN;
+    linear_forward(y.data(), bad.data(), p2, 1, false);
+    for (int64_t n = 0; n < N; n++) ASSERT_TRUE(std::isnan(y[n])) << "NaN at " << at << ", output " << n;
+  }
 }
 
 TEST(Linear, BatchInvariantBitForBit) {
