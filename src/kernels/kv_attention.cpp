@@ -21,103 +21,148 @@ void kv_store(float* kc, float* vc, const float* k, const float* v, int64_t pos,
 
 namespace {
 
-// s[j] = q . key j, for the 32 keys of one transposed block kb: (D, 32)
-inline void score_block(float* s, const float* q, const float* kb, int64_t D) {
+constexpr int kMaxRows = 4;  // query rows of one head that share each key / value load in prefill
+#ifdef OWN_SIMD
+constexpr int kHalf = static_cast<int>(16 / simd::W) > 0 ? static_cast<int>(16 / simd::W) : 1;  // vectors per 16 floats
+constexpr int64_t kCols = kHalf * simd::W;                                                      // 16 (AVX2, AVX-512)
+#endif
+
+// s[r][j] = q_r . key j for R queries and the 32 keys of one transposed block kb: (D, 32).
+// Each score is one FMA chain over d = 0..D-1, whatever R.
+template <int R>
+inline void score_rows(float (*s)[kKvBlock], const float* q, const float* kb, int64_t D) {
 #ifdef OWN_SIMD
   using namespace simd;
-  constexpr int NV = static_cast<int>(kKvBlock / W);
-  vf acc[NV];
-  for (int v = 0; v < NV; v++) acc[v] = vset(0.0f);
-  for (int64_t d = 0; d < D; d++) {
-    vf qd = vset(q[d]);
-    for (int v = 0; v < NV; v++) acc[v] = vfma(qd, vload(kb + d * kKvBlock + v * W), acc[v]);
+  for (int64_t j0 = 0; j0 < kKvBlock; j0 += kCols) {
+    vf acc[R][kHalf];
+    for (int r = 0; r < R; r++)
+      for (int v = 0; v < kHalf; v++) acc[r][v] = vset(0.0f);
+    for (int64_t d = 0; d < D; d++) {
+      vf kv[kHalf];
+      for (int v = 0; v < kHalf; v++) kv[v] = vload(kb + d * kKvBlock + j0 + v * W);
+      for (int r = 0; r < R; r++) {
+        const vf qd = vset(q[r * D + d]);
+        for (int v = 0; v < kHalf; v++) acc[r][v] = vfma(qd, kv[v], acc[r][v]);
+      }
+    }
+    for (int r = 0; r < R; r++)
+      for (int v = 0; v < kHalf; v++) vstore(s[r] + j0 + v * W, acc[r][v]);
   }
-  for (int v = 0; v < NV; v++) vstore(s + v * W, acc[v]);
 #else
-  for (int64_t j = 0; j < kKvBlock; j++) s[j] = 0.0f;
-  for (int64_t d = 0; d < D; d++)
-    for (int64_t j = 0; j < kKvBlock; j++) s[j] += q[d] * kb[d * kKvBlock + j];
+  for (int r = 0; r < R; r++) {
+    for (int64_t j = 0; j < kKvBlock; j++) s[r][j] = 0.0f;
+    for (int64_t d = 0; d < D; d++)
+      for (int64_t j = 0; j < kKvBlock; j++) s[r][j] = std::fma(q[r * D + d], kb[d * kKvBlock + j], s[r][j]);
+  }
 #endif
 }
 
-// acc (D) = acc * corr + sum_{j < n} s[j] * vb[j]: vb: (n, D) value rows. Each element is one
-// multiply, then one FMA per key in key order (the bits of a scale followed by n axpys), with 32
-// output columns held in registers across the keys instead of a load and store per key.
-inline void accumulate_values(float* acc, float corr, const float* s, const float* vb, int64_t n, int64_t D) {
+// acc_r (D) = acc_r * corr[r] + sum_{j < n} s[r][j] * vb[j] for R rows; vb: (n, D) value rows.
+// Each element is one multiply, then one FMA per key in key order, whatever R; 16 columns of
+// every row stay in registers across the keys.
+template <int R>
+inline void accumulate_values(float* acc, const float* corr, const float (*s)[kKvBlock], const float* vb, int64_t n,
+                              int64_t D) {
   int64_t d0 = 0;
 #ifdef OWN_SIMD
   using namespace simd;
-  constexpr int NV = static_cast<int>(32 / W) > 0 ? static_cast<int>(32 / W) : 1;
-  for (; d0 + NV * W <= D; d0 += NV * W) {
-    vf a[NV];
-    const vf c = vset(corr);
-    for (int v = 0; v < NV; v++) a[v] = vmul(vload(acc + d0 + v * W), c);
+  for (; d0 + kCols <= D; d0 += kCols) {
+    vf a[R][kHalf];
+    for (int r = 0; r < R; r++)
+      for (int v = 0; v < kHalf; v++) a[r][v] = vmul(vload(acc + r * D + d0 + v * W), vset(corr[r]));
     for (int64_t j = 0; j < n; j++) {
-      const vf sj = vset(s[j]);
-      for (int v = 0; v < NV; v++) a[v] = vfma(sj, vload(vb + j * D + d0 + v * W), a[v]);
+      vf vv[kHalf];
+      for (int v = 0; v < kHalf; v++) vv[v] = vload(vb + j * D + d0 + v * W);
+      for (int r = 0; r < R; r++) {
+        const vf sj = vset(s[r][j]);
+        for (int v = 0; v < kHalf; v++) a[r][v] = vfma(sj, vv[v], a[r][v]);
+      }
     }
-    for (int v = 0; v < NV; v++) vstore(acc + d0 + v * W, a[v]);
+    for (int r = 0; r < R; r++)
+      for (int v = 0; v < kHalf; v++) vstore(acc + r * D + d0 + v * W, a[r][v]);
   }
 #endif
-  for (; d0 < D; d0++) {
-    float a = acc[d0] * corr;
-    for (int64_t j = 0; j < n; j++) a = std::fma(s[j], vb[j * D + d0], a);
-    acc[d0] = a;
+  for (; d0 < D; d0++)
+    for (int r = 0; r < R; r++) {
+      float a = acc[r * D + d0] * corr[r];
+      for (int64_t j = 0; j < n; j++) a = std::fma(s[r][j], vb[j * D + d0], a);
+      acc[r * D + d0] = a;
+    }
+}
+
+// R consecutive query rows of one head, at positions p0 .. p0 + R - 1, against their causal keys:
+// online softmax over blocks of 32 keys. Row r's operations are those of a lone row at p0 + r
+// (scores and value sums are shared only where every row sees the whole block), so its bits do
+// not depend on R. qs: (R, D) queries already scaled by 1/sqrt(D); kh: (cap/32, D, 32);
+// vh: (cap, D); out: rows of out_stride; acc: (R, D) scratch
+template <int R>
+void attend_rows(float* out, int64_t out_stride, const float* qs, const float* kh, const float* vh, int64_t p0,
+                 int64_t D, float* acc) {
+  alignas(64) float s[R][kKvBlock];
+  float m[R], l[R], corr[R];
+  for (int r = 0; r < R; r++) m[r] = -INFINITY, l[r] = 0.0f;
+  std::fill(acc, acc + R * D, 0.0f);
+  for (int64_t blk = 0; blk * kKvBlock <= p0 + R - 1; blk++) {
+    score_rows<R>(s, qs, kh + blk * D * kKvBlock, D);
+    int64_t nvalid[R];
+    for (int r = 0; r < R; r++) {
+      nvalid[r] = std::clamp<int64_t>(p0 + r - blk * kKvBlock + 1, 0, kKvBlock);
+      if (nvalid[r] == 0) continue;  // this row's keys ended in an earlier block
+      const float m_new = std::max(m[r], simd::max(s[r], nvalid[r]));
+      corr[r] = std::exp(m[r] - m_new);  // 0 on the first block (m = -inf)
+      for (int64_t j = 0; j < kKvBlock; j++) s[r][j] -= m_new;
+      simd::exp_inplace(s[r], kKvBlock);
+      l[r] = l[r] * corr[r] + simd::sum(s[r], nvalid[r]);
+      m[r] = m_new;
+    }
+    const float* vb = vh + blk * kKvBlock * D;
+    if (nvalid[0] == kKvBlock) {  // every row sees the whole block
+      accumulate_values<R>(acc, corr, s, vb, kKvBlock, D);
+    } else {
+      for (int r = 0; r < R; r++)
+        if (nvalid[r] > 0) accumulate_values<1>(acc + r * D, corr + r, s + r, vb, nvalid[r], D);
+    }
+  }
+  for (int r = 0; r < R; r++) {
+    const float inv = 1.0f / l[r];
+    for (int64_t d = 0; d < D; d++) out[r * out_stride + d] = acc[r * D + d] * inv;
   }
 }
 
-// One query row of one head against keys 0..p: online softmax over blocks of 32 keys.
-// qs: (D) query already scaled by 1/sqrt(D); kh: (cap/32, D, 32); vh: (cap, D); acc: (D) scratch
-void attend_row(float* out, const float* qs, const float* kh, const float* vh, int64_t p, int64_t D, float* acc) {
-  alignas(64) float s[kKvBlock];
-  float m = -INFINITY, l = 0.0f;
-  std::fill(acc, acc + D, 0.0f);
-  for (int64_t blk = 0; blk * kKvBlock <= p; blk++) {
-    score_block(s, qs, kh + blk * D * kKvBlock, D);
-    const int64_t nvalid = std::min(kKvBlock, p - blk * kKvBlock + 1);
-    float bm = s[0];
-    for (int64_t j = 1; j < nvalid; j++) bm = std::max(bm, s[j]);
-    const float m_new = std::max(m, bm);
-    const float corr = std::exp(m - m_new);  // 0 on the first block (m = -inf)
-    for (int64_t j = 0; j < kKvBlock; j++) s[j] -= m_new;
-    simd::exp_inplace(s, kKvBlock);
-    float bl = 0.0f;
-    for (int64_t j = 0; j < nvalid; j++) bl += s[j];
-    l = l * corr + bl;
-    m = m_new;
-    accumulate_values(acc, corr, s, vh + blk * kKvBlock * D, nvalid, D);
-  }
-  const float inv = 1.0f / l;
-  for (int64_t d = 0; d < D; d++) out[d] = acc[d] * inv;
-}
+using AttendFn = void (*)(float*, int64_t, const float*, const float*, const float*, int64_t, int64_t, float*);
+constexpr AttendFn kAttend[kMaxRows + 1] = {nullptr, attend_rows<1>, attend_rows<2>, attend_rows<3>, attend_rows<4>};
 
 }  // namespace
 
 void kv_attention_forward(float* out, int64_t out_stride, const float* q, int64_t q_stride,
                           std::span<const KvSegment> segments, int64_t H, int64_t Hkv, int64_t D, int64_t cap) {
   OWN_CHECK(H % Hkv == 0 && cap % kKvBlock == 0, "bad attention shape");
-  // one task per (segment, head, query); tasks of a segment are contiguous
+  // one task per (segment, head, group of up to kMaxRows consecutive queries); tasks of a segment
+  // are contiguous
   std::vector<int64_t> first_task(segments.size() + 1, 0);  // small: one entry per sequence
   for (size_t i = 0; i < segments.size(); i++) {
     OWN_CHECK(segments[i].pos0 + segments[i].n <= cap, "attention past the cache");
-    first_task[i + 1] = first_task[i] + H * segments[i].n;
+    first_task[i + 1] = first_task[i] + H * ((segments[i].n + kMaxRows - 1) / kMaxRows);
   }
   const int64_t n_tasks = first_task.back(), group = H / Hkv, n_blocks = cap / kKvBlock;
   const float scale = 1.0f / std::sqrt(static_cast<float>(D));
 #pragma omp parallel
   {
-    static thread_local std::vector<float> buf;  // scaled query | accumulator; grows once
-    if (buf.size() < static_cast<size_t>(2 * D)) buf.resize(static_cast<size_t>(2 * D));
-#pragma omp for schedule(dynamic, 4)
+    static thread_local std::vector<float> buf;  // scaled queries | accumulators; grows once
+    if (buf.size() < static_cast<size_t>(2 * kMaxRows * D)) buf.resize(static_cast<size_t>(2 * kMaxRows * D));
+#pragma omp for schedule(dynamic, 2)
     for (int64_t t = 0; t < n_tasks; t++) {
       const size_t si = static_cast<size_t>(std::upper_bound(first_task.begin(), first_task.end(), t) - first_task.begin() - 1);
       const KvSegment& sg = segments[si];
-      const int64_t local = t - first_task[si], h = local / sg.n, i = local % sg.n, g = h / group;
-      const int64_t row = sg.row0 + i;
-      const float* qr = q + row * q_stride + h * D;
-      for (int64_t d = 0; d < D; d++) buf[static_cast<size_t>(d)] = qr[d] * scale;
-      attend_row(out + row * out_stride + h * D, buf.data(), sg.kc + g * n_blocks * D * kKvBlock,
-                 sg.vc + g * cap * D, sg.pos0 + i, D, buf.data() + D);
+      const int64_t groups = (sg.n + kMaxRows - 1) / kMaxRows;
+      const int64_t local = t - first_task[si], h = local / groups, i0 = (local % groups) * kMaxRows, g = h / group;
+      const int64_t R = std::min<int64_t>(kMaxRows, sg.n - i0), row = sg.row0 + i0;
+      for (int64_t r = 0; r < R; r++) {
+        const float* qr = q + (row + r) * q_stride + h * D;
+        for (int64_t d = 0; d < D; d++) buf[static_cast<size_t>(r * D + d)] = qr[d] * scale;
+      }
+      kAttend[R](out + row * out_stride + h * D, out_stride, buf.data(), sg.kc + g * n_blocks * D * kKvBlock,
+                 sg.vc + g * cap * D, sg.pos0 + i0, D, buf.data() + kMaxRows * D);
     }
   }
 }

@@ -151,4 +151,10 @@ TEST(KvAttention, MatchesNaiveCausalSoftmaxAndIsChunkInvariant) {
   for (int64_t t = 63; t < T; t++) parts.push_back({kc.data(), vc.data(), t, 1, t});
   kv_attention_forward(out2.data(), H * D, qkv.data(), Q, parts, H, Hkv, D, cap);
   for (size_t i = 0; i < out.size(); i++) ASSERT_EQ(out[i], out2[i]) << "element " << i;
+  // chunks whose groups of 4 queries straddle the key blocks' edges (positions 31|32 and 63|64)
+  Vec out3(T * H * D);
+  std::vector<KvSegment> edges{{kc.data(), vc.data(), 0, 30, 0}, {kc.data(), vc.data(), 30, 31, 30},
+                               {kc.data(), vc.data(), 61, 9, 61}};
+  kv_attention_forward(out3.data(), H * D, qkv.data(), Q, edges, H, Hkv, D, cap);
+  for (size_t i = 0; i < out.size(); i++) ASSERT_EQ(out[i], out3[i]) << "element " << i;
 }
