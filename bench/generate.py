@@ -65,6 +65,9 @@ def main():
     ap.add_argument("--shapes", default="llama-15m,llama-110m")
     ap.add_argument("--gguf-dir", default=os.path.join(ROOT, "runs", "llamacpp"))
     a = ap.parse_args()
+    # both programs spin-wait at OpenMP barriers by default; a passive wait costs decode ~4x
+    os.environ.pop("OMP_WAIT_POLICY", None)
+    os.environ.pop("OPENBLAS_CORETYPE", None)
     llama = os.environ.get("LLAMA_CPP_DIR")
     print("| shape | weights | thr | pp512 ours | pp512 llama.cpp | ratio | tg128 ours | tg128 llama.cpp | ratio "
           "| decode GB/s | of read bw | agg 4 / 8 / 16 |")

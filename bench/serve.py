@@ -155,7 +155,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--streams", default="1,8,32")
     ap.add_argument("--max-tokens", type=int, default=128)
-    ap.add_argument("--words", default="35,372", help="filler words of the short and long prompt")
+    ap.add_argument("--words", default="37,406", help="filler words of the short and long prompt")
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "ownchat"))
     ap.add_argument("--tokenizer", default="", help="ours: a tokenizer.json with the chat tokens (default: one trained "
                     "here on the Moby-Dick corpus, 8192 ids)")

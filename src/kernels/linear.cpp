@@ -7,6 +7,7 @@
 
 #include "core/check.h"
 #include "kernels/linear_int8.h"
+#include "kernels/panel_schedule.h"
 #include "kernels/simd.h"
 
 namespace own {
@@ -157,26 +158,11 @@ template <typename T>
 void linear_typed(float* y, const float* x, const T* w, int64_t M, int64_t N, int64_t K, bool accumulate) {
   const int64_t P = n_panels(N);
   const int64_t m_block = std::max<int64_t>(kMaxTok, kXBlockBytes / (K * 4) / kMaxTok * kMaxTok);
-  // threads split groups of panels sized for the common token count
-  const int64_t np = panels_for(static_cast<int>(std::min<int64_t>(M, kMaxTok))), n_groups = (P + np - 1) / np;
 #pragma omp parallel
-  for (int64_t m0 = 0; m0 < M; m0 += m_block) {
-    const int64_t m1 = std::min(M, m0 + m_block);
-#pragma omp for schedule(static) nowait
-    for (int64_t g = 0; g < n_groups; g++) {
-      const int64_t p0 = g * np, p1 = std::min(P, p0 + np);
-      for (int64_t m = m0, tm; m < m1; m += tm) {
-        tm = std::min<int64_t>(kMaxTok, m1 - m);
-        const int64_t want = panels_for(static_cast<int>(tm));
-        for (int64_t p = p0, take; p < p1; p += take) {
-          take = p1 - p >= want ? want : 1;
-          const int64_t n0 = p * kPanelRows;
-          pick<T>(tm, take == 1 && want > 1)(y + m * N + n0, N, w + p * K * kPanelRows, x + m * K, K, K, N - n0,
-                                             accumulate);
-        }
-      }
-    }
-  }
+  for_each_tile(M, P, m_block, kMaxTok, panels_for, [&](int64_t m, int64_t tm, int64_t p, bool single) {
+    const int64_t n0 = p * kPanelRows;
+    pick<T>(tm, single)(y + m * N + n0, N, w + p * K * kPanelRows, x + m * K, K, K, N - n0, accumulate);
+  });
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/check.h"
+#include "kernels/panel_schedule.h"
 
 namespace own {
 
@@ -170,28 +171,15 @@ void linear_forward_int8(float* y, const float* x, const PackedWeight& w, int64_
   float* const s = xs.data();
   const int8_t* const wq = w.data.as<int8_t>();
   const int64_t m_block = std::max<int64_t>(kMaxTok, kXBlockBytes / K4 / kMaxTok * kMaxTok);
-  const int64_t np = panels_for(static_cast<int>(std::min<int64_t>(M, kMaxTok))), n_groups = (P + np - 1) / np;
 #pragma omp parallel
   {
 #pragma omp for schedule(static)
     for (int64_t m = 0; m < M; m++) quantize_rows_int8(q + m * K4, s + m, x + m * K, 1, K, K4);
-    for (int64_t m0 = 0; m0 < M; m0 += m_block) {
-      const int64_t m1 = std::min(M, m0 + m_block);
-#pragma omp for schedule(static) nowait
-      for (int64_t g = 0; g < n_groups; g++) {
-        const int64_t p0 = g * np, p1 = std::min(P, p0 + np);
-        for (int64_t m = m0, tm; m < m1; m += tm) {
-          tm = std::min<int64_t>(kMaxTok, m1 - m);
-          const int64_t want = panels_for(static_cast<int>(tm));
-          for (int64_t p = p0, take; p < p1; p += take) {
-            take = p1 - p >= want ? want : 1;
-            const int64_t n0 = p * kPanelRows;
-            pick(tm, take == 1 && want > 1)(y + m * N + n0, N, wq + p * K4 * kPanelRows, w.scales.data() + n0,
-                                            q + m * K4, s + m, K4, N - n0, accumulate);
-          }
-        }
-      }
-    }
+    for_each_tile(M, P, m_block, kMaxTok, panels_for, [&](int64_t m, int64_t tm, int64_t p, bool single) {
+      const int64_t n0 = p * kPanelRows;
+      pick(tm, single)(y + m * N + n0, N, wq + p * K4 * kPanelRows, w.scales.data() + n0, q + m * K4, s + m, K4, N - n0,
+                       accumulate);
+    });
   }
 }
 
