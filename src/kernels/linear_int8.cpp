@@ -116,7 +116,8 @@ void pack_int8(PackedWeight& p, const float* w) {
   }
 }
 
-void quantize_rows_int8(int8_t* q, float* scale, const float* x, int64_t M, int64_t K, int64_t K4) {
+// symmetric per-row quantization of x: (M, K) -> q: (M, K4) int8, zero-padded past K; scale: (M)
+static void quantize_rows_int8(int8_t* q, float* scale, const float* x, int64_t M, int64_t K, int64_t K4) {
   for (int64_t m = 0; m < M; m++) {
     const float* row = x + m * K;
     int8_t* out = q + m * K4;

@@ -20,8 +20,6 @@ namespace own {
 size_t int8_packed_index(int64_t n, int64_t k, int64_t K);
 // w: (N, K) fp32 row-major -> p.data, p.scales (p.type, rows, cols set by the caller)
 void pack_int8(PackedWeight& p, const float* w);
-// symmetric per-row quantization of x: (M, K) -> q: (M, K4) int8, zero-padded past K; scale: (M)
-void quantize_rows_int8(int8_t* q, float* scale, const float* x, int64_t M, int64_t K, int64_t K4);
 // y: (M, N) (+)= x W^T for an int8 PackedWeight
 void linear_forward_int8(float* y, const float* x, const PackedWeight& w, int64_t M, bool accumulate);
 
