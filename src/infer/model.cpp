@@ -18,12 +18,16 @@ static int64_t resolve_context(const ModelConfig& c, int64_t requested) {
   return requested;
 }
 
+// reduced-precision weights come with a bf16 KV cache (half the memory and the bytes attention
+// reads per token); fp32 weights keep an fp32 cache, so their logits match training's forward
+static KvType kv_type_for(WeightType w) { return w == WeightType::f32 ? KvType::f32 : KvType::bf16; }
+
 InferModel::InferModel(const Checkpoint& ck, const InferOptions& o)
     : config_(ck.config),
       weight_type_(o.weights),
       context_(resolve_context(ck.config, o.context)),
       max_rows_(o.max_batch_rows),
-      cache_(ck.config, o.n_slots, context_) {
+      cache_(ck.config, o.n_slots, context_, kv_type_for(o.weights)) {
   if (max_rows_ < 1) input_error("max batch rows must be positive (got {})", max_rows_);
   const ModelConfig& c = config_;
   const int64_t C = c.hidden_size, F = c.intermediate_size, V = c.vocab_size, Q = c.qkv_dim(), D = c.head_dim();
@@ -96,14 +100,14 @@ void InferModel::forward(std::span<const SeqChunk> chunks, float* logits) {
       KvSegment& sg = segments_[i];
       float* q0 = qkv_.data + sg.row0 * Q;
       rope_forward(q0, rope_cos_.data, rope_sin_.data, 1, sg.n, Q, H + Hkv, D, sg.pos0);
-      float* kc = cache_.keys(l, chunks[i].slot);
-      float* vc = cache_.values(l, chunks[i].slot);
+      void* kc = cache_.keys(l, chunks[i].slot);
+      void* vc = cache_.values(l, chunks[i].slot);
       for (int64_t t = 0; t < sg.n; t++)
-        kv_store(kc, vc, q0 + t * Q + HD, q0 + t * Q + HD + KVD, sg.pos0 + t, Hkv, D, cap);
+        kv_store(cache_.type(), kc, vc, q0 + t * Q + HD, q0 + t * Q + HD + KVD, sg.pos0 + t, Hkv, D, cap);
       sg.kc = kc;
       sg.vc = vc;
     }
-    kv_attention_forward(att_.data, HD, qkv_.data, Q, segments_, H, Hkv, D, cap);  // att: (rows, HD)
+    kv_attention_forward(cache_.type(), att_.data, HD, qkv_.data, Q, segments_, H, Hkv, D, cap);  // att: (rows, HD)
     linear_forward(x_.data, att_.data, L.o, rows, true);
     rmsnorm_forward(xn_.data, rstd_.data, x_.data, L.mlp_norm.data(), rows, C, c.rms_norm_eps);
     linear_forward(gu_.data, xn_.data, L.gate_up, rows, false);  // gu: (rows, 2F)

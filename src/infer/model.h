@@ -26,7 +26,7 @@ struct SeqChunk {
 };
 
 struct InferOptions {
-  WeightType weights = WeightType::f32;
+  WeightType weights = WeightType::f32;  // bf16 / int8 also store the KV cache as bf16
   int64_t n_slots = 1;        // sequences held at once
   int64_t context = 0;        // positions per sequence; 0 = max_position_embeddings
   int64_t max_batch_rows = 512;  // tokens per forward (prefill chunks + decode tokens)

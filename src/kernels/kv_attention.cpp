@@ -4,19 +4,42 @@
 #include <cmath>
 #include <vector>
 
+#include "core/bf16.h"
 #include "core/check.h"
 #include "kernels/simd.h"
 
 namespace own {
 
-void kv_store(float* kc, float* vc, const float* k, const float* v, int64_t pos, int64_t Hkv, int64_t D, int64_t cap) {
+namespace {
+
+inline void put(float* dst, float x) { *dst = x; }
+inline void put(uint16_t* dst, float x) { *dst = to_bf16(x); }
+inline float get(const float* p) { return *p; }
+inline float get(const uint16_t* p) { return from_bf16(*p); }
+#ifdef OWN_SIMD
+inline simd::vf load(const float* p) { return simd::vload(p); }
+inline simd::vf load(const uint16_t* p) { return simd::vload_bf16(p); }
+#endif
+
+template <typename T>
+void kv_store_typed(T* kc, T* vc, const float* k, const float* v, int64_t pos, int64_t Hkv, int64_t D, int64_t cap) {
   const int64_t blk = pos / kKvBlock, lane = pos % kKvBlock;
   for (int64_t g = 0; g < Hkv; g++) {
-    float* kb = kc + (g * (cap / kKvBlock) + blk) * D * kKvBlock;
-    for (int64_t d = 0; d < D; d++) kb[d * kKvBlock + lane] = k[g * D + d];
-    float* vr = vc + (g * cap + pos) * D;
-    for (int64_t d = 0; d < D; d++) vr[d] = v[g * D + d];
+    T* kb = kc + (g * (cap / kKvBlock) + blk) * D * kKvBlock;
+    for (int64_t d = 0; d < D; d++) put(kb + d * kKvBlock + lane, k[g * D + d]);
+    T* vr = vc + (g * cap + pos) * D;
+    for (int64_t d = 0; d < D; d++) put(vr + d, v[g * D + d]);
   }
+}
+
+}  // namespace
+
+void kv_store(KvType type, void* kc, void* vc, const float* k, const float* v, int64_t pos, int64_t Hkv, int64_t D,
+              int64_t cap) {
+  if (type == KvType::bf16)
+    kv_store_typed(static_cast<uint16_t*>(kc), static_cast<uint16_t*>(vc), k, v, pos, Hkv, D, cap);
+  else
+    kv_store_typed(static_cast<float*>(kc), static_cast<float*>(vc), k, v, pos, Hkv, D, cap);
 }
 
 namespace {
@@ -29,8 +52,8 @@ constexpr int64_t kCols = kHalf * simd::W;                                      
 
 // s[r][j] = q_r . key j for R queries and the 32 keys of one transposed block kb: (D, 32).
 // Each score is one FMA chain over d = 0..D-1, whatever R.
-template <int R>
-inline void score_rows(float (*s)[kKvBlock], const float* q, const float* kb, int64_t D) {
+template <int R, typename T>
+inline void score_rows(float (*s)[kKvBlock], const float* q, const T* kb, int64_t D) {
 #ifdef OWN_SIMD
   using namespace simd;
   for (int64_t j0 = 0; j0 < kKvBlock; j0 += kCols) {
@@ -39,7 +62,7 @@ inline void score_rows(float (*s)[kKvBlock], const float* q, const float* kb, in
       for (int v = 0; v < kHalf; v++) acc[r][v] = vset(0.0f);
     for (int64_t d = 0; d < D; d++) {
       vf kv[kHalf];
-      for (int v = 0; v < kHalf; v++) kv[v] = vload(kb + d * kKvBlock + j0 + v * W);
+      for (int v = 0; v < kHalf; v++) kv[v] = load(kb + d * kKvBlock + j0 + v * W);
       for (int r = 0; r < R; r++) {
         const vf qd = vset(q[r * D + d]);
         for (int v = 0; v < kHalf; v++) acc[r][v] = vfma(qd, kv[v], acc[r][v]);
@@ -52,7 +75,7 @@ inline void score_rows(float (*s)[kKvBlock], const float* q, const float* kb, in
   for (int r = 0; r < R; r++) {
     for (int64_t j = 0; j < kKvBlock; j++) s[r][j] = 0.0f;
     for (int64_t d = 0; d < D; d++)
-      for (int64_t j = 0; j < kKvBlock; j++) s[r][j] = std::fma(q[r * D + d], kb[d * kKvBlock + j], s[r][j]);
+      for (int64_t j = 0; j < kKvBlock; j++) s[r][j] = std::fma(q[r * D + d], get(kb + d * kKvBlock + j), s[r][j]);
   }
 #endif
 }
@@ -60,8 +83,8 @@ inline void score_rows(float (*s)[kKvBlock], const float* q, const float* kb, in
 // acc_r (D) = acc_r * corr[r] + sum_{j < n} s[r][j] * vb[j] for R rows; vb: (n, D) value rows.
 // Each element is one multiply, then one FMA per key in key order, whatever R; 16 columns of
 // every row stay in registers across the keys.
-template <int R>
-inline void accumulate_values(float* acc, const float* corr, const float (*s)[kKvBlock], const float* vb, int64_t n,
+template <int R, typename T>
+inline void accumulate_values(float* acc, const float* corr, const float (*s)[kKvBlock], const T* vb, int64_t n,
                               int64_t D) {
   int64_t d0 = 0;
 #ifdef OWN_SIMD
@@ -72,7 +95,7 @@ inline void accumulate_values(float* acc, const float* corr, const float (*s)[kK
       for (int v = 0; v < kHalf; v++) a[r][v] = vmul(vload(acc + r * D + d0 + v * W), vset(corr[r]));
     for (int64_t j = 0; j < n; j++) {
       vf vv[kHalf];
-      for (int v = 0; v < kHalf; v++) vv[v] = vload(vb + j * D + d0 + v * W);
+      for (int v = 0; v < kHalf; v++) vv[v] = load(vb + j * D + d0 + v * W);
       for (int r = 0; r < R; r++) {
         const vf sj = vset(s[r][j]);
         for (int v = 0; v < kHalf; v++) a[r][v] = vfma(sj, vv[v], a[r][v]);
@@ -85,7 +108,7 @@ inline void accumulate_values(float* acc, const float* corr, const float (*s)[kK
   for (; d0 < D; d0++)
     for (int r = 0; r < R; r++) {
       float a = acc[r * D + d0] * corr[r];
-      for (int64_t j = 0; j < n; j++) a = std::fma(s[r][j], vb[j * D + d0], a);
+      for (int64_t j = 0; j < n; j++) a = std::fma(s[r][j], get(vb + j * D + d0), a);
       acc[r * D + d0] = a;
     }
 }
@@ -95,9 +118,9 @@ inline void accumulate_values(float* acc, const float* corr, const float (*s)[kK
 // (scores and value sums are shared only where every row sees the whole block), so its bits do
 // not depend on R. qs: (R, D) queries already scaled by 1/sqrt(D); kh: (cap/32, D, 32);
 // vh: (cap, D); out: rows of out_stride; acc: (R, D) scratch
-template <int R>
-void attend_rows(float* out, int64_t out_stride, const float* qs, const float* kh, const float* vh, int64_t p0,
-                 int64_t D, float* acc) {
+template <int R, typename T>
+void attend_rows(float* out, int64_t out_stride, const float* qs, const T* kh, const T* vh, int64_t p0, int64_t D,
+                 float* acc) {
   alignas(64) float s[R][kKvBlock];
   float m[R], l[R], corr[R];
   for (int r = 0; r < R; r++) m[r] = -INFINITY, l[r] = 0.0f;
@@ -115,7 +138,7 @@ void attend_rows(float* out, int64_t out_stride, const float* qs, const float* k
       l[r] = l[r] * corr[r] + simd::sum(s[r], nvalid[r]);
       m[r] = m_new;
     }
-    const float* vb = vh + blk * kKvBlock * D;
+    const T* vb = vh + blk * kKvBlock * D;
     if (nvalid[0] == kKvBlock) {  // every row sees the whole block
       accumulate_values<R>(acc, corr, s, vb, kKvBlock, D);
     } else {
@@ -129,13 +152,12 @@ void attend_rows(float* out, int64_t out_stride, const float* qs, const float* k
   }
 }
 
-using AttendFn = void (*)(float*, int64_t, const float*, const float*, const float*, int64_t, int64_t, float*);
-constexpr AttendFn kAttend[kMaxRows + 1] = {nullptr, attend_rows<1>, attend_rows<2>, attend_rows<3>, attend_rows<4>};
-
-}  // namespace
-
-void kv_attention_forward(float* out, int64_t out_stride, const float* q, int64_t q_stride,
-                          std::span<const KvSegment> segments, int64_t H, int64_t Hkv, int64_t D, int64_t cap) {
+template <typename T>
+void attention_typed(float* out, int64_t out_stride, const float* q, int64_t q_stride, std::span<const KvSegment> segments,
+                     int64_t H, int64_t Hkv, int64_t D, int64_t cap) {
+  using AttendFn = void (*)(float*, int64_t, const float*, const T*, const T*, int64_t, int64_t, float*);
+  constexpr AttendFn attend[kMaxRows + 1] = {nullptr, attend_rows<1, T>, attend_rows<2, T>, attend_rows<3, T>,
+                                             attend_rows<4, T>};
   OWN_CHECK(H % Hkv == 0 && cap % kKvBlock == 0, "bad attention shape");
   // one task per (segment, head, group of up to kMaxRows consecutive queries); tasks of a segment
   // are contiguous
@@ -161,10 +183,22 @@ void kv_attention_forward(float* out, int64_t out_stride, const float* q, int64_
         const float* qr = q + (row + r) * q_stride + h * D;
         for (int64_t d = 0; d < D; d++) buf[static_cast<size_t>(r * D + d)] = qr[d] * scale;
       }
-      kAttend[R](out + row * out_stride + h * D, out_stride, buf.data(), sg.kc + g * n_blocks * D * kKvBlock,
-                 sg.vc + g * cap * D, sg.pos0 + i0, D, buf.data() + kMaxRows * D);
+      const T* kc = static_cast<const T*>(sg.kc);
+      const T* vc = static_cast<const T*>(sg.vc);
+      attend[R](out + row * out_stride + h * D, out_stride, buf.data(), kc + g * n_blocks * D * kKvBlock, vc + g * cap * D,
+                sg.pos0 + i0, D, buf.data() + kMaxRows * D);
     }
   }
+}
+
+}  // namespace
+
+void kv_attention_forward(KvType type, float* out, int64_t out_stride, const float* q, int64_t q_stride,
+                          std::span<const KvSegment> segments, int64_t H, int64_t Hkv, int64_t D, int64_t cap) {
+  if (type == KvType::bf16)
+    attention_typed<uint16_t>(out, out_stride, q, q_stride, segments, H, Hkv, D, cap);
+  else
+    attention_typed<float>(out, out_stride, q, q_stride, segments, H, Hkv, D, cap);
 }
 
 }  // namespace own

@@ -1,10 +1,10 @@
 #include "kernels/linear.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstring>
 
+#include "core/bf16.h"
 #include "core/check.h"
 #include "kernels/linear_int8.h"
 #include "kernels/panel_schedule.h"
@@ -32,14 +32,8 @@ int64_t PackedWeight::bytes() const {
   return static_cast<int64_t>(data.bytes() + scales.size() * sizeof(float));
 }
 
-static uint16_t to_bf16(float x) {
-  uint32_t u = std::bit_cast<uint32_t>(x);
-  if (std::isnan(x)) return 0x7FC0;
-  return static_cast<uint16_t>((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);  // nearest-even
-}
-
 [[maybe_unused]] static float widen1(float v) { return v; }
-static float widen1(uint16_t v) { return std::bit_cast<float>(static_cast<uint32_t>(v) << 16); }
+static float widen1(uint16_t v) { return from_bf16(v); }
 
 static int64_t n_panels(int64_t N) { return (N + kPanelRows - 1) / kPanelRows; }
 // where weight (n, k) of a (N, K) matrix sits in the packed (N/16, K, 16) layout

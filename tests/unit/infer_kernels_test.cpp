@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/bf16.h"
 #include "core/rng.h"
 #include "kernels/kv_attention.h"
 #include "kernels/linear.h"
@@ -116,45 +117,51 @@ TEST(Linear, BatchInvariantBitForBit) {
   }
 }
 
+// For an fp32 and a bf16 cache (the reference reads K and V rounded to bf16 the way the cache
+// stores them).
 TEST(KvAttention, MatchesNaiveCausalSoftmaxAndIsChunkInvariant) {
   const int64_t H = 4, Hkv = 2, D = 16, cap = 96, T = 70;  // T spans three key blocks
   const int64_t Q = (H + 2 * Hkv) * D;
   Vec qkv = randn(T * Q, 5);
-  Vec kc(Hkv * cap * D), vc(Hkv * cap * D);
-  for (int64_t t = 0; t < T; t++)
-    kv_store(kc.data(), vc.data(), &qkv[t * Q + H * D], &qkv[t * Q + (H + Hkv) * D], t, Hkv, D, cap);
-  // all T queries as one segment
-  Vec out(T * H * D);
-  KvSegment whole{kc.data(), vc.data(), 0, T, 0};
-  kv_attention_forward(out.data(), H * D, qkv.data(), Q, std::span(&whole, 1), H, Hkv, D, cap);
-  for (int64_t t = 0; t < T; t++)
-    for (int64_t h = 0; h < H; h++) {
-      const int64_t g = h / (H / Hkv);
-      std::vector<double> s(t + 1);
-      double mx = -1e30, sum = 0;
-      for (int64_t j = 0; j <= t; j++) {
-        double d = 0;
-        for (int64_t e = 0; e < D; e++) d += double(qkv[t * Q + h * D + e]) * qkv[j * Q + (H + g) * D + e];
-        s[j] = d / std::sqrt(double(D));
-        mx = std::max(mx, s[j]);
+  for (KvType type : {KvType::f32, KvType::bf16}) {
+    SCOPED_TRACE(type == KvType::f32 ? "f32 cache" : "bf16 cache");
+    auto stored = [&](float x) { return type == KvType::bf16 ? from_bf16(to_bf16(x)) : x; };
+    Vec kc(Hkv * cap * D), vc(Hkv * cap * D);  // room for either element type
+    for (int64_t t = 0; t < T; t++)
+      kv_store(type, kc.data(), vc.data(), &qkv[t * Q + H * D], &qkv[t * Q + (H + Hkv) * D], t, Hkv, D, cap);
+    // all T queries as one segment
+    Vec out(T * H * D);
+    KvSegment whole{kc.data(), vc.data(), 0, T, 0};
+    kv_attention_forward(type, out.data(), H * D, qkv.data(), Q, std::span(&whole, 1), H, Hkv, D, cap);
+    for (int64_t t = 0; t < T; t++)
+      for (int64_t h = 0; h < H; h++) {
+        const int64_t g = h / (H / Hkv);
+        std::vector<double> s(t + 1);
+        double mx = -1e30, sum = 0;
+        for (int64_t j = 0; j <= t; j++) {
+          double d = 0;
+          for (int64_t e = 0; e < D; e++) d += double(qkv[t * Q + h * D + e]) * stored(qkv[j * Q + (H + g) * D + e]);
+          s[j] = d / std::sqrt(double(D));
+          mx = std::max(mx, s[j]);
+        }
+        for (auto& v : s) sum += (v = std::exp(v - mx));
+        for (int64_t e = 0; e < D; e++) {
+          double o = 0;
+          for (int64_t j = 0; j <= t; j++) o += s[j] / sum * stored(qkv[j * Q + (H + Hkv + g) * D + e]);
+          ASSERT_NEAR(out[t * H * D + h * D + e], o, 1e-5) << "t" << t << " h" << h << " e" << e;
+        }
       }
-      for (auto& v : s) sum += (v = std::exp(v - mx));
-      for (int64_t e = 0; e < D; e++) {
-        double o = 0;
-        for (int64_t j = 0; j <= t; j++) o += s[j] / sum * qkv[j * Q + (H + Hkv + g) * D + e];
-        ASSERT_NEAR(out[t * H * D + h * D + e], o, 1e-5) << "t" << t << " h" << h << " e" << e;
-      }
-    }
-  // the same queries as a prefix chunk, a middle chunk and single decode steps: same bits
-  Vec out2(T * H * D);
-  std::vector<KvSegment> parts{{kc.data(), vc.data(), 0, 33, 0}, {kc.data(), vc.data(), 33, 30, 33}};
-  for (int64_t t = 63; t < T; t++) parts.push_back({kc.data(), vc.data(), t, 1, t});
-  kv_attention_forward(out2.data(), H * D, qkv.data(), Q, parts, H, Hkv, D, cap);
-  for (size_t i = 0; i < out.size(); i++) ASSERT_EQ(out[i], out2[i]) << "element " << i;
-  // chunks whose groups of 4 queries straddle the key blocks' edges (positions 31|32 and 63|64)
-  Vec out3(T * H * D);
-  std::vector<KvSegment> edges{{kc.data(), vc.data(), 0, 30, 0}, {kc.data(), vc.data(), 30, 31, 30},
-                               {kc.data(), vc.data(), 61, 9, 61}};
-  kv_attention_forward(out3.data(), H * D, qkv.data(), Q, edges, H, Hkv, D, cap);
-  for (size_t i = 0; i < out.size(); i++) ASSERT_EQ(out[i], out3[i]) << "element " << i;
+    // the same queries as a prefix chunk, a middle chunk and single decode steps: same bits
+    Vec out2(T * H * D);
+    std::vector<KvSegment> parts{{kc.data(), vc.data(), 0, 33, 0}, {kc.data(), vc.data(), 33, 30, 33}};
+    for (int64_t t = 63; t < T; t++) parts.push_back({kc.data(), vc.data(), t, 1, t});
+    kv_attention_forward(type, out2.data(), H * D, qkv.data(), Q, parts, H, Hkv, D, cap);
+    for (size_t i = 0; i < out.size(); i++) ASSERT_EQ(out[i], out2[i]) << "element " << i;
+    // chunks whose groups of 4 queries straddle the key blocks' edges (positions 31|32 and 63|64)
+    Vec out3(T * H * D);
+    std::vector<KvSegment> edges{{kc.data(), vc.data(), 0, 30, 0}, {kc.data(), vc.data(), 30, 31, 30},
+                                 {kc.data(), vc.data(), 61, 9, 61}};
+    kv_attention_forward(type, out3.data(), H * D, qkv.data(), Q, edges, H, Hkv, D, cap);
+    for (size_t i = 0; i < out.size(); i++) ASSERT_EQ(out[i], out3[i]) << "element " << i;
+  }
 }
