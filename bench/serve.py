@@ -2,10 +2,10 @@
 """bench/serve.py - ownchat serve beside llama-server, same shape, same client, one run.
 
 Measures, through the OpenAI streaming chat API (stdlib client, loopback only):
-  ttft_ms     request sent -> first generated token (content or logprobs delta) (prompt processed cold: each
+  ttft_ms     (median of --runs) request sent -> first generated token (content or logprobs delta) (prompt processed cold: each
               request's prompt starts differently and llama.cpp's cache_prompt is off)
-  tok_s       aggregate generated tokens/s with 1, 8 and 32 concurrent streams (ignore_eos,
-              so every request generates --max-tokens)
+  tok_s       (median of --stream-runs) aggregate generated tokens/s with 1, 8 and 32 concurrent
+              streams (ignore_eos, so every request generates --max-tokens)
 for a short (~70 token) and a long (~560 token) prompt. Each server runs alone, 2 threads.
 
 Ours: a random-weight checkpoint of the llama-110m shape with a 50,304-id vocabulary (d 768, 12
@@ -107,17 +107,21 @@ def measure_ttft(url, runs, words, logprobs):
     return out
 
 
-def measure_streams(url, n, max_tokens, words, logprobs):
-    results, threads = [], []
-    for i in range(n):
-        threads.append(threading.Thread(target=lambda i=i: results.append(
-            stream_one(url, prompt_for(1000 + i, words[0]), max_tokens, logprobs))))
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    span = max(r["t1"] for r in results) - min(r["t0"] for r in results)
-    return {f"tok_s_{n}": sum(r["tokens"] for r in results) / span}
+def measure_streams(url, n, max_tokens, words, logprobs, runs):
+    """aggregate tok/s of n concurrent streams, the median of `runs` rounds"""
+    rates = []
+    for round_ in range(runs):
+        results, threads = [], []
+        for i in range(n):
+            threads.append(threading.Thread(target=lambda i=i: results.append(
+                stream_one(url, prompt_for(1000 * (round_ + 1) + i, words[0]), max_tokens, logprobs))))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        span = max(r["t1"] for r in results) - min(r["t0"] for r in results)
+        rates.append(sum(r["tokens"] for r in results) / span)
+    return {f"tok_s_{n}": statistics.median(rates)}
 
 
 def run_server(cmd, url, env=None):
@@ -154,6 +158,7 @@ def main():
     ap.add_argument("--peers", default="gpt2-124m,llama-110m", help="llama-server peers (bench/llamacpp_gguf.py presets)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--streams", default="1,8,32")
+    ap.add_argument("--stream-runs", type=int, default=3, help="rounds per stream count (median)")
     ap.add_argument("--max-tokens", type=int, default=128)
     ap.add_argument("--words", default="37,406", help="filler words of the short and long prompt")
     ap.add_argument("--binary", default=os.path.join(ROOT, "build", "ownchat"))
@@ -189,7 +194,7 @@ def main():
         try:
             r = measure_ttft(url, a.runs, words, True)
             for n in streams:
-                r.update(measure_streams(url, n, a.max_tokens, words, True))
+                r.update(measure_streams(url, n, a.max_tokens, words, True, a.stream_runs))
             rows["ownchat int8"] = r
         finally:
             proc.terminate()
@@ -213,7 +218,7 @@ def main():
                     if n == 1:
                         r.update(measure_ttft(url, a.runs, words, False))
                     if n in streams:
-                        r.update(measure_streams(url, n, a.max_tokens, words, False))
+                        r.update(measure_streams(url, n, a.max_tokens, words, False, a.stream_runs))
                 finally:
                     proc.terminate()
                     proc.wait()
