@@ -2,8 +2,8 @@
 """bench/serve.py - ownchat serve beside llama-server, same shape, same client, one run.
 
 Measures, through the OpenAI streaming chat API (stdlib client, loopback only):
-  ttft_ms     (median of --runs) request sent -> first generated token (content or logprobs delta) (prompt processed cold: each
-              request's prompt starts differently and llama.cpp's cache_prompt is off)
+  ttft_ms     (median of --runs) request sent -> first generated token (content or logprobs delta);
+              prompts are processed cold: each starts differently and llama.cpp's cache_prompt is off
   tok_s       (median of --stream-runs) aggregate generated tokens/s with 1, 8 and 32 concurrent
               streams (ignore_eos, so every request generates --max-tokens)
 for a short (~70 token) and a long (~560 token) prompt. Each server runs alone, 2 threads.
@@ -11,7 +11,8 @@ for a short (~70 token) and a long (~560 token) prompt. Each server runs alone, 
 Ours: a random-weight checkpoint of the llama-110m shape with a 50,304-id vocabulary (d 768, 12
 layers, 12 heads, SwiGLU 2048), served with --weights int8. Peers: llama-server on q8_0 GGUFs that
 bench/llamacpp_gguf.py writes from the same tokenizer.json (so llama.cpp splits every prompt into
-our token ids and applies our chat template): gpt2-124m (GPT-2 small, the peer of the issue; the
+our token ids and applies our chat template): gpt2-124m (GPT-2 small, the serving peer in
+../shared/peers/BASELINES.md; the
 same width, depth and matmul FLOPs per token as ours) and llama-110m (our exact shape). The GGUFs
 are cached in --gguf-dir under the tokenizer's hash. LLAMA_CPP_DIR must hold build/bin/llama-server
 and build/bin/llama-quantize, and gguf-py. Each server runs alone with 2 threads; OMP_WAIT_POLICY
