@@ -12,8 +12,8 @@ Ours: a random-weight checkpoint of the llama-110m shape with a 50,304-id vocabu
 layers, 12 heads, SwiGLU 2048), served with --weights int8. Peers: llama-server on q8_0 GGUFs that
 bench/llamacpp_gguf.py writes from the same tokenizer.json (so llama.cpp splits every prompt into
 our token ids and applies our chat template): gpt2-124m (GPT-2 small, the serving peer in
-../shared/peers/BASELINES.md; the
-same width, depth and matmul FLOPs per token as ours) and llama-110m (our exact shape). The GGUFs
+../shared/peers/BASELINES.md; the same width, depth and matmul FLOPs per token as ours) and
+llama-110m (our exact shape). The GGUFs
 are cached in --gguf-dir under the tokenizer's hash. LLAMA_CPP_DIR must hold build/bin/llama-server
 and build/bin/llama-quantize, and gguf-py. Each server runs alone with 2 threads; OMP_WAIT_POLICY
 and OPENBLAS_CORETYPE are cleared for all of them (a passive OpenMP wait costs decode 4x).
