@@ -13,10 +13,10 @@ layers, 12 heads, SwiGLU 2048), served with --weights int8. Peers: llama-server 
 bench/llamacpp_gguf.py writes from the same tokenizer.json (so llama.cpp splits every prompt into
 our token ids and applies our chat template): gpt2-124m (GPT-2 small, the serving peer in
 ../shared/peers/BASELINES.md; the same width, depth and matmul FLOPs per token as ours) and
-llama-110m (our exact shape). The GGUFs
-are cached in --gguf-dir under the tokenizer's hash. LLAMA_CPP_DIR must hold build/bin/llama-server
-and build/bin/llama-quantize, and gguf-py. Each server runs alone with 2 threads; OMP_WAIT_POLICY
-and OPENBLAS_CORETYPE are cleared for all of them (a passive OpenMP wait costs decode 4x).
+llama-110m (our exact shape). The GGUFs are cached in --gguf-dir under the tokenizer's hash.
+LLAMA_CPP_DIR must hold build/bin/llama-server, build/bin/llama-quantize and gguf-py. Each server
+runs alone with 2 threads; OMP_WAIT_POLICY and OPENBLAS_CORETYPE are cleared for all of them (a
+passive OpenMP wait costs decode 4x).
 
   LLAMA_CPP_DIR=... /usr/bin/python3 bench/serve.py --gguf-dir DIR [--runs 5] [--streams 1,8,32]
 """
