@@ -18,6 +18,7 @@
 #include "model/llama.h"
 #include "tokenizer/chat_template.h"
 #include "train/answer_rows.h"
+#include "train/pref_loss.h"
 #include "train/rm.h"
 #include "train/rollout.h"
 
@@ -84,7 +85,7 @@ struct WinRate {
   double score = 0;
   int64_t n = 0;
   void add(int cmp) {
-    score += cmp > 0 ? 1.0 : cmp == 0 ? 0.5 : 0.0;
+    score += pair_win(cmp, 0);
     n++;
   }
   double value() const { return n > 0 ? score / static_cast<double>(n) : NAN; }

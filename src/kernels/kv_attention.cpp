@@ -32,18 +32,6 @@ void kv_store_typed(T* kc, T* vc, const float* k, const float* v, int64_t pos, i
   }
 }
 
-}  // namespace
-
-void kv_store(KvType type, void* kc, void* vc, const float* k, const float* v, int64_t pos, int64_t Hkv, int64_t D,
-              int64_t cap) {
-  if (type == KvType::bf16)
-    kv_store_typed(static_cast<uint16_t*>(kc), static_cast<uint16_t*>(vc), k, v, pos, Hkv, D, cap);
-  else
-    kv_store_typed(static_cast<float*>(kc), static_cast<float*>(vc), k, v, pos, Hkv, D, cap);
-}
-
-namespace {
-
 constexpr int kMaxRows = 4;  // query rows of one head that share each key / value load in prefill
 #ifdef OWN_SIMD
 constexpr int kHalf = static_cast<int>(16 / simd::W) > 0 ? static_cast<int>(16 / simd::W) : 1;  // vectors per 16 floats
@@ -192,6 +180,14 @@ void attention_typed(float* out, int64_t out_stride, const float* q, int64_t q_s
 }
 
 }  // namespace
+
+void kv_store(KvType type, void* kc, void* vc, const float* k, const float* v, int64_t pos, int64_t Hkv, int64_t D,
+              int64_t cap) {
+  if (type == KvType::bf16)
+    kv_store_typed(static_cast<uint16_t*>(kc), static_cast<uint16_t*>(vc), k, v, pos, Hkv, D, cap);
+  else
+    kv_store_typed(static_cast<float*>(kc), static_cast<float*>(vc), k, v, pos, Hkv, D, cap);
+}
 
 void kv_attention_forward(KvType type, float* out, int64_t out_stride, const float* q, int64_t q_stride,
                           std::span<const KvSegment> segments, int64_t H, int64_t Hkv, int64_t D, int64_t cap) {

@@ -35,7 +35,6 @@ int64_t PackedWeight::bytes() const {
 [[maybe_unused]] static float widen1(float v) { return v; }
 static float widen1(uint16_t v) { return from_bf16(v); }
 
-static int64_t n_panels(int64_t N) { return (N + kPanelRows - 1) / kPanelRows; }
 // where weight (n, k) of a (N, K) matrix sits in the packed (N/16, K, 16) layout
 static size_t packed_index(int64_t n, int64_t k, int64_t K) {
   return static_cast<size_t>(((n / kPanelRows) * K + k) * kPanelRows + n % kPanelRows);

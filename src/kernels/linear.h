@@ -26,6 +26,7 @@ const char* weight_type_name(WeightType t);
 WeightType parse_weight_type(const std::string& s);  // "f32" | "bf16" | "int8", else InputError
 
 constexpr int64_t kPanelRows = 16;  // output rows per packed panel
+constexpr int64_t n_panels(int64_t N) { return (N + kPanelRows - 1) / kPanelRows; }
 
 struct PackedWeight {
   WeightType type = WeightType::f32;

@@ -20,7 +20,6 @@ constexpr int kMaxTok = 2;                              // tokens per tile
 constexpr int64_t kXBlockBytes = 256 << 10;             // int8 x rows per pass over the weights
 
 int64_t round_up4(int64_t K) { return (K + kQuad - 1) / kQuad * kQuad; }
-int64_t n_panels(int64_t N) { return (N + kPanelRows - 1) / kPanelRows; }
 
 int32_t load_quad(const int8_t* p) {
   int32_t v;
@@ -116,49 +115,45 @@ void pack_int8(PackedWeight& p, const float* w) {
   }
 }
 
-// symmetric per-row quantization of x: (M, K) -> q: (M, K4) int8, zero-padded past K; scale: (M)
-static void quantize_rows_int8(int8_t* q, float* scale, const float* x, int64_t M, int64_t K, int64_t K4) {
-  for (int64_t m = 0; m < M; m++) {
-    const float* row = x + m * K;
-    int8_t* out = q + m * K4;
-    int64_t k = 0;
-    float amax = 0.0f;
-    bool has_nan = false;
+// symmetric quantization of one row: row: (K) -> out: (K4) int8, zero-padded past K; *scale
+static void quantize_row_int8(int8_t* out, float* scale, const float* row, int64_t K, int64_t K4) {
+  int64_t k = 0;
+  float amax = 0.0f;
+  bool has_nan = false;
 #if defined(__AVX2__)
-    const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-    __m256 vmax = _mm256_setzero_ps(), nan = _mm256_setzero_ps();
-    for (; k + 8 <= K; k += 8) {
-      const __m256 v = _mm256_loadu_ps(row + k);
-      vmax = _mm256_max_ps(vmax, _mm256_and_ps(v, abs_mask));
-      nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
-    }
-    alignas(32) float lanes[8];
-    _mm256_store_ps(lanes, vmax);
-    for (float l : lanes) amax = std::max(amax, l);
-    has_nan = _mm256_movemask_ps(nan) != 0;
-#endif
-    for (int64_t j = k; j < K; j++) {
-      amax = std::max(amax, std::fabs(row[j]));
-      has_nan |= std::isnan(row[j]);
-    }
-    if (has_nan) amax = NAN;  // the scale, so the row's outputs are NaN, as in fp32
-    const float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
-    scale[m] = amax / 127.0f;
-    k = 0;
-#if defined(__AVX2__)
-    // round to nearest even (the MXCSR default, as lrint), pack 4 x 8 int32 -> 32 int8 in order
-    const __m256 vinv = _mm256_set1_ps(inv);
-    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-    for (; k + 32 <= K; k += 32) {
-      __m256i i32[4];
-      for (int c = 0; c < 4; c++) i32[c] = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(row + k + 8 * c), vinv));
-      const __m256i i8 = _mm256_packs_epi16(_mm256_packs_epi32(i32[0], i32[1]), _mm256_packs_epi32(i32[2], i32[3]));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + k), _mm256_permutevar8x32_epi32(i8, order));
-    }
-#endif
-    for (; k < K; k++) out[k] = static_cast<int8_t>(std::lrint(row[k] * inv));  // |.| <= 127
-    for (; k < K4; k++) out[k] = 0;
+  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+  __m256 vmax = _mm256_setzero_ps(), nan = _mm256_setzero_ps();
+  for (; k + 8 <= K; k += 8) {
+    const __m256 v = _mm256_loadu_ps(row + k);
+    vmax = _mm256_max_ps(vmax, _mm256_and_ps(v, abs_mask));
+    nan = _mm256_or_ps(nan, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
   }
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, vmax);
+  for (float l : lanes) amax = std::max(amax, l);
+  has_nan = _mm256_movemask_ps(nan) != 0;
+#endif
+  for (int64_t j = k; j < K; j++) {
+    amax = std::max(amax, std::fabs(row[j]));
+    has_nan |= std::isnan(row[j]);
+  }
+  if (has_nan) amax = NAN;  // the scale, so the row's outputs are NaN, as in fp32
+  const float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
+  *scale = amax / 127.0f;
+  k = 0;
+#if defined(__AVX2__)
+  // round to nearest even (the MXCSR default, as lrint), pack 4 x 8 int32 -> 32 int8 in order
+  const __m256 vinv = _mm256_set1_ps(inv);
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  for (; k + 32 <= K; k += 32) {
+    __m256i i32[4];
+    for (int c = 0; c < 4; c++) i32[c] = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(row + k + 8 * c), vinv));
+    const __m256i i8 = _mm256_packs_epi16(_mm256_packs_epi32(i32[0], i32[1]), _mm256_packs_epi32(i32[2], i32[3]));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + k), _mm256_permutevar8x32_epi32(i8, order));
+  }
+#endif
+  for (; k < K; k++) out[k] = static_cast<int8_t>(std::lrint(row[k] * inv));  // |.| <= 127
+  for (; k < K4; k++) out[k] = 0;
 }
 
 void linear_forward_int8(float* y, const float* x, const PackedWeight& w, int64_t M, bool accumulate) {
@@ -175,7 +170,7 @@ void linear_forward_int8(float* y, const float* x, const PackedWeight& w, int64_
 #pragma omp parallel
   {
 #pragma omp for schedule(static)
-    for (int64_t m = 0; m < M; m++) quantize_rows_int8(q + m * K4, s + m, x + m * K, 1, K, K4);
+    for (int64_t m = 0; m < M; m++) quantize_row_int8(q + m * K4, s + m, x + m * K, K, K4);
     for_each_tile(M, P, m_block, kMaxTok, panels_for, [&](int64_t m, int64_t tm, int64_t p, bool single) {
       const int64_t n0 = p * kPanelRows;
       pick(tm, single)(y + m * N + n0, N, wq + p * K4 * kPanelRows, w.scales.data() + n0, q + m * K4, s + m, K4, N - n0,

@@ -93,7 +93,7 @@ class PairSource : public BatchSource {
       DpoPair d = dpo_pair(logp_[static_cast<size_t>(2 * p)], logp_[static_cast<size_t>(2 * p + 1)], ref_logp_[2 * i],
                            ref_logp_[2 * i + 1], beta_);
       loss += d.loss;
-      right_ += d.margin > 0 ? 1.0 : d.margin == 0 ? 0.5 : 0.0;  // a tie (as at the start) counts half
+      right_ += pair_win(d.margin, 0.0);  // a tie (as at the start) counts half
       margin_sum_ += d.margin;
       seen_++;
       const float wc = static_cast<float>(-d.dpc) * loss_scale / static_cast<float>(n);
@@ -109,7 +109,8 @@ class PairSource : public BatchSource {
   std::pair<double, double> take_stats() {
     const double n = static_cast<double>(seen_);
     std::pair<double, double> s{seen_ ? right_ / n : 0.0, seen_ ? margin_sum_ / n : 0.0};
-    right_ = seen_ = 0;
+    right_ = 0;
+    seen_ = 0;
     margin_sum_ = 0;
     return s;
   }
@@ -147,7 +148,7 @@ PairEval evaluate_pairs(Llama& policy, const std::vector<AnswerPair>& pairs, con
   PairEval e;
   for (size_t k = 0; k < pairs.size(); k++) {
     const DpoPair d = dpo_pair(lp[2 * k], lp[2 * k + 1], ref_logp[2 * k], ref_logp[2 * k + 1], beta);
-    e.accuracy += d.margin > 0 ? 1.0 : d.margin == 0 ? 0.5 : 0.0;
+    e.accuracy += pair_win(d.margin, 0.0);
     e.margin += d.margin;
   }
   if (!pairs.empty()) {

@@ -8,6 +8,9 @@
 
 namespace own {
 
+// One pairwise comparison for accuracies and win rates: 1 when a beats b, 0.5 on a tie, else 0.
+inline double pair_win(double a, double b) { return a > b ? 1.0 : a == b ? 0.5 : 0.0; }
+
 // r: (K) scores, best first. Returns the mean over the K(K-1)/2 pairs of -log sigmoid(r_i - r_j)
 // (i better than j); dr: (K) its gradient; *correct: pairs with r_i > r_j.
 double ranking_loss(const float* r, int K, float* dr, int* correct);

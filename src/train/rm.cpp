@@ -84,7 +84,7 @@ RankingAccuracy ranking_accuracy(RewardScorer& rm, const std::vector<RankingRows
     for (int i = 0; i < K; i++)
       for (int j = i + 1; j < K; j++) {
         auto& [ok, n] = a.by_kind[r.kinds[static_cast<size_t>(j)]];
-        const double got = rs[i] > rs[j] ? 1.0 : rs[i] == rs[j] ? 0.5 : 0.0;
+        const double got = pair_win(rs[i], rs[j]);
         ok += got;
         right += got;
         n++;
