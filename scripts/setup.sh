@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libdnnl-dev            # oneDNN: matmul primitives (fp32, bf16)
+  ocl-icd-opencl-dev     # only "recommended" by libdnnl-dev, yet its CMake package requires OpenCL
   nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libcpp-httplib-dev libsqlite3-dev libssl-dev libpcre2-dev zlib1g-dev
   libgtest-dev googletest

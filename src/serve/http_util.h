@@ -19,5 +19,7 @@ using AddRoute = std::function<void(const char* method, const char* pattern, Rou
 nlohmann::json parse_body(const httplib::Request& req);
 void send_json(httplib::Response& res, int status, const nlohmann::json& j);
 void send_error(httplib::Response& res, const ApiError& e);  // + Retry-After on 429/503
+// the API key a request presents ("Authorization: Bearer KEY"), or "" when it presents none
+std::string request_api_key(const httplib::Request& req);
 
 }  // namespace own

@@ -221,8 +221,7 @@ class ApiServer {
         req.path != "/metrics")
       return R::Unhandled;
     if (!o_.api_keys.empty() || (store_ && store_->has_keys())) {
-      const std::string auth = req.get_header_value("Authorization");
-      const std::string key = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : "";
+      const std::string key = request_api_key(req);
       bool ok = false;
       for (const std::string& k : o_.api_keys) ok |= !key.empty() && key == k;
       if (!ok && !key.empty() && store_) ok = store_->check_key(key);
