@@ -18,6 +18,9 @@ PACKAGES=(
   fortunes fortunes-min bible-kjv-text jargon-text dict-gcide wordnet-base dict-devil dict-foldoc
   python3.11-doc perl-doc bsdgames
   chromium               # the web chat's tests: playwright-core drives Debian's browser (none is downloaded)
+  # the checks .ci/run adds: fuzzing (libFuzzer under ASan), the fresh-machine check (a clean Debian root)
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  mmdebstrap
 )
 
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)  # keep a newer node the machine already has

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The unit and CLI tests under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/):
+# any error, leak or undefined behaviour stops the test that hit it and fails the run.
+# The e2e (node) and web tests run against the normal build in scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh >/dev/null  # the dependencies (and the normal build, which the tests' tools need)
+BUILD_DIR=${ASAN_BUILD_DIR:-build-asan}
+[ -f "$BUILD_DIR/build.ninja" ] || cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DOWN_SANITIZE=ON
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target ownchat ownchat_tests
+export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
+export OWN_SANITIZED=1  # tests that must run a smaller case under the sanitizers say so in their output
+cd "$BUILD_DIR"
+ctest --output-on-failure -j 1 --timeout 1800 -E '^(ServeE2E|WebE2E|OracleSelfCheck)$'
