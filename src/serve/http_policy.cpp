@@ -89,7 +89,7 @@ std::optional<ApiError> HttpPolicy::check_content_type(std::string_view method, 
   return ApiError(415,
                   fmt::format("Unsupported Content-Type {}: a {} request must send Content-Type: application/json "
                               "(an empty body may be sent as {{}}).",
-                              content_type ? "'" + content_type->substr(0, 128) + "'" : "(none)", method),
+                              content_type ? fmt::format("'{}'", content_type->substr(0, 128)) : std::string("(none)"), method),
                   "", "unsupported_content_type");
 }
 
