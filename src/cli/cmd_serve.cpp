@@ -35,6 +35,19 @@ void register_serve_commands(CLI::App& app) {
   serve->add_option("--http-threads", o->http_threads, "connections served at once")->capture_default_str();
   serve->add_option("--max-body", *max_body_mib, "largest request body in MiB (413 above)")->capture_default_str();
   serve->add_flag("!--no-log", o->log_requests, "do not print a line per request");
+  serve->add_option("--head-timeout", o->head_timeout_s, "seconds a request head may take from its first byte (408 after)")
+      ->capture_default_str();
+  serve->add_option("--read-timeout", o->read_timeout_s, "longest pause in seconds while a request body arrives (408 after)")
+      ->capture_default_str();
+  serve->add_option("--write-timeout", o->write_timeout_s, "longest wait in seconds for a client to take response bytes (then dropped)")
+      ->capture_default_str();
+  serve->add_option("--idle-timeout", o->idle_timeout_s, "seconds a connection may wait without a request (then closed)")
+      ->capture_default_str();
+  serve->add_option("--max-conns-per-client", o->max_conns_per_client, "open connections per client address (429 above)")
+      ->capture_default_str();
+  serve->add_option("--allow-host", o->allow_hosts,
+                    "a Host name to answer besides localhost and --host (repeatable; * = any; others get 403, against DNS rebinding)");
+  serve->add_option("--cors", o->cors_origins, "an origin whose web pages may call the API, e.g. https://app.example (repeatable; * = any)");
   auto no_web = std::make_shared<bool>(false);
   serve->add_option("--web", o->web_dir, "the web chat's built files, served at / (default: web/ beside the binary)");
   serve->add_flag("--no-web", *no_web, "serve the API only");
@@ -69,6 +82,10 @@ void register_serve_commands(CLI::App& app) {
     if (o->infer.n_slots <= 0 || o->max_queue < 0 || o->http_threads <= 0)
       input_error("--slots and --http-threads must be positive, --max-queue non-negative");
     if (!(*max_body_mib > 0)) input_error("--max-body must be positive (MiB), got {}", *max_body_mib);
+    for (const auto& [flag, v] : {std::pair{"--head-timeout", o->head_timeout_s}, {"--read-timeout", o->read_timeout_s},
+                                  {"--write-timeout", o->write_timeout_s}, {"--idle-timeout", o->idle_timeout_s}})
+      if (!(v >= 0.1 && v <= 86400)) input_error("{} must be between 0.1 and 86400 seconds, got {}", flag, v);
+    if (o->max_conns_per_client <= 0) input_error("--max-conns-per-client must be positive, got {}", o->max_conns_per_client);
     o->max_body_bytes = static_cast<size_t>(*max_body_mib * 1024 * 1024);
     o->infer.weights = parse_weight_type(*weights);
     if (*no_web) {

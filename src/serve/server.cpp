@@ -17,6 +17,8 @@
 #include "core/check.h"
 #include "infer/moderation.h"
 #include "serve/api_error.h"
+#include "serve/http_edge.h"
+#include "serve/http_policy.h"
 #include "serve/http_util.h"
 #include "serve/openai_request.h"
 #include "serve/openai_response.h"
@@ -95,24 +97,41 @@ std::string endpoint_label(const std::string& path) {
   return "other";
 }
 
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+HttpEdgeOptions edge_options(const ServeOptions& o) {
+  HttpEdgeOptions e;
+  e.workers = static_cast<size_t>(o.http_threads);
+  e.max_conns_per_client = static_cast<size_t>(o.max_conns_per_client);
+  e.write_timeout = millis(o.write_timeout_s);
+  e.read.max_body_bytes = o.max_body_bytes;
+  e.read.head_timeout = millis(o.head_timeout_s);
+  e.read.read_timeout = millis(o.read_timeout_s);
+  e.read.idle_timeout = millis(o.idle_timeout_s);
+  return e;
+}
+
 class ApiServer {
  public:
-  explicit ApiServer(const ServeOptions& o) : o_(o) {
+  explicit ApiServer(const ServeOptions& o)
+      : o_(o), policy_(HttpPolicyOptions{o.host, o.allow_hosts, o.cors_origins}), http_(edge_options(o), edge_hooks()) {
     if (!o_.db.empty()) store_ = std::make_unique<Store>(o_.db);
-    const int64_t threads = o_.http_threads;
-    http_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
     http_.set_payload_max_length(o_.max_body_bytes);
     http_.set_tcp_nodelay(true);  // tokens go out as written, not after Nagle's 40 ms
+    // CORS headers on every response httplib writes (the edge adds them to its own errors)
+    http_.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      const auto origin = req.headers.find("Origin");
+      for (const auto& [k, v] : policy_.cors_headers(origin == req.headers.end() ? nullptr : &origin->second, false))
+        if (!res.has_header(k.c_str())) res.set_header(k, v);
+    });
     http_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return gate(req, res); });
     http_.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // already an error object
       std::string msg = fmt::format("HTTP {} for {} {}", res.status, req.method, req.path);
       if (res.status == 404) msg = fmt::format("Invalid URL ({} {})", req.method, req.path);
-      if (res.status == 413)
-        msg = req.get_header_value("Content-Type").find("x-www-form-urlencoded") != std::string::npos
-                  ? "Request body too large for Content-Type application/x-www-form-urlencoded (8 KiB); send "
-                    "Content-Type: application/json."
-                  : "Request body too large: the limit is set by serve --max-body (MiB).";
+      if (res.status == 413) msg = "Request body too large: the limit is set by serve --max-body (MiB).";
       send_json(res, res.status, error_json(ApiError(res.status, msg, "", res.status == 404 ? "unknown_url" : "")));
       return httplib::Server::HandlerResponse::Handled;
     }));
@@ -165,7 +184,8 @@ class ApiServer {
     if (port < 0) input_error("serve: cannot listen on {}:{} (in use, or not an address of this machine?)", o_.host, o_.port);
     return port;
   }
-  void listen() { http_.listen_after_bind(); }
+  void listen() { http_.serve(); }
+  bool keys_required() const { return !o_.api_keys.empty() || (store_ && store_->has_keys()); }
   void stop() { http_.stop(); }
 
   void load_models() {
@@ -184,10 +204,11 @@ class ApiServer {
 
  private:
   ServeOptions o_;
-  httplib::Server http_;
+  HttpPolicy policy_;
+  ServerMetrics metrics_;
+  HttpEdge http_;  // after what its hooks use
   std::vector<std::unique_ptr<ServedModel>> models_;  // fixed once ready_
   std::atomic<bool> ready_{false};
-  ServerMetrics metrics_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Moderator> moderator_;  // set before ready_
   bool web_ = false;  // the web chat is served at /
@@ -212,9 +233,41 @@ class ApiServer {
     else OWN_CHECK(false, "unknown method {}", m);
   }
 
-  // auth and readiness, before routing
+  // what the edge checks before reading a body, and what it does with a request it refuses
+  EdgeHooks edge_hooks() {
+    EdgeHooks h;
+    h.check_head = [this](const RequestHead& head) -> std::optional<ApiError> {
+      if (auto e = policy_.check_host(head.find("Host"))) return e;
+      return HttpPolicy::check_content_type(head.method, head.find("Content-Type"));
+    };
+    h.error_headers = [this](const RequestHead* head) { return policy_.cors_headers(head ? head->find("Origin") : nullptr, false); };
+    h.refused = [this](const RequestHead* head, int status) {
+      const std::string path = head ? head->path() : "";
+      metrics_.request(endpoint_label(path), status);
+      if (o_.log_requests)
+        std::fprintf(stderr, "ownchat: %s %s %d\n", head ? head->method.c_str() : "-", head ? path.c_str() : "-", status);
+    };
+    return h;
+  }
+
+  // a CORS preflight: answered without a key; 403 for an origin not given to --cors
+  void preflight(const httplib::Request& req, httplib::Response& res) {
+    const auto origin = req.headers.find("Origin");
+    const std::string* o = origin == req.headers.end() ? nullptr : &origin->second;
+    if (o && !policy_.origin_allowed(*o)) {
+      send_error(res, ApiError(403, fmt::format("Origin '{}' is not allowed to call this API (serve --cors ORIGIN allows one).",
+                                                o->substr(0, 256)), "", "origin_not_allowed"));
+      return;
+    }
+    res.status = 204;
+    res.set_header("Allow", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+    for (const auto& [k, v] : policy_.cors_headers(o, true)) res.set_header(k, v);
+  }
+
+  // CORS preflights, auth and readiness, before routing
   httplib::Server::HandlerResponse gate(const httplib::Request& req, httplib::Response& res) {
     using R = httplib::Server::HandlerResponse;
+    if (req.method == "OPTIONS") return preflight(req, res), R::Handled;
     if (req.path == "/health") return R::Unhandled;
     // the web page's static files are public (the page itself asks for a key when one is needed)
     if (web_ && req.method == "GET" && req.path.rfind("/api/", 0) != 0 && req.path.rfind("/v1/", 0) != 0 &&
@@ -223,7 +276,7 @@ class ApiServer {
     if (!o_.api_keys.empty() || (store_ && store_->has_keys())) {
       const std::string key = request_api_key(req);
       bool ok = false;
-      for (const std::string& k : o_.api_keys) ok |= !key.empty() && key == k;
+      for (const std::string& k : o_.api_keys) ok |= !key.empty() && api_key_equal(key, k);
       if (!ok && !key.empty() && store_) ok = store_->check_key(key);
       if (!ok) {
         send_error(res, ApiError(401,
@@ -612,6 +665,11 @@ void run_serve(const ServeOptions& o) {
 
   ApiServer server(o);
   const int port = server.bind();
+  if (!server.keys_required())
+    std::fprintf(stderr,
+                 "ownchat: WARNING: no API key: anyone who can reach http://%s:%d can use this server, its "
+                 "conversations and feedback; give --api-key KEY (or $OWNCHAT_API_KEY) or create one with `ownchat keys create`\n",
+                 o.host.c_str(), port);
   std::fprintf(stderr, "ownchat: listening on http://%s:%d\n", o.host.c_str(), port);
   std::fflush(stderr);
   std::thread http([&] { server.listen(); });

@@ -6,7 +6,14 @@
 //   GET  /health (503 while loading), /metrics (Prometheus)
 //   GET  /api/report                              (RUN/report.html; see report_route.h)
 // Every error is an OpenAI error object with its 4xx/5xx status; nothing a client sends can
-// crash or hang the server. A client that goes away cancels its generations; when more than
+// crash or hang the server. The HTTP edge (http_edge.h) reads each request whole before a worker
+// answers it, so slow or idle clients hold no worker: a request head must be complete within
+// --head-timeout (else 408), a body may pause at most --read-timeout (408), a body (Content-Length
+// or chunked) over --max-body gets 413 before it is read, an idle keep-alive connection closes
+// after --idle-timeout, a client takes response bytes within --write-timeout or is dropped, and
+// one address holds at most --max-conns-per-client connections (429). Against other web pages:
+// a Host other than the bound address / localhost / --allow-host gets 403 (DNS rebinding), a
+// POST/PUT/PATCH not sent as application/json gets 415, and CORS headers go only to --cors origins. A client that goes away cancels its generations; when more than
 // max_queue requests wait for a slot, new ones get 429 with Retry-After. Keys: when any are given
 // (--api-key, $OWNCHAT_API_KEY) or were ever created in the db (`ownchat keys create`), every
 // route but /health needs "Authorization: Bearer KEY" with a given or active key, else 401.
@@ -32,8 +39,15 @@ struct ServeOptions {
                    // model is RUN/ckpt/<stage>, else none
   InferOptions infer;                                       // weights, slots, context
   int64_t max_queue = 64;                                   // waiting requests before 429
-  int64_t http_threads = 64;                                // concurrent connections served
+  int64_t http_threads = 64;                                // requests answered at once (workers)
   size_t max_body_bytes = 8u << 20;                         // 413 above
+  double head_timeout_s = 10;   // a request head (from its first byte) must be complete within this, else 408
+  double read_timeout_s = 30;   // longest pause while a request body arrives, else 408
+  double write_timeout_s = 30;  // longest wait for a client to take response bytes, else it is dropped
+  double idle_timeout_s = 60;   // a connection without a request begun closes after this
+  int64_t max_conns_per_client = 512;  // open connections per client address, 429 above
+  std::vector<std::string> allow_hosts;   // Host names admitted besides the bound address ("*": any)
+  std::vector<std::string> cors_origins;  // origins answered with CORS headers ("*": any); none = no CORS
   bool log_requests = true;                                 // one line per request on stderr
   std::string moderation;  // a `train moderation` checkpoint ("" = RUN/ckpt/moderation when the first
                            // model is RUN/ckpt/<stage>; missing = the lexicon alone)

@@ -150,8 +150,8 @@ test('a message tree (regenerate, edit), ratings, feedback counts, export and th
   assert.deepEqual(mine[0].rejected, [{ role: 'assistant', content: 'A whale.' }]);
   assert.equal(mine[0].chosen_model, 'sft');
   assert.equal(mine[0].rejected_model, 'other');
-  // an empty body is accepted as {}
-  assert.equal((await api('POST', '/api/feedback/export')).status, 200);
+  // an empty JSON body is accepted as {} (without Content-Type: application/json it is 415: hardening.test.mjs)
+  assert.equal((await api('POST', '/api/feedback/export', '')).status, 200);
 
   const dl = await api('GET', '/api/feedback/pairs.jsonl');
   assert.equal(dl.status, 200);

@@ -1,0 +1,70 @@
+#include "serve/http_buffered_stream.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace own {
+
+bool BufferedStream::wait_writable() const {
+  pollfd p{fd_, POLLOUT, 0};
+  int n;
+  do n = ::poll(&p, 1, static_cast<int>(write_timeout_.count()));
+  while (n < 0 && errno == EINTR);
+  return n > 0 && (p.revents & POLLOUT) && !(p.revents & (POLLERR | POLLHUP | POLLNVAL));
+}
+
+bool BufferedStream::is_writable() const {
+  if (!wait_writable()) return false;
+  // still there? A closed client reads as EOF; pipelined bytes or nothing at all mean alive
+  char c;
+  const ssize_t n = ::recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR));
+}
+
+ssize_t BufferedStream::read(char* ptr, size_t size) {
+  const size_t n = std::min(size, in_.size() - pos_);
+  std::memcpy(ptr, in_.data() + pos_, n);
+  pos_ += n;
+  return static_cast<ssize_t>(n);
+}
+
+ssize_t BufferedStream::write(const char* ptr, size_t size) {
+  for (;;) {
+    const ssize_t n = ::send(fd_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    if ((errno != EAGAIN && errno != EWOULDBLOCK) || !wait_writable()) return -1;
+  }
+}
+
+void BufferedStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  ip = client_ip_;
+  port = client_port_;
+}
+
+void BufferedStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  ip.clear();
+  port = 0;
+  if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (addr.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+    inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
+    port = ntohs(a->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+    inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
+    port = ntohs(a->sin6_port);
+  }
+  ip = buf;
+}
+
+}  // namespace own

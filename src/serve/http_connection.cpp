@@ -1,0 +1,98 @@
+#include "serve/http_connection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "serve/openai_response.h"
+
+namespace own {
+
+ConnectionLimits::Admit ConnectionLimits::acquire(const std::string& client) {
+  std::lock_guard lk(mu_);
+  if (open_ >= total_) return Admit::server_full;
+  size_t& n = by_client_[client];
+  if (n >= per_client_) return Admit::client_full;
+  n++;
+  open_++;
+  return Admit::ok;
+}
+
+void ConnectionLimits::release(const std::string& client) {
+  std::lock_guard lk(mu_);
+  auto it = by_client_.find(client);
+  if (it != by_client_.end() && --it->second == 0) by_client_.erase(it);
+  open_--;
+}
+
+bool ConnectionLimits::reserve_body(uint64_t bytes) {
+  std::lock_guard lk(mu_);
+  if (body_used_ + bytes > body_budget_) return false;
+  body_used_ += bytes;
+  return true;
+}
+
+void ConnectionLimits::release_body(uint64_t bytes) {
+  std::lock_guard lk(mu_);
+  body_used_ -= bytes;
+}
+
+void Connection::end_request() {
+  if (reserved) limits->release_body(reserved);
+  reserved = 0;
+  head.reset();
+  body.reset();
+  request.clear();
+  request.shrink_to_fit();
+  raw_authorization.clear();
+}
+
+Connection::~Connection() {
+  end_request();
+  if (counted) limits->release(client);
+  if (fd >= 0) {
+    ::shutdown(fd, SHUT_RDWR);
+    ::close(fd);
+  }
+}
+
+namespace {
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+  }
+}
+}  // namespace
+
+std::string error_response_bytes(const ApiError& e, const HeaderList& extra) {
+  const std::string body = dump_json(error_json(e));
+  std::string out = fmt::format("HTTP/1.1 {} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                                e.status, reason_phrase(e.status), body.size());
+  if (e.status == 429 || e.status == 503) out += "Retry-After: 1\r\n";
+  for (const auto& [k, v] : extra) out += fmt::format("{}: {}\r\n", k, v);
+  return out + "\r\n" + body;
+}
+
+void send_now(int fd, const std::string& bytes) {
+  size_t off = 0;
+  while (off < bytes.size()) {
+    const ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n <= 0) return;
+    off += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace own

@@ -1,0 +1,174 @@
+#include "serve/http_edge.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "serve/http_buffered_stream.h"
+#include "serve/http_util.h"
+
+namespace own {
+
+namespace {
+
+constexpr uint64_t kReservedFds = 128;  // files, the db, the models: not for connections
+
+// runs each accepted socket's task on the accept thread itself: the task only hands it on
+struct InlineTaskQueue : httplib::TaskQueue {
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
+};
+
+void peer_address(int fd, std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  char buf[INET6_ADDRSTRLEN] = {};
+  port = 0;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    if (addr.ss_family == AF_INET) {
+      const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+      inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
+      port = ntohs(a->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+      inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
+      port = ntohs(a->sin6_port);
+    }
+  }
+  ip = buf;
+}
+
+}  // namespace
+
+uint64_t raise_open_file_limit() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0) return 1024;
+  if (r.rlim_cur < r.rlim_max) {
+    rlimit want = r;
+    want.rlim_cur = r.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &want) == 0) r = want;
+  }
+  return r.rlim_cur == RLIM_INFINITY ? uint64_t{1} << 20 : static_cast<uint64_t>(r.rlim_cur);
+}
+
+HttpEdge::HttpEdge(HttpEdgeOptions o, EdgeHooks hooks) : o_(o), hooks_(std::move(hooks)) {
+  const uint64_t fds = raise_open_file_limit();
+  const size_t total = static_cast<size_t>(fds > kReservedFds + 64 ? fds - kReservedFds : 64);
+  const uint64_t body_budget = static_cast<uint64_t>(std::max<size_t>(o_.workers, 8)) * o_.read.max_body_bytes;
+  limits_ = std::make_unique<ConnectionLimits>(o_.max_conns_per_client, total, body_budget);
+  reader_ = std::make_unique<HeadReader>(o_.read, *limits_, hooks_, [this](std::unique_ptr<Connection> c) {
+    {
+      std::lock_guard lk(mu_);
+      if (stopping_) return;  // c closes
+      queue_.push_back(std::move(c));
+    }
+    cv_.notify_one();
+  });
+  new_task_queue = [] { return new InlineTaskQueue; };
+  set_keep_alive_max_count(o_.keep_alive_max);
+  set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(o_.read.idle_timeout.count() / 1000)));
+}
+
+HttpEdge::~HttpEdge() {
+  reader_->stop();
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (std::thread& t : workers_)
+    if (t.joinable()) t.join();
+}
+
+void HttpEdge::serve() {
+  reader_->start();
+  for (size_t i = 0; i < o_.workers; i++) workers_.emplace_back([this] { work(); });
+  listen_after_bind();
+  // stopped: no new requests; the ones being answered finish (their streams see the stop)
+  reader_->stop();
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+    queue_.clear();
+  }
+  cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+}
+
+bool HttpEdge::process_and_close_socket(socket_t sock) {
+  std::string ip;
+  int port = 0;
+  peer_address(sock, ip, port);
+  const int flags = fcntl(sock, F_GETFL, 0);
+  fcntl(sock, F_SETFL, flags | O_NONBLOCK);
+  const int one = 1;
+  setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // tokens go out as written
+  auto c = std::make_unique<Connection>(sock, ip, port, limits_.get());
+  switch (limits_->acquire(ip)) {
+    case ConnectionLimits::Admit::ok:
+      c->counted = true;
+      reader_->add(std::move(c));
+      return true;
+    case ConnectionLimits::Admit::server_full:  // no descriptors to spare: answer and close
+      send_now(sock, error_response_bytes(ApiError(503, "The server has too many open connections; retry shortly.", "",
+                                                   "too_many_connections"), hooks_.error_headers(nullptr)));
+      hooks_.refused(nullptr, 503);
+      return true;
+    case ConnectionLimits::Admit::client_full:
+      send_now(sock, error_response_bytes(
+                         ApiError(429, fmt::format("Too many open connections from {} (at most {}; serve --max-conns-per-client).",
+                                                   ip, o_.max_conns_per_client), "", "too_many_connections"),
+                         hooks_.error_headers(nullptr)));
+      ::shutdown(sock, SHUT_WR);
+      hooks_.refused(nullptr, 429);
+      c->phase = Connection::Phase::draining;  // read what the client sends, then close
+      c->deadline = EdgeClock::now() + kDrainTime;
+      reader_->add(std::move(c));
+      return true;
+  }
+  return true;
+}
+
+void HttpEdge::work() {
+  for (;;) {
+    std::unique_ptr<Connection> c;
+    {
+      std::unique_lock lk(mu_);
+      cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      c = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    answer(std::move(c));
+  }
+}
+
+void HttpEdge::answer(std::unique_ptr<Connection> c) {
+  bool stopping;
+  {
+    std::lock_guard lk(mu_);
+    stopping = stopping_;
+  }
+  const bool close_after = stopping || c->served + 1 >= o_.keep_alive_max;
+  bool closed = false;
+  bool ok;
+  {
+    BufferedStream strm(c->fd, c->request, o_.write_timeout, c->client, c->client_port);
+    ok = process_request(strm, close_after, closed, [&](httplib::Request& req) {
+      req.headers.erase(kRawAuthorizationHeader);  // only the edge sets it
+      req.headers.emplace(kRawAuthorizationHeader, c->raw_authorization);
+    });
+  }
+  c->served++;
+  c->end_request();
+  if (ok && !close_after && !closed && is_running()) reader_->add(std::move(c));  // keep-alive: back to waiting
+}
+
+}  // namespace own
