@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { execFileSync } from 'node:child_process';
 import { tinyRun, startServer, post, BINARY } from './server.mjs';
+import { connect, readResponse, httpText } from './raw_http.mjs';
 
 let run, server;
 
@@ -54,5 +55,32 @@ test('keys stored in RUN/ownchat.db (`ownchat keys create|revoke`) are checked p
     assert.equal((await post(`${s.url}/v1/chat/completions`, body)).status, 401);
   } finally {
     await s.stop();
+  }
+});
+
+// Node 18's fetch reuses the connection after a 401: the refused request's body must not be read
+// as the next request's head (the old server answered the next request 400 "HTTP 400 for {...}POST").
+// A server may close the connection after a refusal (the client then reconnects), never misparse it.
+test('a refused POST does not poison its keep-alive connection', async () => {
+  const body = JSON.stringify({ model: 'sft', messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 });
+  let s = await connect(server.url);
+  let closed = false;
+  try {
+    for (const [auth, want] of [['', 401], ['Bearer sk-flag', 200], ['Bearer sk-wrong', 401], ['Bearer sk-env', 200]]) {
+      if (closed) { s = await connect(server.url); closed = false; }
+      s.once('close', () => { closed = true; });
+      const headers = { 'Content-Type': 'application/json', ...(auth ? { Authorization: auth } : {}) };
+      const r = readResponse(s, 10000);
+      s.write(httpText(server.url, 'POST', '/v1/chat/completions', headers, body));
+      const got = await r;
+      assert.equal(got.status, want, `${auth || 'no key'}: ${got.body}`);
+      await new Promise((res) => setTimeout(res, 50));  // a close after the answer shows up here
+    }
+  } finally {
+    s.destroy();
+  }
+  // what Node's fetch does: one agent, requests in turn
+  for (const [headers, want] of [[{}, 401], [{ Authorization: 'Bearer sk-flag' }, 200], [{}, 401], [{ Authorization: 'Bearer sk-env' }, 200]]) {
+    assert.equal((await post(`${server.url}/v1/chat/completions`, JSON.parse(body), headers)).status, want);
   }
 });
