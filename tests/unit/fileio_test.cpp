@@ -52,6 +52,7 @@ TEST(ReplaceDirAtomic, CleansUpAfterAKilledSwap) {
   ScratchDir d;
   const std::string dir = d.file("chat");
   fs::create_directories(dir + ".tmp/half");  // killed while filling
+  fs::create_directories(dir + ".old");
   write_file_atomic(dir + ".old/train.jsonl", "older");  // killed between two renames
   replace_dir_atomic(dir, [](const std::string& tmp) { write_file_atomic(tmp + "/train.jsonl", "new"); });
   EXPECT_EQ(read_file(dir + "/train.jsonl"), "new");

@@ -7,7 +7,7 @@
 //               same bytes (model.safetensors, train_state.safetensors) as an uninterrupted run;
 //   data stages: each output directory is absent or byte for byte an uninterrupted run's (no
 //               partial set a later stage would read as complete); a rerun gives the same bytes.
-// Bounded: depth 1, width 32, vocab 512, seq <= 64, --threads 1, OMP_WAIT_POLICY=passive.
+// Bounded: depth 1, width 32, vocab 512, seq <= 128, --threads 1, OMP_WAIT_POLICY=passive.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -100,6 +100,19 @@ Outcome run_to_end(const std::string& args, const std::string& log, long crash_a
   return outcome_of(status, t0);
 }
 
+// runs to the end; *appeared: seconds until `watched` first existed (the first save)
+Outcome run_watching(const std::string& args, const std::string& log, const fs::path& watched, double* appeared) {
+  const auto t0 = Clock::now();
+  pid_t pid = spawn_ownchat(args, log);
+  int status = 0;
+  *appeared = -1;
+  while (::waitpid(pid, &status, WNOHANG) != pid) {
+    if (*appeared < 0 && fs::exists(watched)) *appeared = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  return outcome_of(status, t0);
+}
+
 // SIGKILL after `delay` seconds unless it has ended by then
 Outcome run_killed_after(const std::string& args, const std::string& log, double delay) {
   const auto t0 = Clock::now();
@@ -170,9 +183,9 @@ const fs::path& prepared_run() {
             "tokenizer train --run " + r + " --input " + r + "/data/corpus/train.jsonl --vocab 512",
             "data tokenize --run " + r + " --shard-tokens 100000 --threads 1",
             "data chat --run " + r + " --per-family 40 --max-prefs 80",
-            "ckpt init --depth 1 --n-embd 32 --n-head 2 --vocab 512 --seq 64 --out " + r + "/ckpt/base",
-            "ckpt init --depth 1 --n-embd 32 --n-head 2 --vocab 512 --seq 64 --out " + r + "/ckpt/sft",
-            "train rm --run " + r + " --steps 1 --batch 2 --seq 64 --val-rankings 2 --threads 1"}) {
+            "ckpt init --depth 1 --n-embd 32 --n-head 2 --vocab 512 --seq 128 --out " + r + "/ckpt/base",
+            "ckpt init --depth 1 --n-embd 32 --n-head 2 --vocab 512 --seq 128 --out " + r + "/ckpt/sft",
+            "train rm --run " + r + " --steps 1 --batch 4 --seq 128 --val-rankings 2 --threads 1"}) {
         Outcome o = run_to_end(args, log);
         OWN_CHECK(o.exit_code == 0, "preparing the hard-stop run failed: ownchat {}\n{}", args, tail_of(log));
       }
@@ -232,16 +245,19 @@ void kill_randomly_and_resume(const TrainingStage& s, uint64_t seed) {
   ScratchDir d;
   const fs::path ref = fresh_run(d.path / "ref", {s.ckpt}), run = fresh_run(d.path / "killed", {s.ckpt});
   const std::string log = d.file("log");
-  const Outcome r = run_to_end(command(s, ref), log);
+  double first_save = 0;
+  const Outcome r = run_watching(command(s, ref), log, ref / s.ckpt, &first_save);
   ASSERT_EQ(r.exit_code, 0) << tail_of(log);
-  // Delays up to a 1/10th of the uninterrupted run: the kills spread over the whole run (each
-  // resumed run redoes its start-up), many of them in a save, since a save follows every step.
-  const double max_delay = std::max(0.05, r.seconds / 10.0);
+  ASSERT_GT(first_save, 0) << "no checkpoint appeared while " << s.name << " ran";
+  // Delays from half the start-up (loading data and models, until the first save) to a bit past
+  // it plus 1.5/kKills of the training time: the kills spread over the whole run (each resumed run
+  // redoes its start-up), many inside a save, since a save follows every step.
+  const double lo = 0.5 * first_save, hi = first_save + 1.5 * (r.seconds - first_save) / kKills;
   Rng rng(seed);
   int64_t last = -1;
   int mid_save = 0, ended = 0;
   for (int i = 0; i < kKills; i++) {
-    const double delay = rng.uniform() * max_delay;
+    const double delay = lo + rng.uniform() * (hi - lo);
     const Outcome o = run_killed_after(command(s, run) + " --resume", log, delay);
     if (!o.killed) {
       ended++;
@@ -266,9 +282,10 @@ void kill_randomly_and_resume(const TrainingStage& s, uint64_t seed) {
   ASSERT_EQ(fin.exit_code, 0) << tail_of(log);
   expect_same_files(s, ref, run, fmt::format("after {} random kills", kKills));
   EXPECT_TRUE(leftovers(run).empty()) << leftovers(run)[0];
-  std::printf("[hard stop] %s: %d random SIGKILLs (delays 0..%.2f s, seed %llu): %d left a save in flight, %d ended "
-              "before their kill; last saved step %lld; resumed to the uninterrupted run's bytes\n",
-              s.name.c_str(), kKills, max_delay, static_cast<unsigned long long>(seed), mid_save, ended,
+  EXPECT_GT(last, 0) << "no kill came after a save: the delays missed the training";
+  std::printf("[hard stop] %s: %d random SIGKILLs (delays %.2f..%.2f s, seed %llu): %d left a save in flight, %d "
+              "ended before their kill; last saved step seen %lld; resumed to the uninterrupted run's bytes\n",
+              s.name.c_str(), kKills, lo, hi, static_cast<unsigned long long>(seed), mid_save, ended,
               static_cast<long long>(last));
 }
 
@@ -306,7 +323,7 @@ TrainingStage pretrain_stage(int64_t steps) {
 
 TrainingStage sft_stage(int64_t steps) {
   return {"sft", "ckpt/sft",
-          "train sft --threads 1 --seed 7 --seq 64 --batch 2 --eval-every 1000 --val-conversations 2 --save-every 1 "
+          "train sft --threads 1 --seed 7 --seq 128 --batch 2 --eval-every 1000 --val-conversations 2 --save-every 1 "
           "--steps " + std::to_string(steps),
           {"model.safetensors", "train_state.safetensors", "config.json"},
           ""};
@@ -314,7 +331,7 @@ TrainingStage sft_stage(int64_t steps) {
 
 TrainingStage ppo_stage(int64_t steps) {
   return {"ppo", "ckpt/ppo",
-          "train ppo --threads 1 --seed 7 --seq 64 --prompts 2 --minibatch 2 --epochs 1 --max-tokens 4 --save-every 1 "
+          "train ppo --threads 1 --seed 7 --seq 128 --prompts 2 --minibatch 2 --epochs 1 --max-tokens 4 --save-every 1 "
           "--steps " + std::to_string(steps),
           {"model.safetensors", "train_state.safetensors", "critic/model.safetensors", "critic/train_state.safetensors"},
           "ckpt/ppo/critic"};
