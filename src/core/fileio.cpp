@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -94,6 +97,7 @@ void write_file_atomic(const std::string& path, const std::function<void(FileSin
     throw;
   }
   fsync_dir(parent_dir(path));
+  crash_point_after_commit();
 }
 
 void fsync_dir(const std::string& dir) {
@@ -103,6 +107,74 @@ void fsync_dir(const std::string& dir) {
   int err = errno;
   ::close(fd);
   if (rc != 0) input_error("{}: fsync of directory failed: {}", dir, errno_text(err));
+}
+
+namespace {
+
+void remove_all_or_throw(const std::filesystem::path& p) {
+  std::error_code ec;
+  std::filesystem::remove_all(p, ec);
+  if (ec) input_error("{}: cannot remove: {}", p.string(), ec.message());
+}
+
+void rename_or_throw(const std::string& from, const std::string& to) {
+  if (std::rename(from.c_str(), to.c_str()) != 0)
+    input_error("cannot rename {} to {}: {}", from, to, errno_text(errno));
+  crash_point_after_commit();
+}
+
+// true when the kernel swapped the two paths; false when this filesystem cannot (then nothing moved)
+bool exchange_paths(const std::string& a, const std::string& b) {
+  if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) == 0) {
+    crash_point_after_commit();
+    return true;
+  }
+  if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) return false;
+  input_error("cannot exchange {} and {}: {}", a, b, errno_text(errno));
+}
+
+}  // namespace
+
+void replace_dir_atomic(const std::string& dir, const std::function<void(const std::string& tmp_dir)>& fill) {
+  namespace fs = std::filesystem;
+  fs::path clean = fs::path(dir).lexically_normal();
+  if (!clean.has_filename()) clean = clean.parent_path();  // "a/b/" -> "a/b": the temp is a sibling
+  const std::string final_dir = clean.string(), tmp = final_dir + ".tmp", old = final_dir + ".old";
+  remove_all_or_throw(tmp);
+  std::error_code ec;
+  fs::create_directories(tmp, ec);
+  if (ec) input_error("{}: cannot create directory: {}", tmp, ec.message());
+  try {
+    fill(tmp);
+    fsync_dir(tmp);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(tmp, ignored);
+    throw;
+  }
+  const std::string parent = parent_dir(final_dir);
+  if (fs::exists(final_dir, ec) && exchange_paths(tmp, final_dir)) {
+    fsync_dir(parent);
+    remove_all_or_throw(tmp);  // the old contents
+  } else {
+    // Without an exchange: a crash between the two renames leaves only <dir>.old.
+    if (fs::exists(final_dir, ec)) {
+      remove_all_or_throw(old);
+      rename_or_throw(final_dir, old);
+    }
+    rename_or_throw(tmp, final_dir);
+    fsync_dir(parent);
+  }
+  remove_all_or_throw(old);  // also a leftover of an earlier crashed swap
+}
+
+void crash_point_after_commit() {
+  static const long crash_after = [] {
+    const char* v = std::getenv("OWNCHAT_CRASH_AFTER_COMMITS");
+    return v ? std::strtol(v, nullptr, 10) : 0L;
+  }();
+  static long commits = 0;
+  if (crash_after > 0 && ++commits == crash_after) std::raise(SIGKILL);
 }
 
 }  // namespace own

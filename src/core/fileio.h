@@ -3,6 +3,8 @@
 // parent directory, so a reader sees the old file or the new one, never a torn one. Every failure
 // (missing file, disk full, permissions) is an InputError naming the path and strerror; a failed
 // write leaves no temp file behind. No mmap, no locking: files here are < 1 GB, one writer each.
+// replace_dir_atomic does the same for a set of files that must agree (a checkpoint, the shards,
+// the corpus splits): a reader sees the whole old set or the whole new one.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -37,5 +39,20 @@ void write_file_atomic(const std::string& path, const std::function<void(FileSin
 
 // fsync a directory, making renames/creations inside it durable. Throws InputError.
 void fsync_dir(const std::string& dir);
+
+// Writes a directory as one unit. `fill` writes the files into `<dir>.tmp` (created empty; a
+// leftover from a killed run is removed first); that is fsynced and swapped in for `dir` with
+// renameat2(RENAME_EXCHANGE), so `dir` is never missing, then the old contents (now in
+// `<dir>.tmp`) are removed. Where the filesystem cannot exchange, two renames via `<dir>.old`:
+// a crash between them leaves only `<dir>.old` (checkpoint_load falls back to it). If `fill`
+// throws, `<dir>.tmp` is removed and `dir` is untouched. The caller checks that `dir`, if it
+// exists, is one it may replace.
+void replace_dir_atomic(const std::string& dir, const std::function<void(const std::string& tmp_dir)>& fill);
+
+// Test hook for the hard-stop tests: with OWNCHAT_CRASH_AFTER_COMMITS=N in the environment the
+// process SIGKILLs itself right after its N-th commit (a rename that publishes a file or a
+// directory), so a test can stop a run at every point where the disk changes, deterministically.
+// Without the variable this does nothing.
+void crash_point_after_commit();
 
 }  // namespace own

@@ -463,14 +463,18 @@ ChatSplits synthesize_chat(const ChatSynthOptions& o) {
 
 ChatSplits build_chat_data(const ChatSynthOptions& o) {
   ChatSplits sp = synthesize_chat(o);
-  const fs::path dir = fs::path(o.run_dir) / "data" / "chat";
-  fs::create_directories(dir);
-  write_chat_jsonl((dir / "train.jsonl").string(), sp.train);
-  write_chat_jsonl((dir / "val.jsonl").string(), sp.val);
-  write_chat_jsonl((dir / "test.jsonl").string(), sp.test);
-  nlohmann::json stats = {{"train", sp.train.size()}, {"val", sp.val.size()}, {"test", sp.test.size()},
-                          {"per_family", sp.per_family}, {"seed", o.seed}};
-  write_file_atomic((dir / "stats.json").string(), stats.dump(2) + "\n");
+  const fs::path out = fs::path(o.run_dir) / "data" / "chat";
+  fs::create_directories(out.parent_path());
+  // the splits and stats.json are one set, swapped in as one directory: a kill leaves the old set or the new
+  replace_dir_atomic(out.string(), [&](const std::string& tmp) {
+    const fs::path dir(tmp);
+    write_chat_jsonl((dir / "train.jsonl").string(), sp.train);
+    write_chat_jsonl((dir / "val.jsonl").string(), sp.val);
+    write_chat_jsonl((dir / "test.jsonl").string(), sp.test);
+    nlohmann::json stats = {{"train", sp.train.size()}, {"val", sp.val.size()}, {"test", sp.test.size()},
+                            {"per_family", sp.per_family}, {"seed", o.seed}};
+    write_file_atomic((dir / "stats.json").string(), stats.dump(2) + "\n");
+  });
   return sp;
 }
 

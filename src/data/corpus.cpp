@@ -127,9 +127,8 @@ CorpusStats corpus_build_plans(const CorpusOptions& options, const std::vector<S
 
   st.dir = (fs::path(options.run_dir) / "data" / "corpus").string();
   std::error_code ec;
-  fs::create_directories(st.dir, ec);
-  if (ec) input_error("{}: cannot create the corpus directory: {}", st.dir, ec.message());
-  const std::string train_path = st.dir + "/train.jsonl", val_path = st.dir + "/val.jsonl";
+  fs::create_directories(fs::path(st.dir).parent_path(), ec);
+  if (ec) input_error("{}: cannot create the data directory: {}", st.dir, ec.message());
 
   const int64_t total_mb = std::max<int64_t>(1, (total_bytes + 999'999) / 1'000'000);
   Progress progress("data build: reading", total_mb, "MB");
@@ -138,90 +137,95 @@ CorpusStats corpus_build_plans(const CorpusOptions& options, const std::vector<S
   seen.reserve(1 << 20);
   std::vector<std::string> extra_copies;  // written after every first copy
 
+  // train.jsonl, val.jsonl and stats.json are one set: written into data/corpus.tmp and swapped in
+  // as one directory, so a killed build leaves the previous corpus or the new one, never a mix.
   // A tiny corpus (say 50 documents) may have no document whose hash picks val. So the train
   // document with the smallest hash % 1000 is held back until the end, and goes to val if val is
   // still empty: the split stays a pure function of the corpus, and val is never empty when two
   // or more documents exist.
-  std::optional<Held> held;
-  write_file_atomic(train_path, [&](FileSink& train) {
-    auto write_train = [&](const Held& d) {
-      const int64_t copies = static_cast<int64_t>(d.whole) + (hash_unit(d.hash) < d.frac ? 1 : 0);
-      if (copies >= 1) train.write(d.line);
-      for (int64_t c = 1; c < copies; ++c) extra_copies.push_back(d.line);
-      st.sources[d.source].train_documents += copies;
-      st.sources[d.source].train_bytes += copies * d.size;
-    };
-    write_file_atomic(val_path, [&](FileSink& val) {
-      for (size_t k = 0; k < plans.size(); ++k) {
-        const SourcePlan& plan = plans[k];
-        SourceStats& s = st.sources[k];
-        if (!plan.missing.empty()) continue;
-        int utf8_reports_left = 10, skip_reports_left = 5;
-        const double whole = std::floor(plan.weight), frac = plan.weight - whole;
-        for (size_t f = 0; f < plan.files.size(); ++f) {
-          const std::string& path = plan.files[f];
-          int64_t doc_index = 0;
-          auto keep = [&](std::string&& raw) {
-            ++doc_index;
-            std::string text = normalize_text(raw);
-            if (text.empty()) return;
-            if (replacement_share(text) > k_max_replacement_share) {
-              ++s.skipped_invalid;
-              if (skip_reports_left-- > 0)
-                std::fprintf(stderr, "ownchat: warning: %s: document %lld is mostly invalid UTF-8; skipped\n",
-                             path.c_str(), static_cast<long long>(doc_index));
-              return;
+  replace_dir_atomic(st.dir, [&](const std::string& dir) {
+    const std::string train_path = dir + "/train.jsonl", val_path = dir + "/val.jsonl";
+    std::optional<Held> held;
+    write_file_atomic(train_path, [&](FileSink& train) {
+      auto write_train = [&](const Held& d) {
+        const int64_t copies = static_cast<int64_t>(d.whole) + (hash_unit(d.hash) < d.frac ? 1 : 0);
+        if (copies >= 1) train.write(d.line);
+        for (int64_t c = 1; c < copies; ++c) extra_copies.push_back(d.line);
+        st.sources[d.source].train_documents += copies;
+        st.sources[d.source].train_bytes += copies * d.size;
+      };
+      write_file_atomic(val_path, [&](FileSink& val) {
+        for (size_t k = 0; k < plans.size(); ++k) {
+          const SourcePlan& plan = plans[k];
+          SourceStats& s = st.sources[k];
+          if (!plan.missing.empty()) continue;
+          int utf8_reports_left = 10, skip_reports_left = 5;
+          const double whole = std::floor(plan.weight), frac = plan.weight - whole;
+          for (size_t f = 0; f < plan.files.size(); ++f) {
+            const std::string& path = plan.files[f];
+            int64_t doc_index = 0;
+            auto keep = [&](std::string&& raw) {
+              ++doc_index;
+              std::string text = normalize_text(raw);
+              if (text.empty()) return;
+              if (replacement_share(text) > k_max_replacement_share) {
+                ++s.skipped_invalid;
+                if (skip_reports_left-- > 0)
+                  std::fprintf(stderr, "ownchat: warning: %s: document %lld is mostly invalid UTF-8; skipped\n",
+                               path.c_str(), static_cast<long long>(doc_index));
+                return;
+              }
+              const uint64_t h = text_hash(text);
+              if (!seen.insert(h).second) {
+                ++s.duplicates;
+                return;
+              }
+              const auto size = static_cast<int64_t>(text.size());
+              ++s.documents;
+              s.bytes += size;
+              std::string line = jsonl_line(text, plan.name);
+              if (hash_is_val(h)) {
+                val.write(line);
+                ++s.val_documents;
+                s.val_bytes += size;
+                return;
+              }
+              Held doc{std::move(line), h, size, k, whole, frac};
+              if (!held) {
+                held = std::move(doc);
+                return;
+              }
+              if (doc.key() < held->key()) std::swap(doc, *held);  // hold the new one, write the old one
+              write_train(doc);
+            };
+            try {
+              read_source_file(plan, path, keep, &s.invalid_utf8, &utf8_reports_left);
+            } catch (const InputError& e) {
+              if (plan.origin == Origin::user) throw;  // the user's own file: stop and say where
+              std::fprintf(stderr, "ownchat: warning: source %s: file skipped: %s\n", plan.name.c_str(), e.what());
             }
-            const uint64_t h = text_hash(text);
-            if (!seen.insert(h).second) {
-              ++s.duplicates;
-              return;
-            }
-            const auto size = static_cast<int64_t>(text.size());
-            ++s.documents;
-            s.bytes += size;
-            std::string line = jsonl_line(text, plan.name);
-            if (hash_is_val(h)) {
-              val.write(line);
-              ++s.val_documents;
-              s.val_bytes += size;
-              return;
-            }
-            Held doc{std::move(line), h, size, k, whole, frac};
-            if (!held) {
-              held = std::move(doc);
-              return;
-            }
-            if (doc.key() < held->key()) std::swap(doc, *held);  // hold the new one, write the old one
-            write_train(doc);
-          };
-          try {
-            read_source_file(plan, path, keep, &s.invalid_utf8, &utf8_reports_left);
-          } catch (const InputError& e) {
-            if (plan.origin == Origin::user) throw;  // the user's own file: stop and say where
-            std::fprintf(stderr, "ownchat: warning: source %s: file skipped: %s\n", plan.name.c_str(), e.what());
+            ++s.files;
+            done_bytes += plan.file_bytes[f];
+            progress.update(std::min(total_mb, done_bytes / 1'000'000),
+                            fmt::format("{} | {} docs, {:.1f} MB kept", plan.name, s.documents, mb(s.bytes)));
           }
-          ++s.files;
-          done_bytes += plan.file_bytes[f];
-          progress.update(std::min(total_mb, done_bytes / 1'000'000),
-                          fmt::format("{} | {} docs, {:.1f} MB kept", plan.name, s.documents, mb(s.bytes)));
         }
-      }
-      if (held) {  // the one train document that becomes val if nothing else did
-        if (st_val_documents(st) == 0 && st_documents(st) >= 2) {
-          val.write(held->line);
-          ++st.sources[held->source].val_documents;
-          st.sources[held->source].val_bytes += held->size;
-        } else {
-          write_train(*held);
+        if (held) {  // the one train document that becomes val if nothing else did
+          if (st_val_documents(st) == 0 && st_documents(st) >= 2) {
+            val.write(held->line);
+            ++st.sources[held->source].val_documents;
+            st.sources[held->source].val_bytes += held->size;
+          } else {
+            write_train(*held);
+          }
         }
-      }
-      for (const std::string& line : extra_copies) train.write(line);
+        for (const std::string& line : extra_copies) train.write(line);
+      });
     });
+    progress.update(total_mb, "done");
+    for (const SourceStats& s : st.sources) st.total.add(s);
+    write_file_atomic(dir + "/stats.json", corpus_stats_json(st).dump(2) + "\n");
   });
-  progress.update(total_mb, "done");
-  for (const SourceStats& s : st.sources) st.total.add(s);
-  write_file_atomic(st.dir + "/stats.json", corpus_stats_json(st).dump(2) + "\n");
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return st;
 }

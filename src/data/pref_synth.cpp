@@ -88,21 +88,25 @@ PrefSplits synthesize_preferences(const ChatSplits& chat, const PrefSynthOptions
 
 PrefSplits build_preference_data(const ChatSplits& chat, const PrefSynthOptions& o) {
   PrefSplits sp = synthesize_preferences(chat, o);
-  const std::filesystem::path dir = std::filesystem::path(o.run_dir) / "data" / "prefs";
-  std::filesystem::create_directories(dir);
-  write_rankings_jsonl((dir / "train.jsonl").string(), sp.train);
-  write_rankings_jsonl((dir / "val.jsonl").string(), sp.val);
-  write_rankings_jsonl((dir / "test.jsonl").string(), sp.test);
-  write_pairs_jsonl((dir / "pairs_train.jsonl").string(), sp.train);
-  std::map<std::string, int64_t> per_family;
-  for (const Ranking& rk : sp.train) per_family[rk.family]++;
-  const size_t pairs = kAnswers * (kAnswers - 1) / 2;
-  nlohmann::json stats = {{"train", sp.train.size()},      {"val", sp.val.size()},
-                          {"test", sp.test.size()},        {"k", kAnswers},
-                          {"pairs_train", sp.train.size() * pairs}, {"per_kind", sp.per_kind},
-                          {"train_per_family", per_family}, {"skipped", sp.skipped},
-                          {"seed", o.seed},                {"max_per_split", o.max_per_split}};
-  write_file_atomic((dir / "stats.json").string(), stats.dump(2) + "\n");
+  const std::filesystem::path out = std::filesystem::path(o.run_dir) / "data" / "prefs";
+  std::filesystem::create_directories(out.parent_path());
+  // the splits, the pairs and stats.json are one set, swapped in as one directory
+  replace_dir_atomic(out.string(), [&](const std::string& tmp) {
+    const std::filesystem::path dir(tmp);
+    write_rankings_jsonl((dir / "train.jsonl").string(), sp.train);
+    write_rankings_jsonl((dir / "val.jsonl").string(), sp.val);
+    write_rankings_jsonl((dir / "test.jsonl").string(), sp.test);
+    write_pairs_jsonl((dir / "pairs_train.jsonl").string(), sp.train);
+    std::map<std::string, int64_t> per_family;
+    for (const Ranking& rk : sp.train) per_family[rk.family]++;
+    const size_t pairs = kAnswers * (kAnswers - 1) / 2;
+    nlohmann::json stats = {{"train", sp.train.size()},      {"val", sp.val.size()},
+                            {"test", sp.test.size()},        {"k", kAnswers},
+                            {"pairs_train", sp.train.size() * pairs}, {"per_kind", sp.per_kind},
+                            {"train_per_family", per_family}, {"skipped", sp.skipped},
+                            {"seed", o.seed},                {"max_per_split", o.max_per_split}};
+    write_file_atomic((dir / "stats.json").string(), stats.dump(2) + "\n");
+  });
   return sp;
 }
 

@@ -73,6 +73,7 @@ void ShardWriter::finish() {
     input_error("{}: cannot write shard: {}", path_, std::strerror(err ? err : errno));
   }
   fsync_dir(std::filesystem::path(path_).parent_path().string());
+  crash_point_after_commit();
 }
 
 Shard shard_read(const std::string& path, int64_t expected_vocab) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/check.h"
+#include "core/fileio.h"
 #include "core/progress.h"
 #include "data/shards.h"
 #include "tokenizer/tokenizer.h"
@@ -77,12 +78,15 @@ TokenizeStats tokenize_corpus(const TokenizeOptions& o) {
   const fs::path run(o.run_dir);
   Tokenizer tok = Tokenizer::load(o.tokenizer.empty() ? (run / "tokenizer.json").string() : o.tokenizer);
   const fs::path out = run / "data" / "shards";
-  fs::create_directories(out);
-  for (const auto& e : fs::directory_iterator(out))  // stale shards of an older tokenizer
-    if (e.path().extension() == ".bin") fs::remove(e.path());
+  fs::create_directories(out.parent_path());
+  // The shards of both splits are one set: written into data/shards.tmp and swapped in as one
+  // directory (which also drops stale shards of an older tokenizer), so a killed run leaves the
+  // previous set or the new one, never train without val or a prefix of the shards.
   TokenizeStats st;
-  for (const char* split : {"train", "val"})
-    tokenize_split(tok, run / "data" / "corpus" / (std::string(split) + ".jsonl"), out, split, o.shard_tokens, st);
+  replace_dir_atomic(out.string(), [&](const std::string& tmp) {
+    for (const char* split : {"train", "val"})
+      tokenize_split(tok, run / "data" / "corpus" / (std::string(split) + ".jsonl"), tmp, split, o.shard_tokens, st);
+  });
   return st;
 }
 

@@ -1,4 +1,4 @@
-// Checkpoint directories: save with a crash-safe directory swap, load with full validation.
+// Checkpoint directories: save as one directory swap (replace_dir_atomic), load with full validation.
 // Validation compares the file against the layout that config.json implies, so a checkpoint of a
 // different model is an InputError naming the first disagreeing tensor, never a silent misread.
 // Saving refuses to replace a directory that does not look like a checkpoint (it would be deleted).
@@ -37,26 +37,9 @@ fs::path clean_dir(const std::string& dir) {
 
 fs::path sibling(const fs::path& dir, const char* suffix) { return fs::path(dir.string() + suffix); }
 
-std::string parent_of(const fs::path& dir) {
-  fs::path parent = dir.parent_path();
-  return parent.empty() ? std::string(".") : parent.string();
-}
-
 bool exists_quiet(const fs::path& p) {
   std::error_code ec;
   return fs::exists(p, ec);
-}
-
-void remove_all_or_throw(const fs::path& p) {
-  std::error_code ec;
-  fs::remove_all(p, ec);
-  if (ec) input_error("{}: cannot remove: {}", p.string(), ec.message());
-}
-
-void rename_or_throw(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::rename(from, to, ec);
-  if (ec) input_error("cannot rename {} to {}: {}", from.string(), to.string(), ec.message());
 }
 
 // Before deleting a directory we did not just create, make sure it is one of ours.
@@ -151,55 +134,47 @@ FloatBuffer read_moment(const SafetensorsFile& f, const char* name, const ParamL
 
 }  // namespace
 
-void checkpoint_save(const std::string& dir, const ModelConfig& c, const ParamLayout& layout, const float* params,
-                     const TrainState* state) {
+void checkpoint_write_files(const std::string& dir, const ModelConfig& c, const ParamLayout& layout,
+                            const float* params, const TrainState* state) {
   OWN_CHECK(layout.total == param_layout(c).total, "layout ({} floats) does not match config", layout.total);
   OWN_CHECK(!state || (state->m.size == layout.total && state->v.size == layout.total),
             "train state moments have {} / {} floats, layout has {}", state->m.size, state->v.size, layout.total);
+  const fs::path d(dir);
+  write_file_atomic((d / kConfigFile).string(), config_to_json(c).dump(2) + "\n");
+
+  std::vector<StTensorRef> weights;
+  for (const auto& t : layout.tensors) weights.push_back({t.name, Dtype::F32, t.shape, params + t.offset});
+  safetensors_write((d / kModelFile).string(), weights, {{"format", "pt"}});  // "pt": what transformers expects
+
+  if (state) {
+    std::vector<StTensorRef> moments = {{"adam.m", Dtype::F32, {layout.total}, state->m.data},
+                                        {"adam.v", Dtype::F32, {layout.total}, state->v.data}};
+    std::map<std::string, std::string> meta = {
+        {"format", kStateFormat},
+        {"version", kStateVersion},
+        {"step", std::to_string(state->step)},
+        {"rng_state", std::to_string(state->rng_state)},
+        {"data_cursor", std::to_string(state->data_cursor)},
+        {"extra", state->extra.dump(-1, ' ', false, json::error_handler_t::replace)},
+    };
+    safetensors_write((d / kStateFile).string(), moments, meta);
+  }
+}
+
+void checkpoint_save_set(const std::string& dir, const std::function<void(const std::string& tmp_dir)>& write) {
   const fs::path final_dir = clean_dir(dir);
-  const fs::path tmp = sibling(final_dir, ".tmp"), old = sibling(final_dir, ".old");
   check_replaceable(final_dir);
-  check_replaceable(old);
+  check_replaceable(sibling(final_dir, ".old"));
+  // Atomicity: the whole set (config.json, model.safetensors, train_state.safetensors and any
+  // companion directory) is written into <dir>.tmp and swapped in as one directory
+  // (replace_dir_atomic), so a kill at any moment leaves the previous complete set or the new one.
+  replace_dir_atomic(final_dir.string(), write);
+}
 
-  remove_all_or_throw(tmp);
-  std::error_code ec;
-  fs::create_directories(tmp, ec);
-  if (ec) input_error("{}: cannot create directory: {}", tmp.string(), ec.message());
-  try {
-    write_file_atomic((tmp / kConfigFile).string(), config_to_json(c).dump(2) + "\n");
-
-    std::vector<StTensorRef> weights;
-    for (const auto& t : layout.tensors) weights.push_back({t.name, Dtype::F32, t.shape, params + t.offset});
-    safetensors_write((tmp / kModelFile).string(), weights, {{"format", "pt"}});  // "pt": what transformers expects
-
-    if (state) {
-      std::vector<StTensorRef> moments = {{"adam.m", Dtype::F32, {layout.total}, state->m.data},
-                                          {"adam.v", Dtype::F32, {layout.total}, state->v.data}};
-      std::map<std::string, std::string> meta = {
-          {"format", kStateFormat},
-          {"version", kStateVersion},
-          {"step", std::to_string(state->step)},
-          {"rng_state", std::to_string(state->rng_state)},
-          {"data_cursor", std::to_string(state->data_cursor)},
-          {"extra", state->extra.dump(-1, ' ', false, json::error_handler_t::replace)},
-      };
-      safetensors_write((tmp / kStateFile).string(), moments, meta);
-    }
-    fsync_dir(tmp.string());
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove_all(tmp, ignored);
-    throw;
-  }
-
-  // The swap: a crash after the first rename leaves only <dir>.old, which checkpoint_load uses.
-  if (exists_quiet(final_dir)) {
-    remove_all_or_throw(old);
-    rename_or_throw(final_dir, old);
-  }
-  rename_or_throw(tmp, final_dir);
-  fsync_dir(parent_of(final_dir));
-  remove_all_or_throw(old);
+void checkpoint_save(const std::string& dir, const ModelConfig& c, const ParamLayout& layout, const float* params,
+                     const TrainState* state) {
+  OWN_CHECK(layout.total == param_layout(c).total, "layout ({} floats) does not match config", layout.total);
+  checkpoint_save_set(dir, [&](const std::string& tmp) { checkpoint_write_files(tmp, c, layout, params, state); });
 }
 
 Checkpoint checkpoint_load(const std::string& dir) {

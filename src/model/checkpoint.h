@@ -2,12 +2,14 @@
 //   config.json              HF LlamaConfig keys (config_to_json)
 //   model.safetensors        one F32 tensor per ParamLayout tensor, HF names (no lm_head when tied)
 //   train_state.safetensors  optional: F32 adam.m, adam.v (flat, param-buffer order) + metadata
-// Saving writes `<dir>.tmp`, then swaps it in by two renames (via `<dir>.old`), so a crash leaves
-// either the old or the new checkpoint; loading falls back to `<dir>.old` when `<dir>` is missing.
+// Saving writes the whole set into `<dir>.tmp`, then swaps it in as one directory
+// (replace_dir_atomic: an exchange, or two renames via `<dir>.old`), so a kill at any moment leaves
+// the old complete checkpoint or the new one; loading falls back to `<dir>.old` when `<dir>` is missing.
 #pragma once
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "model/config.h"
@@ -32,6 +34,13 @@ struct Checkpoint {
 // Throws InputError on I/O failure (disk full, permissions); the previous checkpoint survives.
 void checkpoint_save(const std::string& dir, const ModelConfig& c, const ParamLayout& layout, const float* params,
                      const TrainState* state /* may be null */);
+// The files of one checkpoint written into an existing directory, without the swap: for building
+// a set (e.g. PPO's policy with its critic in a subdirectory) inside checkpoint_save_set.
+void checkpoint_write_files(const std::string& dir, const ModelConfig& c, const ParamLayout& layout,
+                            const float* params, const TrainState* state /* may be null */);
+// `write` fills a temp directory with checkpoint_write_files calls; it replaces `dir` as one unit.
+// InputError when `dir` exists and does not look like a checkpoint.
+void checkpoint_save_set(const std::string& dir, const std::function<void(const std::string& tmp_dir)>& write);
 // Config + params, everything validated against the config (names, shapes, dtypes, no extras).
 // F32 is read as is; BF16/F16 weights are converted to F32.
 Checkpoint checkpoint_load(const std::string& dir);

@@ -10,6 +10,7 @@
 
 #include "core/check.h"
 #include "core/epoch_order.h"
+#include "core/fileio.h"
 #include "core/progress.h"
 #include "core/rng.h"
 #include "data/loader.h"
@@ -25,6 +26,8 @@ namespace own {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr const char* kCriticSubdir = "critic";
 
 // One rollout's per-token quantities; index k is the answer's k-th token, predicted at row
 // position answer_start - 1 + k.
@@ -52,14 +55,45 @@ std::vector<size_t> iota_n(size_t n) {
   return v;
 }
 
-void save_state(const std::string& dir, const Llama& m, AdamW& opt, int64_t step, uint64_t cursor,
-                const nlohmann::json& extra) {
+TrainState train_state_of(const AdamW& opt, int64_t step, uint64_t cursor, const nlohmann::json& extra) {
   TrainState st;
   st.step = step;
   st.data_cursor = cursor;
   st.extra = extra;
   st.extra["adam_step"] = opt.step;
-  save_with_optimizer(dir, m, opt, st);
+  return st;
+}
+
+// The policy and its critic (in <dir>/critic) as one checkpoint set: both at the same step or
+// neither. The moments are lent to the TrainStates for the write and handed back, also on throw.
+void save_policy_and_critic(const std::string& dir, const Llama& policy, AdamW& popt, const Llama& critic,
+                            AdamW& copt, int64_t step, uint64_t cursor, const nlohmann::json& extra) {
+  TrainState ps = train_state_of(popt, step, cursor, extra), cs = train_state_of(copt, step, cursor, extra);
+  ps.m = std::move(popt.m), ps.v = std::move(popt.v), cs.m = std::move(copt.m), cs.v = std::move(copt.v);
+  auto give_back = [&] {
+    popt.m = std::move(ps.m), popt.v = std::move(ps.v), copt.m = std::move(cs.m), copt.v = std::move(cs.v);
+  };
+  try {
+    checkpoint_save_set(dir, [&](const std::string& tmp) {
+      checkpoint_write_files(tmp, policy.config, policy.layout, policy.params.data, &ps);
+      const std::string critic_dir = (fs::path(tmp) / kCriticSubdir).string();
+      fs::create_directory(critic_dir);
+      checkpoint_write_files(critic_dir, critic.config, critic.layout, critic.params.data, &cs);
+      fsync_dir(critic_dir);
+    });
+  } catch (...) {
+    give_back();
+    throw;
+  }
+  give_back();
+}
+
+// Where a resumed run's critic is: <ckpt>/critic (or in <ckpt>.old when a save was cut between
+// its renames), or RUN/ckpt/ppo_critic, where runs before the critic moved inside kept it.
+std::string saved_critic_dir(const std::string& out, const fs::path& run) {
+  for (const std::string& d : {out, out + ".old"})
+    if (fs::is_directory(fs::path(d) / kCriticSubdir)) return (fs::path(d) / kCriticSubdir).string();
+  return (run / "ckpt" / "ppo_critic").string();
 }
 
 // params and optimizer state of a saved stage; returns the TrainState's step/cursor/extra
@@ -94,7 +128,6 @@ PpoResult train_ppo(const PpoOptions& o) {
   const Tokenizer& tok = st.tok;
   const std::string init = o.init.empty() ? (run / "ckpt" / "sft").string() : o.init;
   const std::string rm_dir = o.rm.empty() ? (run / "ckpt" / "rm").string() : o.rm;
-  const std::string critic_dir = (run / "ckpt" / "ppo_critic").string();
   const Checkpoint ref_ck = checkpoint_load(init);
   const Checkpoint rm_ck = checkpoint_load(rm_dir);
   if (rm_ck.layout.score < 0) input_error("{}: not a reward model (no score head); run `ownchat train rm` first", rm_dir);
@@ -140,7 +173,7 @@ PpoResult train_ppo(const PpoOptions& o) {
   PpoResult result;
   if (st.resuming) {
     TrainState ps = load_state(st.out, policy, popt);
-    load_state(critic_dir, critic, copt);
+    load_state(saved_critic_dir(st.out, run), critic, copt);
     step = ps.step;
     cursor = ps.data_cursor;
     if (ps.extra.contains("kl_coef")) kl_coef = ps.extra["kl_coef"].get<float>();
@@ -154,8 +187,7 @@ PpoResult train_ppo(const PpoOptions& o) {
   const std::string metrics = (run / "metrics.jsonl").string();
   auto save = [&]() {
     nlohmann::json extra = {{"stage", "ppo"}, {"kl_coef", kl_coef}, {"nonfinite_skipped", result.nonfinite_skipped}};
-    save_state(critic_dir, critic, copt, step, cursor, extra);
-    save_state(st.out, policy, popt, step, cursor, extra);
+    save_policy_and_critic(st.out, policy, popt, critic, copt, step, cursor, extra);
   };
   std::vector<int32_t> in(static_cast<size_t>(B * T)), tg(in.size());
   std::vector<float> weights(in.size()), scores(in.size()), dscores(in.size());

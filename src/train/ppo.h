@@ -11,7 +11,8 @@
 // hacking via length shows there), an update whose KL to the rollout policy blows past
 // max_update_kl ends that step's epochs, a KL to the reference above kl_stop ends the run
 // (checkpoint kept), and a non-finite loss or gradient skips the update and is counted.
-// Writes RUN/ckpt/ppo (the policy) and RUN/ckpt/ppo_critic; both resume.
+// Writes RUN/ckpt/ppo: the policy, with the critic in RUN/ckpt/ppo/critic, saved as one directory
+// so a kill never leaves a policy and a critic of different steps; --resume continues both.
 #pragma once
 #include <cstdint>
 #include <string>

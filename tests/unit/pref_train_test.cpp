@@ -82,7 +82,7 @@ TEST(PrefTrainCli, RewardModelPpoDpoAndBestOfN) {
   j = run_json(ppo + "--resume");
   EXPECT_EQ(j["steps"], 3);
   EXPECT_EQ(j["nonfinite_skipped"], 0);
-  EXPECT_TRUE(fs::exists(run + "/ckpt/ppo_critic/config.json"));
+  EXPECT_TRUE(fs::exists(run + "/ckpt/ppo/critic/config.json"));
   auto counts = metric_counts(run);
   for (const char* name : {"reward", "kl", "kl_coef", "entropy", "clip_frac", "value_loss", "policy_loss", "response_len"})
     EXPECT_EQ((counts[{"ppo", name}]), 3) << name;
