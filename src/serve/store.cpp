@@ -3,6 +3,7 @@
 // prepared per call (microseconds; the store is not a hot path). Writes that read first run in
 // BEGIN IMMEDIATE so two processes (serve and `ownchat keys`) never deadlock upgrading a lock.
 // Schema changes: bump kSchemaVersion and add a step to migrate(); never edit a shipped step.
+// Ownership: "visible" SQL names the conversation as `c` and binds :scope_all and :scope_key.
 #include "serve/store.h"
 
 #include <openssl/crypto.h>
@@ -18,12 +19,13 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "serve/store_guard.h"
 
 namespace own {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr std::string_view kKeyStart = "sk-own-";
 constexpr size_t kKeyRandomChars = 32;
 constexpr size_t kKeyPrefixChars = 12;
@@ -69,6 +71,20 @@ CREATE TABLE ratings(
 PRAGMA user_version = 1;
 )sql";
 
+// v2: owners (NULL: made before keys, by the operator or in single-user mode; admin keys only),
+// admin keys, and the db_id the guard file names. Existing keys stay non-admin.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN owner_key_id INTEGER NULL REFERENCES api_keys(id);
+ALTER TABLE ratings ADD COLUMN owner_key_id INTEGER NULL REFERENCES api_keys(id);
+CREATE INDEX conversations_by_owner ON conversations(owner_key_id, updated_at);
+CREATE TABLE store_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+PRAGMA user_version = 2;
+)sql";
+
+// the conversation `c` is one the bound scope may see
+constexpr const char* kVisible = "(:scope_all OR c.owner_key_id = :scope_key)";
+
 constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.model, m.checkpoint, m.sampling, "
     "m.prompt_tokens, m.completion_tokens, m.tokens_per_s, m.created_at";
@@ -77,14 +93,16 @@ int64_t now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// a StoreError; the constructor turns those into InputErrors (a bad file, not a server fault)
 [[noreturn]] void sql_fail(sqlite3* db, const std::string& path, std::string_view what) {
-  int code = db ? sqlite3_errcode(db) : SQLITE_NOMEM;
+  int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
   std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
   std::string hint;
   if (code == SQLITE_NOTADB) hint = " (expected an ownchat SQLite database; give another --db or --run)";
-  if (code == SQLITE_BUSY) hint = " (another process holds a write lock for too long)";
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) hint = " (another process holds a write lock for too long)";
   if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN) hint = " (check the path and its permissions)";
-  input_error("{}: {}: {}{}", path, what, msg, hint);
+  if (code == SQLITE_CORRUPT) hint = " (stop the server; it names the recovery at its next start)";
+  throw StoreError(fmt::format("{}: {}: {}{}", path, what, msg, hint), code == SQLITE_BUSY || code == SQLITE_LOCKED);
 }
 
 // One prepared statement; binds are 1-based, columns 0-based, as in SQLite.
@@ -119,6 +137,15 @@ class Stmt {
     return *this;
   }
   Stmt& bind_or_null(int i, const std::string& v) { return v.empty() ? bind_null(i) : bind(i, v); }
+  Stmt& bind_or_null(int i, const std::optional<int64_t>& v) { return v ? bind(i, *v) : bind_null(i); }
+  // :scope_all and :scope_key of kVisible (both must be in the statement)
+  Stmt& bind_scope(const Scope& s) {
+    const int all = sqlite3_bind_parameter_index(st_, ":scope_all");
+    const int key = sqlite3_bind_parameter_index(st_, ":scope_key");
+    OWN_CHECK(all > 0 && key > 0, "statement without kVisible: {}", sqlite3_sql(st_));
+    bind(all, static_cast<int64_t>(s.admin));
+    return bind_or_null(key, s.key_id);
+  }
 
   // true: a row is ready; false: done
   bool step() {
@@ -242,13 +269,15 @@ std::string like_contains(std::string_view s) {
   return p + "%";
 }
 
-ApiKeyInfo read_key(const Stmt& q) {  // id, name, prefix, created_at, revoked_at
-  ApiKeyInfo k{q.int64(0), q.text(1), q.text(2), q.int64(3), std::nullopt};
+constexpr const char* kKeyColumns = "id, name, prefix, created_at, revoked_at, admin";
+ApiKeyInfo read_key(const Stmt& q) {  // kKeyColumns
+  ApiKeyInfo k{q.int64(0), q.text(1), q.text(2), q.int64(3), std::nullopt, q.int64(5) != 0};
   if (!q.is_null(4)) k.revoked_at = q.int64(4);
   return k;
 }
 
-constexpr const char* kConversationColumns = "id, title, system_prompt, model, created_at, updated_at";
+constexpr const char* kConversationColumns =
+    "c.id, c.title, c.system_prompt, c.model, c.created_at, c.updated_at";
 ConversationInfo read_conversation(const Stmt& q) {
   return ConversationInfo{q.text(0), q.text(1), q.text(2), q.text(3), q.int64(4), q.int64(5)};
 }
@@ -264,7 +293,8 @@ Message read_message(const Stmt& q, const std::string& path) {  // kMessageColum
   m.checkpoint = q.text(6);
   if (!q.is_null(7)) {
     m.sampling = nlohmann::json::parse(q.text(7), nullptr, false);
-    if (m.sampling.is_discarded()) input_error("{}: message {}: the stored sampling settings are not JSON", path, m.id);
+    if (m.sampling.is_discarded())  // only another writer of the file can put it there
+      throw StoreError(fmt::format("{}: message {}: the stored sampling settings are not JSON", path, m.id), false);
   }
   m.prompt_tokens = q.int64(8);
   m.completion_tokens = q.int64(9);
@@ -297,7 +327,8 @@ std::string utc_minutes(int64_t t) {
 // ---- JSON ----
 
 void to_json(nlohmann::json& j, const ApiKeyInfo& k) {
-  j = {{"id", k.id}, {"name", k.name}, {"prefix", k.prefix}, {"created_at", k.created_at}, {"revoked_at", nullptr}};
+  j = {{"id", k.id},       {"name", k.name}, {"prefix", k.prefix}, {"created_at", k.created_at},
+       {"revoked_at", nullptr}, {"admin", k.admin}};
   if (k.revoked_at) j["revoked_at"] = *k.revoked_at;
 }
 
@@ -355,28 +386,13 @@ std::string Store::default_path(const std::string& run_dir, const std::string& d
   return db.empty() ? (std::filesystem::path(run_dir) / "ownchat.db").string() : db;
 }
 
-Store::Store(const std::string& path, Open mode) : path_(path) {
-  std::error_code ec;
-  if (mode == Open::existing && !std::filesystem::exists(path, ec))
-    input_error("{}: no such database (`ownchat serve` creates it; check --run or --db)", path);
-  if (mode == Open::create) {
-    std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty() && !std::filesystem::create_directories(parent, ec) && ec)
-      input_error("{}: cannot create directory {}: {}", path, parent.string(), ec.message());
-  }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Open::create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+Store::Store(const std::string& path, Open mode, bool accept_loss) : path_(path) {
+  try {
+    open_checked(mode, accept_loss);
+  } catch (const StoreError& e) {  // at open, a database failure is a bad file to name
     sqlite3_close(db_);
     db_ = nullptr;
-    input_error("{}: cannot open database: {} (check the path and its permissions)", path, msg);
-  }
-  try {
-    exec(db_, path_, fmt::format("PRAGMA busy_timeout = {}", kBusyTimeoutMs).c_str());
-    exec(db_, path_, "PRAGMA journal_mode = WAL");  // the first read of the file: NOTADB shows here
-    exec(db_, path_, "PRAGMA synchronous = FULL");  // WAL + FULL: a commit is fsynced before it returns
-    exec(db_, path_, "PRAGMA foreign_keys = ON");
-    migrate();
+    throw InputError(e.what());
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -385,6 +401,145 @@ Store::Store(const std::string& path, Open mode) : path_(path) {
 }
 
 Store::~Store() { sqlite3_close(db_); }
+
+// Checks before the first write: the guard (a deleted db), the file (quick_check), what it holds
+// against the guard; only then WAL mode, the schema and the guard are written.
+void Store::open_checked(Open mode, bool accept_loss) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path_, ec)) input_error("{}: cannot open database: it is a directory; give a file", path_);
+  const std::optional<StoreGuard> guard = read_store_guard(path_);
+  const std::string guard_path = store_guard_path(path_);
+  const std::string accept = fmt::format("`ownchat db accept-loss --db {}`", path_);
+  StoreFound found;
+  found.exists = fs::exists(path_, ec);
+  const bool zero_bytes = !found.exists || fs::file_size(path_, ec) == 0;
+  const auto refuse = [&](const std::string& loss) {
+    input_error("{}: this database {}, but its guard file {} says it held API keys: starting without them would open "
+                "the server to everyone, and its conversations are not here. Nothing was changed. To recover, put "
+                "the database back (restore {} from a backup, with its -wal file if it had one; or move it back if "
+                "it was moved aside). To accept the loss and start with {}, run {}.",
+                path_, loss, guard_path, path_, found.exists ? "the database now at this path" : "a new, empty database",
+                accept);
+  };
+  if (!found.exists && mode == Open::existing)
+    input_error("{}: no such database (`ownchat serve` creates it; check --run or --db){}", path_,
+                guard ? fmt::format(". Its guard file {} says it existed: restore it, or accept the loss with {}",
+                                    guard_path, accept)
+                      : "");
+  if (!found.exists && guard && guard->had_keys && !accept_loss) refuse("was deleted");
+  if (zero_bytes && fs::exists(path_ + "-wal", ec) && fs::file_size(path_ + "-wal", ec) > 0)
+    input_error("{}: the database is {} but its write-ahead log {}-wal is still there: it belongs to the lost "
+                "database and would be replayed into a new one. Move {}-wal and {}-shm aside (or restore the "
+                "database that goes with them).",
+                path_, found.exists ? "empty" : "missing", path_, path_, path_);
+  if (mode == Open::create) {
+    fs::path parent = fs::path(path_).parent_path();
+    if (!parent.empty() && !fs::create_directories(parent, ec) && ec)
+      input_error("{}: cannot create directory {}: {}", path_, parent.string(), ec.message());
+  }
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Open::create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    input_error("{}: cannot open database: {} (check the path and its permissions)", path_, msg);
+  }
+  exec(db_, path_, fmt::format("PRAGMA busy_timeout = {}", kBusyTimeoutMs).c_str());
+  if (!zero_bytes) quick_check(guard.has_value());
+
+  // what the file holds, read only
+  const int64_t version = [&] {
+    Stmt q(db_, path_, "PRAGMA user_version");
+    q.step();
+    return q.int64(0);
+  }();
+  const int64_t tables = [&] {
+    Stmt q(db_, path_, "SELECT count(*) FROM sqlite_master");
+    q.step();
+    return q.int64(0);
+  }();
+  if (version > kSchemaVersion)
+    input_error("{}: database schema version {} is newer than this ownchat's ({}); use a newer ownchat", path_, version,
+                kSchemaVersion);
+  if (version == 0 && tables > 0)
+    input_error("{}: a SQLite database, but not ownchat's (it has tables and no ownchat schema version); "
+                "give another --db",
+                path_);
+  found.empty = tables == 0;
+  if (version >= 2) {
+    Stmt q(db_, path_, "SELECT value FROM store_meta WHERE key = 'db_id'");
+    if (q.step()) found.db_id = q.text(0);
+  }
+  if (version >= 1) {
+    Stmt q(db_, path_, "SELECT EXISTS(SELECT 1 FROM api_keys)");
+    q.step();
+    found.has_keys = q.int64(0) != 0;
+  }
+  const std::string loss = guard ? store_guard_loss(*guard, found) : "";
+  loss_at_open_ = loss;
+  if (!loss.empty() && guard->had_keys && !accept_loss) refuse(loss);
+  if (!loss.empty())
+    std::fprintf(stderr,
+                 "ownchat: warning: %s %s since its guard file %s was written; what it held is not here. %s with %s.\n",
+                 path_.c_str(), loss.c_str(), guard_path.c_str(), accept_loss ? "Accepted: going on" : "Going on",
+                 found.empty ? "a new, empty database" : "the database now at this path");
+
+  exec(db_, path_, "PRAGMA journal_mode = WAL");
+  exec(db_, path_, "PRAGMA synchronous = FULL");  // WAL + FULL: a commit is fsynced before it returns
+  exec(db_, path_, "PRAGMA foreign_keys = ON");
+  migrate();
+  {
+    Stmt q(db_, path_, "SELECT value FROM store_meta WHERE key = 'db_id'");
+    OWN_CHECK(q.step(), "{}: no db_id after the schema migration", path_);
+    db_id_ = q.text(0);
+  }
+  const bool has_keys = this->has_keys();
+  if (!guard || !loss.empty() || guard->db_id != db_id_ || (has_keys && !guard->had_keys)) {
+    write_store_guard(path_, StoreGuard{db_id_, has_keys, now_s()});
+    guard_keys_ = has_keys;
+  } else {
+    guard_keys_ = guard->had_keys;
+  }
+}
+
+void Store::quick_check(bool guarded) {
+  std::vector<std::string> problems;
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db_, "PRAGMA quick_check(10)", -1, &st, nullptr);
+  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) problems.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  }
+  const int code = sqlite3_errcode(db_) & 0xff;
+  const std::string msg = sqlite3_errmsg(db_);
+  sqlite3_finalize(st);
+  if (rc == SQLITE_DONE && problems.size() == 1 && problems[0] == "ok") return;
+  if (rc != SQLITE_DONE) {
+    if ((code == SQLITE_NOTADB && !guarded) || (code != SQLITE_NOTADB && code != SQLITE_CORRUPT)) {
+      std::string hint = code == SQLITE_NOTADB ? " (expected an ownchat SQLite database; give another --db or --run)"
+                         : code == SQLITE_BUSY ? " (another process holds a lock on it for too long)"
+                                               : " (check the path and its permissions)";
+      input_error("{}: cannot read the database: {}{}", path_, msg, hint);
+    }
+    problems = {msg};
+  }
+  std::string list;
+  for (const std::string& p : problems) list += (list.empty() ? "" : "; ") + p;
+  input_error("{}: the database is corrupt; SQLite's quick_check reports: {}. ownchat will not use it and changed "
+              "nothing. To recover: stop every ownchat that uses it and copy {} (with {}-wal if present) somewhere "
+              "safe. Then either salvage what is readable, `sqlite3 {} .recover | sqlite3 {}.recovered`, check it, "
+              "and move {}.recovered to {} (removing the old -wal and -shm files); or move the damaged files aside "
+              "and restore a backup. To start over without its data, move them aside and run `ownchat db "
+              "accept-loss --db {}`.",
+              path_, list, path_, path_, path_, path_, path_, path_, path_);
+}
+
+std::string Store::integrity_check() {
+  std::lock_guard lock(mu_);
+  Stmt q(db_, path_, "PRAGMA integrity_check");
+  std::string out;
+  while (q.step()) out += (out.empty() ? "" : "\n") + q.text(0);
+  return out;
+}
 
 void Store::migrate() {
   auto version = [&] {
@@ -406,23 +561,35 @@ void Store::migrate() {
                   "give another --db",
                   path_);
     exec(db_, path_, kSchemaV1);
+    v = 1;
+  }
+  if (v == 1) {
+    exec(db_, path_, kSchemaV2);
+    Stmt q(db_, path_, "INSERT INTO store_meta(key, value) VALUES('db_id', ?)");
+    q.bind(1, new_id()).run();
   }
   tx.commit();
 }
 
 // ---- API keys ----
 
-std::string Store::create_key(const std::string& name) {
+std::string Store::create_key(const std::string& name, bool admin) {
   std::string key = new_key();
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "INSERT INTO api_keys(name, prefix, hash, created_at) VALUES(?, ?, ?, ?)");
-  q.bind(1, name).bind(2, key.substr(0, kKeyPrefixChars)).bind(3, sha256_hex(key)).bind(4, now_s()).run();
+  Stmt q(db_, path_, "INSERT INTO api_keys(name, prefix, hash, created_at, admin) VALUES(?, ?, ?, ?, ?)");
+  q.bind(1, name).bind(2, key.substr(0, kKeyPrefixChars)).bind(3, sha256_hex(key)).bind(4, now_s());
+  q.bind(5, static_cast<int64_t>(admin)).run();
+  // after the commit: a crash in between leaves keys and an old guard, which the next open fixes
+  if (!guard_keys_) {
+    write_store_guard(path_, StoreGuard{db_id_, true, now_s()});
+    guard_keys_ = true;
+  }
   return key;
 }
 
 std::vector<ApiKeyInfo> Store::list_keys() {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "SELECT id, name, prefix, created_at, revoked_at FROM api_keys ORDER BY id");
+  Stmt q(db_, path_, fmt::format("SELECT {} FROM api_keys ORDER BY id", kKeyColumns).c_str());
   std::vector<ApiKeyInfo> keys;
   while (q.step()) keys.push_back(read_key(q));
   return keys;
@@ -438,9 +605,7 @@ bool Store::revoke_key(const std::string& id_or_prefix) {
                       : whole_key   ? "hash = ?1"
                                     : "substr(prefix, 1, length(?1)) = ?1";
   Stmt q(db_, path_,
-         fmt::format("SELECT id, name, prefix, created_at, revoked_at FROM api_keys "
-                     "WHERE revoked_at IS NULL AND {} ORDER BY id",
-                     match)
+         fmt::format("SELECT {} FROM api_keys WHERE revoked_at IS NULL AND {} ORDER BY id", kKeyColumns, match)
              .c_str());
   q.bind(1, whole_key ? sha256_hex(s) : s);
   std::vector<ApiKeyInfo> matches;
@@ -469,6 +634,17 @@ bool Store::check_key(const std::string& plain) {
   return found.size() == h.size() && CRYPTO_memcmp(found.data(), h.data(), h.size()) == 0;
 }
 
+std::optional<ApiKeyInfo> Store::find_key(const std::string& plain) {
+  std::string h = sha256_hex(plain);
+  std::lock_guard lock(mu_);
+  Stmt q(db_, path_, fmt::format("SELECT {}, hash FROM api_keys WHERE hash = ? AND revoked_at IS NULL", kKeyColumns).c_str());
+  q.bind(1, h);
+  if (!q.step()) return std::nullopt;
+  std::string found = q.text(6);
+  if (found.size() != h.size() || CRYPTO_memcmp(found.data(), h.data(), h.size()) != 0) return std::nullopt;
+  return read_key(q);
+}
+
 bool Store::has_keys() {
   std::lock_guard lock(mu_);
   Stmt q(db_, path_, "SELECT EXISTS(SELECT 1 FROM api_keys)");
@@ -478,62 +654,68 @@ bool Store::has_keys() {
 
 // ---- conversations ----
 
-ConversationInfo Store::create_conversation(const std::string& title, const std::string& system_prompt,
-                                            const std::string& model) {
+ConversationInfo Store::create_conversation(const Scope& scope, const std::string& title,
+                                            const std::string& system_prompt, const std::string& model) {
   int64_t t = now_s();
   ConversationInfo c{new_id(), title, system_prompt, model, t, t};
   std::lock_guard lock(mu_);
   Stmt q(db_, path_,
-         "INSERT INTO conversations(id, title, system_prompt, model, created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?)");
-  q.bind(1, c.id).bind(2, c.title).bind(3, c.system_prompt).bind(4, c.model).bind(5, t).bind(6, t).run();
+         "INSERT INTO conversations(id, title, system_prompt, model, created_at, updated_at, owner_key_id) "
+         "VALUES(?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, c.id).bind(2, c.title).bind(3, c.system_prompt).bind(4, c.model).bind(5, t).bind(6, t);
+  q.bind_or_null(7, scope.key_id).run();
   return c;
 }
 
-bool Store::rename_conversation(const std::string& id, const std::string& title) {
+bool Store::rename_conversation(const Scope& scope, const std::string& id, const std::string& title) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?");
-  q.bind(1, title).bind(2, now_s()).bind(3, id).run();
+  Stmt q(db_, path_,
+         fmt::format("UPDATE conversations AS c SET title = ?1, updated_at = ?2 WHERE c.id = ?3 AND {}", kVisible).c_str());
+  q.bind(1, title).bind(2, now_s()).bind(3, id).bind_scope(scope).run();
   return q.changes() > 0;
 }
 
-bool Store::delete_conversation(const std::string& id) {
+bool Store::delete_conversation(const Scope& scope, const std::string& id) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "DELETE FROM conversations WHERE id = ?");
-  q.bind(1, id).run();
+  Stmt q(db_, path_, fmt::format("DELETE FROM conversations AS c WHERE c.id = ?1 AND {}", kVisible).c_str());
+  q.bind(1, id).bind_scope(scope).run();
   return q.changes() > 0;
 }
 
-std::vector<ConversationInfo> Store::list_conversations(const std::string& search, int64_t limit, int64_t offset) {
+std::vector<ConversationInfo> Store::list_conversations(const Scope& scope, const std::string& search, int64_t limit,
+                                                        int64_t offset) {
   if (limit < 0 || offset < 0)
     input_error("conversations: limit and offset must be >= 0 (got {} and {})", limit, offset);
   std::lock_guard lock(mu_);
   Stmt q(db_, path_,
-         "SELECT id, title, system_prompt, model, created_at, updated_at FROM conversations c "
-         "WHERE ?1 = '' OR c.title LIKE ?2 ESCAPE '\\' OR EXISTS("
-         "  SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ?2 ESCAPE '\\') "
-         "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?3 OFFSET ?4");
-  q.bind(1, search).bind(2, like_contains(search)).bind(3, limit).bind(4, offset);
+         fmt::format("SELECT {} FROM conversations c WHERE {} AND (?1 = '' OR c.title LIKE ?2 ESCAPE '\\' OR EXISTS("
+                     "  SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ?2 ESCAPE '\\')) "
+                     "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?3 OFFSET ?4",
+                     kConversationColumns, kVisible)
+             .c_str());
+  q.bind(1, search).bind(2, like_contains(search)).bind(3, limit).bind(4, offset).bind_scope(scope);
   std::vector<ConversationInfo> out;
   while (q.step()) out.push_back(read_conversation(q));
   return out;
 }
 
-std::optional<ConversationInfo> Store::conversation_info_locked(const std::string& id) {
-  Stmt q(db_, path_, "SELECT id, title, system_prompt, model, created_at, updated_at FROM conversations WHERE id = ?");
-  q.bind(1, id);
+std::optional<ConversationInfo> Store::conversation_info_locked(const Scope& scope, const std::string& id) {
+  Stmt q(db_, path_,
+         fmt::format("SELECT {} FROM conversations c WHERE c.id = ?1 AND {}", kConversationColumns, kVisible).c_str());
+  q.bind(1, id).bind_scope(scope);
   if (!q.step()) return std::nullopt;
   return read_conversation(q);
 }
 
-std::optional<ConversationInfo> Store::get_conversation_info(const std::string& id) {
+std::optional<ConversationInfo> Store::get_conversation_info(const Scope& scope, const std::string& id) {
   std::lock_guard lock(mu_);
-  return conversation_info_locked(id);
+  return conversation_info_locked(scope, id);
 }
 
-std::optional<ConversationTree> Store::get_conversation(const std::string& id) {
+std::optional<ConversationTree> Store::get_conversation(const Scope& scope, const std::string& id) {
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, false);  // one snapshot for the three reads
-  std::optional<ConversationInfo> info = conversation_info_locked(id);
+  std::optional<ConversationInfo> info = conversation_info_locked(scope, id);
   if (!info) return std::nullopt;
   ConversationTree t{*info, {}, {}};
   {
@@ -559,7 +741,7 @@ std::optional<ConversationTree> Store::get_conversation(const std::string& id) {
 
 // ---- messages ----
 
-std::string Store::add_message(const Message& m) {
+std::string Store::add_message(const Scope& scope, const Message& m) {
   if (!is_chat_role(m.role))
     input_error("message role must be \"system\", \"user\" or \"assistant\", got \"{}\"", m.role);
   if (!m.sampling.is_null() && !m.sampling.is_object())
@@ -568,14 +750,13 @@ std::string Store::add_message(const Message& m) {
   int64_t t = now_s();
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, true);
-  if (!conversation_info_locked(m.conversation_id)) input_error("no conversation \"{}\"", m.conversation_id);
+  if (!conversation_info_locked(scope, m.conversation_id)) input_error("no conversation \"{}\"", m.conversation_id);
   if (!m.parent_id.empty()) {
     Stmt q(db_, path_, "SELECT conversation_id FROM messages WHERE id = ?");
     q.bind(1, m.parent_id);
     if (!q.step()) input_error("parent message \"{}\" does not exist", m.parent_id);
     if (q.text(0) != m.conversation_id)
-      input_error("parent message \"{}\" belongs to conversation \"{}\", not \"{}\"", m.parent_id, q.text(0),
-                  m.conversation_id);
+      input_error("parent message \"{}\" belongs to another conversation, not \"{}\"", m.parent_id, m.conversation_id);
   }
   Stmt q(db_, path_,
          "INSERT INTO messages(id, conversation_id, parent_id, role, content, model, checkpoint, sampling, "
@@ -593,57 +774,69 @@ std::string Store::add_message(const Message& m) {
   return id;
 }
 
-std::optional<Message> Store::get_message(const std::string& id) {
+std::optional<Message> Store::get_message(const Scope& scope, const std::string& id) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, fmt::format("SELECT {} FROM messages m WHERE m.id = ?", kMessageColumns).c_str());
-  q.bind(1, id);
+  Stmt q(db_, path_,
+         fmt::format("SELECT {} FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?1 AND {}",
+                     kMessageColumns, kVisible)
+             .c_str());
+  q.bind(1, id).bind_scope(scope);
   if (!q.step()) return std::nullopt;
   return read_message(q, path_);
 }
 
-std::vector<Message> Store::path_to_locked(const std::string& message_id) {
-  // parents are inserted before their children and never change, so the walk cannot cycle
+std::vector<Message> Store::path_to_locked(const Scope& scope, const std::string& message_id) {
+  // parents are inserted before their children and never change, so the walk cannot cycle; a
+  // parent is in its child's conversation, so checking the start checks the path
   Stmt q(db_, path_,
          fmt::format("WITH RECURSIVE up(id, depth) AS ("
-                     "  SELECT id, 0 FROM messages WHERE id = ?"
+                     "  SELECT m.id, 0 FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+                     "  WHERE m.id = ?1 AND {}"
                      "  UNION ALL SELECT p.parent_id, up.depth + 1 FROM messages p JOIN up ON p.id = up.id"
                      "  WHERE p.parent_id IS NOT NULL) "
                      "SELECT {} FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC",
-                     kMessageColumns)
+                     kVisible, kMessageColumns)
              .c_str());
-  q.bind(1, message_id);
+  q.bind(1, message_id).bind_scope(scope);
   std::vector<Message> path;
   while (q.step()) path.push_back(read_message(q, path_));
   return path;
 }
 
-std::vector<Message> Store::path_to(const std::string& message_id) {
+std::vector<Message> Store::path_to(const Scope& scope, const std::string& message_id) {
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, false);
-  std::vector<Message> path = path_to_locked(message_id);
+  std::vector<Message> path = path_to_locked(scope, message_id);
   tx.commit();
   return path;
 }
 
 // ---- ratings ----
 
-Rating Store::rate(const std::string& message_id, int rating, const std::string& reason, const std::string& comment) {
+Rating Store::rate(const Scope& scope, const std::string& message_id, int rating, const std::string& reason,
+                   const std::string& comment) {
   if (rating != 1 && rating != -1) input_error("a rating is +1 or -1, got {}", rating);
   int64_t t = now_s();
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, true);
   {
-    Stmt q(db_, path_, "SELECT role FROM messages WHERE id = ?");
-    q.bind(1, message_id);
+    Stmt q(db_, path_,
+           fmt::format("SELECT m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                       "WHERE m.id = ?1 AND {}",
+                       kVisible)
+               .c_str());
+    q.bind(1, message_id).bind_scope(scope);
     if (!q.step()) input_error("no message \"{}\" to rate", message_id);
     if (q.text(0) != "assistant")
       input_error("message \"{}\" is a {} message; only assistant answers can be rated", message_id, q.text(0));
   }
   Stmt q(db_, path_,
-         "INSERT INTO ratings(message_id, rating, reason, comment, created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?) "
-         "ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, reason = excluded.reason, "
-         "comment = excluded.comment, updated_at = excluded.updated_at");
-  q.bind(1, message_id).bind(2, rating).bind(3, reason).bind(4, comment).bind(5, t).bind(6, t).run();
+         "INSERT INTO ratings(message_id, rating, reason, comment, created_at, updated_at, owner_key_id) "
+         "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, "
+         "reason = excluded.reason, comment = excluded.comment, updated_at = excluded.updated_at, "
+         "owner_key_id = excluded.owner_key_id");
+  q.bind(1, message_id).bind(2, rating).bind(3, reason).bind(4, comment).bind(5, t).bind(6, t);
+  q.bind_or_null(7, scope.key_id).run();
   Stmt r(db_, path_, fmt::format("SELECT {} FROM ratings r WHERE r.message_id = ?", kRatingColumns).c_str());
   r.bind(1, message_id);
   OWN_CHECK(r.step(), "rating of {} missing right after writing it", message_id);
@@ -652,51 +845,69 @@ Rating Store::rate(const std::string& message_id, int rating, const std::string&
   return out;
 }
 
-bool Store::clear_rating(const std::string& message_id) {
+bool Store::clear_rating(const Scope& scope, const std::string& message_id) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "DELETE FROM ratings WHERE message_id = ?");
-  q.bind(1, message_id).run();
+  Stmt q(db_, path_,
+         fmt::format("DELETE FROM ratings WHERE message_id = (SELECT m.id FROM messages m JOIN conversations c "
+                     "ON c.id = m.conversation_id WHERE m.id = ?1 AND {})",
+                     kVisible)
+             .c_str());
+  q.bind(1, message_id).bind_scope(scope).run();
   return q.changes() > 0;
 }
 
-std::optional<Rating> Store::get_rating(const std::string& message_id) {
+std::optional<Rating> Store::get_rating(const Scope& scope, const std::string& message_id) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, fmt::format("SELECT {} FROM ratings r WHERE r.message_id = ?", kRatingColumns).c_str());
-  q.bind(1, message_id);
+  Stmt q(db_, path_,
+         fmt::format("SELECT {} FROM ratings r JOIN messages m ON m.id = r.message_id JOIN conversations c "
+                     "ON c.id = m.conversation_id WHERE r.message_id = ?1 AND {}",
+                     kRatingColumns, kVisible)
+             .c_str());
+  q.bind(1, message_id).bind_scope(scope);
   if (!q.step()) return std::nullopt;
   return read_rating(q);
 }
 
-FeedbackStats Store::feedback_stats() {
+FeedbackStats Store::feedback_stats(const Scope& scope) {
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, false);
   FeedbackStats s;
   {
-    Stmt q(db_, path_, "SELECT count(*), coalesce(sum(rating = 1), 0), coalesce(sum(rating = -1), 0) FROM ratings");
-    q.step();
+    Stmt q(db_, path_,
+           fmt::format("SELECT count(*), coalesce(sum(r.rating = 1), 0), coalesce(sum(r.rating = -1), 0) FROM ratings r "
+                       "JOIN messages m ON m.id = r.message_id JOIN conversations c ON c.id = m.conversation_id "
+                       "WHERE {}",
+                       kVisible)
+               .c_str());
+    q.bind_scope(scope).step();
     s = FeedbackStats{q.int64(0), q.int64(1), q.int64(2), 0};
   }
   Stmt q(db_, path_,
-         "SELECT coalesce(sum(up * down), 0) FROM ("
-         "  SELECT sum(r.rating = 1) AS up, sum(r.rating = -1) AS down FROM ratings r"
-         "  JOIN messages m ON m.id = r.message_id"
-         "  WHERE m.role = 'assistant' AND m.parent_id IS NOT NULL GROUP BY m.parent_id)");
-  q.step();
+         fmt::format("SELECT coalesce(sum(up * down), 0) FROM ("
+                     "  SELECT sum(r.rating = 1) AS up, sum(r.rating = -1) AS down FROM ratings r"
+                     "  JOIN messages m ON m.id = r.message_id JOIN conversations c ON c.id = m.conversation_id"
+                     "  WHERE m.role = 'assistant' AND m.parent_id IS NOT NULL AND {} GROUP BY m.parent_id)",
+                     kVisible)
+             .c_str());
+  q.bind_scope(scope).step();
   s.pairs = q.int64(0);
   tx.commit();
   return s;
 }
 
-std::vector<PreferencePair> Store::preference_pairs() {
+std::vector<PreferencePair> Store::preference_pairs(const Scope& scope) {
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, false);
   std::vector<std::string> parents;  // with at least one up and one down answer
   {
     Stmt q(db_, path_,
-           "SELECT p.id FROM ratings r JOIN messages m ON m.id = r.message_id JOIN messages p ON p.id = m.parent_id "
-           "JOIN conversations c ON c.id = p.conversation_id WHERE m.role = 'assistant' GROUP BY p.id "
-           "HAVING sum(r.rating = 1) > 0 AND sum(r.rating = -1) > 0 "
-           "ORDER BY c.created_at, c.rowid, p.created_at, p.rowid");
+           fmt::format("SELECT p.id FROM ratings r JOIN messages m ON m.id = r.message_id JOIN messages p ON p.id = "
+                       "m.parent_id JOIN conversations c ON c.id = p.conversation_id WHERE m.role = 'assistant' AND {} "
+                       "GROUP BY p.id HAVING sum(r.rating = 1) > 0 AND sum(r.rating = -1) > 0 "
+                       "ORDER BY c.created_at, c.rowid, p.created_at, p.rowid",
+                       kVisible)
+               .c_str());
+    q.bind_scope(scope);
     while (q.step()) parents.push_back(q.text(0));
   }
   struct Answer {
@@ -704,9 +915,9 @@ std::vector<PreferencePair> Store::preference_pairs() {
   };
   std::vector<PreferencePair> pairs;
   for (const std::string& parent : parents) {
-    std::vector<Message> path = path_to_locked(parent);
+    std::vector<Message> path = path_to_locked(scope, parent);
     OWN_CHECK(!path.empty(), "message {} vanished inside a read transaction", parent);
-    std::optional<ConversationInfo> conv = conversation_info_locked(path.back().conversation_id);
+    std::optional<ConversationInfo> conv = conversation_info_locked(scope, path.back().conversation_id);
     OWN_CHECK(conv.has_value(), "conversation {} of message {} missing", path.back().conversation_id, parent);
     std::vector<ChatMessage> prompt;
     if (!conv->system_prompt.empty()) prompt.push_back({"system", conv->system_prompt});
@@ -743,25 +954,29 @@ void write_preference_jsonl(const std::string& path, const std::vector<Preferenc
 
 std::string api_keys_table(const std::vector<ApiKeyInfo>& keys) {
   if (keys.empty()) return "no API keys; create one with `ownchat keys create --name NAME`\n";
-  static constexpr char row[] = "{:>4}  {:<20}  {:<12}  {:<16}  {}\n";
-  std::string out = fmt::format(row, "id", "name", "prefix", "created (UTC)", "status");
+  static constexpr char row[] = "{:>4}  {:<20}  {:<12}  {:<16}  {:<5}  {}\n";
+  std::string out = fmt::format(row, "id", "name", "prefix", "created (UTC)", "admin", "status");
   for (const ApiKeyInfo& k : keys)
-    out += fmt::format(row, k.id, k.name, k.prefix, utc_minutes(k.created_at),
+    out += fmt::format(row, k.id, k.name, k.prefix, utc_minutes(k.created_at), k.admin ? "yes" : "no",
                        k.revoked_at ? "revoked " + utc_minutes(*k.revoked_at) : std::string("active"));
   return out;
 }
 
-FeedbackExport feedback_export(const FeedbackExportOptions& o) {
-  const std::string db = Store::default_path(o.run_dir, o.db);
-  Store store(db, Store::Open::existing);
-  std::vector<PreferencePair> pairs = store.preference_pairs();
+FeedbackExport feedback_export(Store& store, const std::string& out) {
+  std::vector<PreferencePair> pairs = store.preference_pairs(Scope::everyone());
   FeedbackExport e;
-  e.stats = store.feedback_stats();
+  e.stats = store.feedback_stats(Scope::everyone());
   e.stats.pairs = static_cast<int64_t>(pairs.size());  // what was written, even if serve rated meanwhile
-  e.out = o.out.empty() ? (std::filesystem::path(db).parent_path() / "data" / "feedback" / "pairs.jsonl").string()
-                        : o.out;
+  e.out = out.empty()
+              ? (std::filesystem::path(store.path()).parent_path() / "data" / "feedback" / "pairs.jsonl").string()
+              : out;
   write_preference_jsonl(e.out, pairs);
   return e;
+}
+
+FeedbackExport feedback_export(const FeedbackExportOptions& o) {
+  Store store(Store::default_path(o.run_dir, o.db), Store::Open::existing);
+  return feedback_export(store, o.out);
 }
 
 }  // namespace own
