@@ -3,7 +3,7 @@
 // prepared per call (microseconds; the store is not a hot path). Writes that read first run in
 // BEGIN IMMEDIATE so two processes (serve and `ownchat keys`) never deadlock upgrading a lock.
 // Schema changes: bump kSchemaVersion and add a step to migrate(); never edit a shipped step.
-// Ownership: "visible" SQL names the conversation as `c` and binds :scope_all and :scope_key.
+// Ownership: "visible" SQL (kVisible) names the conversation `c` and binds the scope as ?98, ?99.
 #include "serve/store.h"
 
 #include <openssl/crypto.h>
@@ -82,8 +82,10 @@ CREATE TABLE store_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 PRAGMA user_version = 2;
 )sql";
 
-// the conversation `c` is one the bound scope may see
-constexpr const char* kVisible = "(:scope_all OR c.owner_key_id = :scope_key)";
+// the conversation `c` is one the bound scope may see. Fixed numbers, so a statement's own
+// parameters (?1, ?2, ...) keep theirs wherever this sits in it.
+constexpr int kScopeAllParam = 98, kScopeKeyParam = 99;
+constexpr const char* kVisible = "(?98 OR c.owner_key_id = ?99)";
 
 constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.model, m.checkpoint, m.sampling, "
@@ -138,13 +140,11 @@ class Stmt {
   }
   Stmt& bind_or_null(int i, const std::string& v) { return v.empty() ? bind_null(i) : bind(i, v); }
   Stmt& bind_or_null(int i, const std::optional<int64_t>& v) { return v ? bind(i, *v) : bind_null(i); }
-  // :scope_all and :scope_key of kVisible (both must be in the statement)
+  // the parameters of kVisible, which must be in the statement
   Stmt& bind_scope(const Scope& s) {
-    const int all = sqlite3_bind_parameter_index(st_, ":scope_all");
-    const int key = sqlite3_bind_parameter_index(st_, ":scope_key");
-    OWN_CHECK(all > 0 && key > 0, "statement without kVisible: {}", sqlite3_sql(st_));
-    bind(all, static_cast<int64_t>(s.admin));
-    return bind_or_null(key, s.key_id);
+    OWN_CHECK(sqlite3_bind_parameter_count(st_) == kScopeKeyParam, "statement without kVisible: {}", sqlite3_sql(st_));
+    bind(kScopeAllParam, static_cast<int64_t>(s.admin));
+    return bind_or_null(kScopeKeyParam, s.key_id);
   }
 
   // true: a row is ready; false: done
@@ -408,7 +408,14 @@ void Store::open_checked(Open mode, bool accept_loss) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::is_directory(path_, ec)) input_error("{}: cannot open database: it is a directory; give a file", path_);
-  const std::optional<StoreGuard> guard = read_store_guard(path_);
+  std::optional<StoreGuard> guard;
+  bool guard_unreadable = false;  // only when accepting: then it is rewritten
+  try {
+    guard = read_store_guard(path_);
+  } catch (const InputError&) {
+    if (!accept_loss) throw;
+    guard_unreadable = true;
+  }
   const std::string guard_path = store_guard_path(path_);
   const std::string accept = fmt::format("`ownchat db accept-loss --db {}`", path_);
   StoreFound found;
@@ -475,7 +482,7 @@ void Store::open_checked(Open mode, bool accept_loss) {
     found.has_keys = q.int64(0) != 0;
   }
   const std::string loss = guard ? store_guard_loss(*guard, found) : "";
-  loss_at_open_ = loss;
+  loss_at_open_ = guard_unreadable ? "had an unreadable guard file" : loss;
   if (!loss.empty() && guard->had_keys && !accept_loss) refuse(loss);
   if (!loss.empty())
     std::fprintf(stderr,
@@ -493,7 +500,7 @@ void Store::open_checked(Open mode, bool accept_loss) {
     db_id_ = q.text(0);
   }
   const bool has_keys = this->has_keys();
-  if (!guard || !loss.empty() || guard->db_id != db_id_ || (has_keys && !guard->had_keys)) {
+  if (!guard || !loss.empty() || guard->db_id != db_id_ || (has_keys && !guard->had_keys)) {  // or unreadable
     write_store_guard(path_, StoreGuard{db_id_, has_keys, now_s()});
     guard_keys_ = has_keys;
   } else {
@@ -523,7 +530,10 @@ void Store::quick_check(bool guarded) {
     problems = {msg};
   }
   std::string list;
-  for (const std::string& p : problems) list += (list.empty() ? "" : "; ") + p;
+  for (const std::string& p : problems) {
+    if (!list.empty()) list += "; ";
+    list += p;
+  }
   input_error("{}: the database is corrupt; SQLite's quick_check reports: {}. ownchat will not use it and changed "
               "nothing. To recover: stop every ownchat that uses it and copy {} (with {}-wal if present) somewhere "
               "safe. Then either salvage what is readable, `sqlite3 {} .recover | sqlite3 {}.recovered`, check it, "
@@ -537,7 +547,10 @@ std::string Store::integrity_check() {
   std::lock_guard lock(mu_);
   Stmt q(db_, path_, "PRAGMA integrity_check");
   std::string out;
-  while (q.step()) out += (out.empty() ? "" : "\n") + q.text(0);
+  while (q.step()) {
+    if (!out.empty()) out += '\n';
+    out += q.text(0);
+  }
   return out;
 }
 

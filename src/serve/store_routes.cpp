@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "core/check.h"
 #include "serve/openai_request.h"
 #include "serve/openai_response.h"
 
