@@ -313,3 +313,46 @@ TEST(StoreIntegrity, FailuresInUseAreStoreErrors) {
   } catch (const StoreError&) {  // or SQLite gives up on the page: a failure either way
   }
 }
+
+// ---- the commands, through the real binary ----
+
+TEST(StoreCli, AdminKeysDbCheckAndAcceptLoss) {
+  ScratchDir dir;
+  const std::string run = dir.file("run");
+  const std::string db = run + "/ownchat.db";
+  CmdResult r = run_binary("keys create --admin --name root --run " + run);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string key = r.output.substr(0, r.output.find('\n'));
+  EXPECT_TRUE(Store(db).find_key(key)->admin);
+  r = run_binary("keys list --run " + run);
+  EXPECT_CONTAINS(r.output, "admin");
+  EXPECT_CONTAINS(r.output, "yes");
+
+  r = run_binary("db check --run " + run);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, db + ": ok");
+  r = run_binary("db accept-loss --run " + run);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "nothing to accept");
+
+  fs::remove(db);
+  r = run_binary("keys list --run " + run);
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "accept-loss");
+  r = run_binary("keys create --run " + run);  // would start a keyless db behind the operator's back
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "was deleted");
+  EXPECT_FALSE(fs::exists(db));
+  r = run_binary("db check --run " + run);
+  EXPECT_EQ(r.status, 1) << r.output;
+  r = run_binary("db accept-loss --run " + run);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "loss accepted (the database was deleted)");
+  r = run_binary("db check --run " + run);
+  EXPECT_EQ(r.status, 0) << r.output;
+
+  r = run_binary("db check --run " + dir.file("nothing"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "no such database");
+  EXPECT_FALSE(fs::exists(dir.file("nothing")));
+}
