@@ -297,7 +297,7 @@ test('each key sees only its own conversations and ratings; admin keys and the o
   const db = `${run.dir}/owners/ownchat.db`;
   const mk = (...args) => execFileSync(BINARY, ['keys', 'create', '--db', db, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
     .toString().trim();
-  const alice = mk('--name', 'alice'), bob = mk('--name', 'bob'), root = mk('--name', 'root', '--admin');
+  const alice = mk('--name', 'alice'), bob = mk('--name', 'bob');
   const operator = 'sk-operator-e2e';
   const s = await startServer(['--model', `${run.run}/ckpt/sft`, '--db', db, '--api-key', operator]);
   try {
@@ -310,7 +310,7 @@ test('each key sees only its own conversations and ratings; admin keys and the o
       try { json = JSON.parse(text); } catch { /* not JSON */ }
       return { status: r.status, json, text };
     };
-    const A = as(alice), B = as(bob), R = as(root), O = as(operator);
+    const A = as(alice), B = as(bob), O = as(operator);
     const must = async (r, status) => { const x = await r; assert.equal(x.status, status, x.text); return x.json; };
 
     const c = await must(A('POST', '/api/conversations', { title: 'alice private', model: 'sft' }), 201);
@@ -352,7 +352,9 @@ test('each key sees only its own conversations and ratings; admin keys and the o
     assert.equal((await A('GET', '/api/feedback/pairs.jsonl')).text.trim().split('\n').length, 1);
     assert.equal((await A('POST', '/api/feedback/export', {})).status, 403);
 
-    // the admin key and the operator's key see both; the export (and the CLI's) has every pair
+    // an admin key (made while the server runs) and the operator's key see both; the export (and
+    // the CLI's) has every pair
+    const R = as(mk('--name', 'root', '--admin'));
     for (const X of [R, O]) {
       const ids = (await must(X('GET', '/api/conversations'), 200)).data.map((x) => x.id).sort();
       assert.deepEqual(ids, [c.id, bc.id].sort());
