@@ -2,7 +2,7 @@
 // SQL text is constant; every value a user supplies is a bound parameter. Statements are
 // prepared per call (microseconds; the store is not a hot path). Writes that read first run in
 // BEGIN IMMEDIATE so two processes (serve and `ownchat keys`) never deadlock upgrading a lock.
-// Schema changes: bump kSchemaVersion and add a step to migrate(); never edit a shipped step.
+// Opening, checking and migrating the file: store_open.cpp; the SQL helpers: store_sql.h.
 // Ownership: "visible" SQL (kVisible) names the conversation `c` and binds the scope as ?98, ?99.
 #include "serve/store.h"
 
@@ -20,192 +20,20 @@
 #include "core/check.h"
 #include "core/fileio.h"
 #include "serve/store_guard.h"
+#include "serve/store_sql.h"
 
 namespace own {
 
+using namespace store_sql;
+
 namespace {
 
-constexpr int kSchemaVersion = 2;
 constexpr std::string_view kKeyStart = "sk-own-";
 constexpr size_t kKeyRandomChars = 32;
 constexpr size_t kKeyPrefixChars = 12;
-constexpr int kBusyTimeoutMs = 5000;
-
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE api_keys(
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  prefix TEXT NOT NULL,
-  hash TEXT NOT NULL UNIQUE,
-  created_at INTEGER NOT NULL,
-  revoked_at INTEGER NULL);
-CREATE TABLE conversations(
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  system_prompt TEXT NOT NULL,
-  model TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL);
-CREATE TABLE messages(
-  id TEXT PRIMARY KEY,
-  conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-  parent_id TEXT NULL REFERENCES messages(id) ON DELETE CASCADE,
-  role TEXT NOT NULL CHECK(role IN ('system', 'user', 'assistant')),
-  content TEXT NOT NULL,
-  model TEXT NOT NULL,
-  checkpoint TEXT NOT NULL,
-  sampling TEXT NULL,
-  prompt_tokens INTEGER NOT NULL,
-  completion_tokens INTEGER NOT NULL,
-  tokens_per_s REAL NOT NULL,
-  created_at INTEGER NOT NULL);
-CREATE INDEX messages_by_conversation ON messages(conversation_id, created_at);
-CREATE INDEX messages_by_parent ON messages(parent_id);
-CREATE TABLE ratings(
-  message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
-  rating INTEGER NOT NULL CHECK(rating IN (-1, 1)),
-  reason TEXT NOT NULL,
-  comment TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL);
-PRAGMA user_version = 1;
-)sql";
-
-// v2: owners (NULL: made before keys, by the operator or in single-user mode; admin keys only),
-// admin keys, and the db_id the guard file names. Existing keys stay non-admin.
-constexpr const char* kSchemaV2 = R"sql(
-ALTER TABLE api_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE conversations ADD COLUMN owner_key_id INTEGER NULL REFERENCES api_keys(id);
-ALTER TABLE ratings ADD COLUMN owner_key_id INTEGER NULL REFERENCES api_keys(id);
-CREATE INDEX conversations_by_owner ON conversations(owner_key_id, updated_at);
-CREATE TABLE store_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-PRAGMA user_version = 2;
-)sql";
-
-// the conversation `c` is one the bound scope may see. Fixed numbers, so a statement's own
-// parameters (?1, ?2, ...) keep theirs wherever this sits in it.
-constexpr int kScopeAllParam = 98, kScopeKeyParam = 99;
-constexpr const char* kVisible = "(?98 OR c.owner_key_id = ?99)";
-
 constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.model, m.checkpoint, m.sampling, "
     "m.prompt_tokens, m.completion_tokens, m.tokens_per_s, m.created_at";
-
-int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// a StoreError; the constructor turns those into InputErrors (a bad file, not a server fault)
-[[noreturn]] void sql_fail(sqlite3* db, const std::string& path, std::string_view what) {
-  int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
-  std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-  std::string hint;
-  if (code == SQLITE_NOTADB) hint = " (expected an ownchat SQLite database; give another --db or --run)";
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) hint = " (another process holds a write lock for too long)";
-  if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN) hint = " (check the path and its permissions)";
-  if (code == SQLITE_CORRUPT) hint = " (stop the server; it names the recovery at its next start)";
-  throw StoreError(fmt::format("{}: {}: {}{}", path, what, msg, hint), code == SQLITE_BUSY || code == SQLITE_LOCKED);
-}
-
-// One prepared statement; binds are 1-based, columns 0-based, as in SQLite.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const std::string& path, const char* sql) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) sql_fail(db_, path_, "prepare");
-  }
-  ~Stmt() { sqlite3_finalize(st_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Stmt& bind(int i, std::string_view v) {
-    if (v.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
-      input_error("{}: a text of {} bytes is too long to store", path_, v.size());
-    check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
-  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
-  Stmt& bind(int i, int64_t v) {
-    check(sqlite3_bind_int64(st_, i, v));
-    return *this;
-  }
-  Stmt& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
-  Stmt& bind(int i, double v) {
-    check(sqlite3_bind_double(st_, i, v));
-    return *this;
-  }
-  Stmt& bind_null(int i) {
-    check(sqlite3_bind_null(st_, i));
-    return *this;
-  }
-  Stmt& bind_or_null(int i, const std::string& v) { return v.empty() ? bind_null(i) : bind(i, v); }
-  Stmt& bind_or_null(int i, const std::optional<int64_t>& v) { return v ? bind(i, *v) : bind_null(i); }
-  // the parameters of kVisible, which must be in the statement
-  Stmt& bind_scope(const Scope& s) {
-    OWN_CHECK(sqlite3_bind_parameter_count(st_) == kScopeKeyParam, "statement without kVisible: {}", sqlite3_sql(st_));
-    bind(kScopeAllParam, static_cast<int64_t>(s.admin));
-    return bind_or_null(kScopeKeyParam, s.key_id);
-  }
-
-  // true: a row is ready; false: done
-  bool step() {
-    int rc = sqlite3_step(st_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    sql_fail(db_, path_, "query");
-  }
-  void run() {
-    while (step()) {
-    }
-  }
-  int changes() const { return sqlite3_changes(db_); }
-
-  bool is_null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
-  int64_t int64(int c) const { return sqlite3_column_int64(st_, c); }
-  double real(int c) const { return sqlite3_column_double(st_, c); }
-  std::string text(int c) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, c))) : std::string();
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) sql_fail(db_, path_, "bind");
-  }
-  sqlite3* db_;
-  const std::string& path_;
-  sqlite3_stmt* st_ = nullptr;
-};
-
-// constant SQL only (no user data); errors name the statement's first line
-void exec(sqlite3* db, const std::string& path, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    std::string_view s(sql);
-    s.remove_prefix(std::min(s.find_first_not_of('\n'), s.size()));
-    sql_fail(db, path, s.substr(0, s.find('\n')));
-  }
-}
-
-// A transaction rolled back unless commit() ran. `write`: BEGIN IMMEDIATE (take the write lock
-// now, so a read-then-write never fails half way with SQLITE_BUSY); else a read snapshot.
-class Tx {
- public:
-  Tx(sqlite3* db, const std::string& path, bool write) : db_(db), path_(path) {
-    exec(db_, path_, write ? "BEGIN IMMEDIATE" : "BEGIN");
-  }
-  ~Tx() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void commit() {
-    exec(db_, path_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  const std::string& path_;
-  bool done_ = false;
-};
 
 void random_bytes(unsigned char* out, size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
@@ -229,15 +57,6 @@ std::string sha256_hex(std::string_view s) {
   return hex(md, n);
 }
 
-// 122 random bits in the UUID v4 layout
-std::string new_id() {
-  unsigned char b[16];
-  random_bytes(b, sizeof(b));
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  std::string h = hex(b, sizeof(b));
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
-}
 
 // sk-own- + 32 base62 characters (~190 bits); bytes >= 248 are redrawn so each is uniform
 std::string new_key() {
@@ -324,6 +143,16 @@ std::string utc_minutes(int64_t t) {
 
 }  // namespace
 
+// 122 random bits in the UUID v4 layout
+std::string store_sql::new_id() {
+  unsigned char b[16];
+  random_bytes(b, sizeof(b));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  std::string h = hex(b, sizeof(b));
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
 // ---- JSON ----
 
 void to_json(nlohmann::json& j, const ApiKeyInfo& k) {
@@ -384,204 +213,6 @@ void to_json(nlohmann::json& j, const PreferencePair& p) {
 
 std::string Store::default_path(const std::string& run_dir, const std::string& db) {
   return db.empty() ? (std::filesystem::path(run_dir) / "ownchat.db").string() : db;
-}
-
-Store::Store(const std::string& path, Open mode, bool accept_loss) : path_(path) {
-  try {
-    open_checked(mode, accept_loss);
-  } catch (const StoreError& e) {  // at open, a database failure is a bad file to name
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw InputError(e.what());
-  } catch (...) {
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw;
-  }
-}
-
-Store::~Store() { sqlite3_close(db_); }
-
-// Checks before the first write: the guard (a deleted db), the file (quick_check), what it holds
-// against the guard; only then WAL mode, the schema and the guard are written.
-void Store::open_checked(Open mode, bool accept_loss) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path_, ec)) input_error("{}: cannot open database: it is a directory; give a file", path_);
-  std::optional<StoreGuard> guard;
-  bool guard_unreadable = false;  // only when accepting: then it is rewritten
-  try {
-    guard = read_store_guard(path_);
-  } catch (const InputError&) {
-    if (!accept_loss) throw;
-    guard_unreadable = true;
-  }
-  const std::string guard_path = store_guard_path(path_);
-  const std::string accept = fmt::format("`ownchat db accept-loss --db {}`", path_);
-  StoreFound found;
-  found.exists = fs::exists(path_, ec);
-  const bool zero_bytes = !found.exists || fs::file_size(path_, ec) == 0;
-  const auto refuse = [&](const std::string& loss) {
-    input_error("{}: this database {}, but its guard file {} says it held API keys: starting without them would open "
-                "the server to everyone, and its conversations are not here. Nothing was changed. To recover, put "
-                "the database back (restore {} from a backup, with its -wal file if it had one; or move it back if "
-                "it was moved aside). To accept the loss and start with {}, run {}.",
-                path_, loss, guard_path, path_, found.exists ? "the database now at this path" : "a new, empty database",
-                accept);
-  };
-  if (!found.exists && mode == Open::existing)
-    input_error("{}: no such database (`ownchat serve` creates it; check --run or --db){}", path_,
-                guard ? fmt::format(". Its guard file {} says it existed: restore it, or accept the loss with {}",
-                                    guard_path, accept)
-                      : "");
-  if (!found.exists && guard && guard->had_keys && !accept_loss) refuse("was deleted");
-  if (zero_bytes && fs::exists(path_ + "-wal", ec) && fs::file_size(path_ + "-wal", ec) > 0)
-    input_error("{}: the database is {} but its write-ahead log {}-wal is still there: it belongs to the lost "
-                "database and would be replayed into a new one. Move {}-wal and {}-shm aside (or restore the "
-                "database that goes with them).",
-                path_, found.exists ? "empty" : "missing", path_, path_, path_);
-  if (mode == Open::create) {
-    fs::path parent = fs::path(path_).parent_path();
-    if (!parent.empty() && !fs::create_directories(parent, ec) && ec)
-      input_error("{}: cannot create directory {}: {}", path_, parent.string(), ec.message());
-  }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Open::create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    input_error("{}: cannot open database: {} (check the path and its permissions)", path_, msg);
-  }
-  exec(db_, path_, fmt::format("PRAGMA busy_timeout = {}", kBusyTimeoutMs).c_str());
-  if (!zero_bytes) quick_check(guard.has_value());
-
-  // what the file holds, read only
-  const int64_t version = [&] {
-    Stmt q(db_, path_, "PRAGMA user_version");
-    q.step();
-    return q.int64(0);
-  }();
-  const int64_t tables = [&] {
-    Stmt q(db_, path_, "SELECT count(*) FROM sqlite_master");
-    q.step();
-    return q.int64(0);
-  }();
-  if (version > kSchemaVersion)
-    input_error("{}: database schema version {} is newer than this ownchat's ({}); use a newer ownchat", path_, version,
-                kSchemaVersion);
-  if (version == 0 && tables > 0)
-    input_error("{}: a SQLite database, but not ownchat's (it has tables and no ownchat schema version); "
-                "give another --db",
-                path_);
-  found.empty = tables == 0;
-  if (version >= 2) {
-    Stmt q(db_, path_, "SELECT value FROM store_meta WHERE key = 'db_id'");
-    if (q.step()) found.db_id = q.text(0);
-  }
-  if (version >= 1) {
-    Stmt q(db_, path_, "SELECT EXISTS(SELECT 1 FROM api_keys)");
-    q.step();
-    found.has_keys = q.int64(0) != 0;
-  }
-  const std::string loss = guard ? store_guard_loss(*guard, found) : "";
-  loss_at_open_ = guard_unreadable ? "had an unreadable guard file" : loss;
-  if (!loss.empty() && guard->had_keys && !accept_loss) refuse(loss);
-  if (!loss.empty())
-    std::fprintf(stderr,
-                 "ownchat: warning: %s %s since its guard file %s was written; what it held is not here. %s with %s.\n",
-                 path_.c_str(), loss.c_str(), guard_path.c_str(), accept_loss ? "Accepted: going on" : "Going on",
-                 found.empty ? "a new, empty database" : "the database now at this path");
-
-  exec(db_, path_, "PRAGMA journal_mode = WAL");
-  exec(db_, path_, "PRAGMA synchronous = FULL");  // WAL + FULL: a commit is fsynced before it returns
-  exec(db_, path_, "PRAGMA foreign_keys = ON");
-  migrate();
-  {
-    Stmt q(db_, path_, "SELECT value FROM store_meta WHERE key = 'db_id'");
-    OWN_CHECK(q.step(), "{}: no db_id after the schema migration", path_);
-    db_id_ = q.text(0);
-  }
-  const bool has_keys = this->has_keys();
-  if (!guard || !loss.empty() || guard->db_id != db_id_ || (has_keys && !guard->had_keys)) {  // or unreadable
-    write_store_guard(path_, StoreGuard{db_id_, has_keys, now_s()});
-    guard_keys_ = has_keys;
-  } else {
-    guard_keys_ = guard->had_keys;
-  }
-}
-
-void Store::quick_check(bool guarded) {
-  std::vector<std::string> problems;
-  sqlite3_stmt* st = nullptr;
-  int rc = sqlite3_prepare_v2(db_, "PRAGMA quick_check(10)", -1, &st, nullptr);
-  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) problems.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
-  }
-  const int code = sqlite3_errcode(db_) & 0xff;
-  const std::string msg = sqlite3_errmsg(db_);
-  sqlite3_finalize(st);
-  if (rc == SQLITE_DONE && problems.size() == 1 && problems[0] == "ok") return;
-  if (rc != SQLITE_DONE) {
-    if ((code == SQLITE_NOTADB && !guarded) || (code != SQLITE_NOTADB && code != SQLITE_CORRUPT)) {
-      std::string hint = code == SQLITE_NOTADB ? " (expected an ownchat SQLite database; give another --db or --run)"
-                         : code == SQLITE_BUSY ? " (another process holds a lock on it for too long)"
-                                               : " (check the path and its permissions)";
-      input_error("{}: cannot read the database: {}{}", path_, msg, hint);
-    }
-    problems = {msg};
-  }
-  std::string list;
-  for (const std::string& p : problems) {
-    if (!list.empty()) list += "; ";
-    list += p;
-  }
-  input_error("{}: the database is corrupt; SQLite's quick_check reports: {}. ownchat will not use it and changed "
-              "nothing. To recover: stop every ownchat that uses it and copy {} (with {}-wal if present) somewhere "
-              "safe. Then either salvage what is readable, `sqlite3 {} .recover | sqlite3 {}.recovered`, check it, "
-              "and move {}.recovered to {} (removing the old -wal and -shm files); or move the damaged files aside "
-              "and restore a backup. To start over without its data, move them aside and run `ownchat db "
-              "accept-loss --db {}`.",
-              path_, list, path_, path_, path_, path_, path_, path_, path_);
-}
-
-std::string Store::integrity_check() {
-  std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "PRAGMA integrity_check");
-  std::string out;
-  while (q.step()) {
-    if (!out.empty()) out += '\n';
-    out += q.text(0);
-  }
-  return out;
-}
-
-void Store::migrate() {
-  auto version = [&] {
-    Stmt q(db_, path_, "PRAGMA user_version");
-    q.step();
-    return q.int64(0);
-  };
-  if (version() == kSchemaVersion) return;
-  Tx tx(db_, path_, true);  // another process may be migrating too: decide under the write lock
-  int64_t v = version();
-  if (v > kSchemaVersion)
-    input_error("{}: database schema version {} is newer than this ownchat's ({}); use a newer ownchat", path_, v,
-                kSchemaVersion);
-  if (v == 0) {
-    Stmt q(db_, path_, "SELECT count(*) FROM sqlite_master");
-    q.step();
-    if (q.int64(0) > 0)
-      input_error("{}: a SQLite database, but not ownchat's (it has tables and no ownchat schema version); "
-                  "give another --db",
-                  path_);
-    exec(db_, path_, kSchemaV1);
-    v = 1;
-  }
-  if (v == 1) {
-    exec(db_, path_, kSchemaV2);
-    Stmt q(db_, path_, "INSERT INTO store_meta(key, value) VALUES('db_id', ?)");
-    q.bind(1, new_id()).run();
-  }
-  tx.commit();
 }
 
 // ---- API keys ----
