@@ -114,7 +114,8 @@ void Store::open_checked(Open mode, bool accept_loss) {
                 "the server to everyone, and its conversations are not here. Nothing was changed. To recover, put "
                 "the database back (restore {} from a backup, with its -wal file if it had one; or move it back if "
                 "it was moved aside). To accept the loss and start with {}, run {}.",
-                path_, loss, guard_path, path_, found.exists ? "the database now at this path" : "a new, empty database",
+                path_, loss, guard_path, path_,
+                found.exists && !found.empty ? "the database now at this path" : "a new, empty database",
                 accept);
   };
   if (!found.exists && mode == Open::existing)
