@@ -1,4 +1,5 @@
-// ownchat keys create|list|revoke, ownchat feedback export: the serve database from the shell
+// ownchat keys create|list|revoke, ownchat feedback export, ownchat db check|accept-loss: the serve
+// database from the shell
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -29,11 +30,13 @@ void register_store_commands(CLI::App& app) {
   CLI::App* create = keys->add_subcommand("create", "create a key and print it (once)");
   auto cf = std::make_shared<DbFlags>();
   auto name = std::make_shared<std::string>("default");
+  auto admin = std::make_shared<bool>(false);
   cf->add(create);
   create->add_option("--name", *name, "a label for the key, shown by `keys list`")->capture_default_str();
+  create->add_flag("--admin", *admin, "the key sees every key's conversations and ratings (else only its own)");
   create->callback([=] {
     Store store(cf->path(), Store::Open::create);
-    std::printf("%s\n", store.create_key(*name).c_str());
+    std::printf("%s\n", store.create_key(*name, *admin).c_str());
     std::fflush(stdout);
     std::fprintf(stderr, "Keep this key now: it cannot be shown again (%s stores only its hash). Clients send it as "
                  "`Authorization: Bearer KEY`.\n", store.path().c_str());
@@ -56,6 +59,31 @@ void register_store_commands(CLI::App& app) {
     Store store(rf->path(), Store::Open::existing);
     if (!store.revoke_key(*which)) input_error("no active key matches \"{}\" (see `ownchat keys list`)", *which);
     std::printf("revoked %s\n", which->c_str());
+  });
+
+  CLI::App* db = app.add_subcommand("db", "the serve database itself: check it, or accept that it was lost");
+  db->require_subcommand(1);
+  CLI::App* check = db->add_subcommand("check", "SQLite's integrity_check of RUN/ownchat.db; exit 1 unless it says ok");
+  auto kf = std::make_shared<DbFlags>();
+  kf->add(check);
+  check->callback([=] {
+    Store store(kf->path(), Store::Open::existing);  // opening runs quick_check and the guard check
+    const std::string result = store.integrity_check();
+    if (result != "ok") input_error("{}: integrity_check failed:\n{}", store.path(), result);
+    std::printf("%s: ok\n", store.path().c_str());
+  });
+  CLI::App* accept = db->add_subcommand(
+      "accept-loss", "accept that the database its guard file names is gone (deleted, emptied, replaced, lost its "
+                     "keys): start with the one at the path, or a new one, and rewrite the guard");
+  auto af = std::make_shared<DbFlags>();
+  af->add(accept);
+  accept->callback([=] {
+    Store store(af->path(), Store::Open::create, true);
+    if (store.loss_at_open().empty())
+      std::printf("%s: nothing to accept: it is the database its guard file names\n", store.path().c_str());
+    else
+      std::printf("%s: loss accepted (the database %s); `ownchat serve` starts with the database now there\n",
+                  store.path().c_str(), store.loss_at_open().c_str());
   });
 
   CLI::App* feedback = app.add_subcommand("feedback", "ratings collected by `ownchat serve`");

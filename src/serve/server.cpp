@@ -170,7 +170,7 @@ class ApiServer {
       web_ = http_.set_mount_point("/", o_.web_dir);
       if (!web_) input_error("serve: --web {} is not a directory", o_.web_dir);
     }
-    if (store_) add_store_routes([this](const char* m, const char* p, RouteHandler h) { route(m, p, std::move(h)); }, *store_);
+    if (store_) add_store_routes([this](const char* m, const char* p, RouteHandler h) { route(m, p, std::move(h)); }, *store_, o_.api_keys);
     add_report_route([this](const char* m, const char* p, RouteHandler h) { route(m, p, std::move(h)); }, o_.report);
     route("GET", "/metrics", [this](const auto&, auto& s) {
       std::vector<ModelGauges> g;

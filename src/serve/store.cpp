@@ -2,7 +2,8 @@
 // SQL text is constant; every value a user supplies is a bound parameter. Statements are
 // prepared per call (microseconds; the store is not a hot path). Writes that read first run in
 // BEGIN IMMEDIATE so two processes (serve and `ownchat keys`) never deadlock upgrading a lock.
-// Schema changes: bump kSchemaVersion and add a step to migrate(); never edit a shipped step.
+// Opening, checking and migrating the file: store_open.cpp; the SQL helpers: store_sql.h.
+// Ownership: "visible" SQL (kVisible) names the conversation `c` and binds the scope as ?98, ?99.
 #include "serve/store.h"
 
 #include <openssl/crypto.h>
@@ -18,167 +19,21 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "serve/store_guard.h"
+#include "serve/store_sql.h"
 
 namespace own {
 
+using namespace store_sql;
+
 namespace {
 
-constexpr int kSchemaVersion = 1;
 constexpr std::string_view kKeyStart = "sk-own-";
 constexpr size_t kKeyRandomChars = 32;
 constexpr size_t kKeyPrefixChars = 12;
-constexpr int kBusyTimeoutMs = 5000;
-
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE api_keys(
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  prefix TEXT NOT NULL,
-  hash TEXT NOT NULL UNIQUE,
-  created_at INTEGER NOT NULL,
-  revoked_at INTEGER NULL);
-CREATE TABLE conversations(
-  id TEXT PRIMARY KEY,
-  title TEXT NOT NULL,
-  system_prompt TEXT NOT NULL,
-  model TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL);
-CREATE TABLE messages(
-  id TEXT PRIMARY KEY,
-  conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-  parent_id TEXT NULL REFERENCES messages(id) ON DELETE CASCADE,
-  role TEXT NOT NULL CHECK(role IN ('system', 'user', 'assistant')),
-  content TEXT NOT NULL,
-  model TEXT NOT NULL,
-  checkpoint TEXT NOT NULL,
-  sampling TEXT NULL,
-  prompt_tokens INTEGER NOT NULL,
-  completion_tokens INTEGER NOT NULL,
-  tokens_per_s REAL NOT NULL,
-  created_at INTEGER NOT NULL);
-CREATE INDEX messages_by_conversation ON messages(conversation_id, created_at);
-CREATE INDEX messages_by_parent ON messages(parent_id);
-CREATE TABLE ratings(
-  message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
-  rating INTEGER NOT NULL CHECK(rating IN (-1, 1)),
-  reason TEXT NOT NULL,
-  comment TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL);
-PRAGMA user_version = 1;
-)sql";
-
 constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.model, m.checkpoint, m.sampling, "
     "m.prompt_tokens, m.completion_tokens, m.tokens_per_s, m.created_at";
-
-int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-[[noreturn]] void sql_fail(sqlite3* db, const std::string& path, std::string_view what) {
-  int code = db ? sqlite3_errcode(db) : SQLITE_NOMEM;
-  std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-  std::string hint;
-  if (code == SQLITE_NOTADB) hint = " (expected an ownchat SQLite database; give another --db or --run)";
-  if (code == SQLITE_BUSY) hint = " (another process holds a write lock for too long)";
-  if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN) hint = " (check the path and its permissions)";
-  input_error("{}: {}: {}{}", path, what, msg, hint);
-}
-
-// One prepared statement; binds are 1-based, columns 0-based, as in SQLite.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const std::string& path, const char* sql) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) sql_fail(db_, path_, "prepare");
-  }
-  ~Stmt() { sqlite3_finalize(st_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Stmt& bind(int i, std::string_view v) {
-    if (v.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
-      input_error("{}: a text of {} bytes is too long to store", path_, v.size());
-    check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
-  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
-  Stmt& bind(int i, int64_t v) {
-    check(sqlite3_bind_int64(st_, i, v));
-    return *this;
-  }
-  Stmt& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
-  Stmt& bind(int i, double v) {
-    check(sqlite3_bind_double(st_, i, v));
-    return *this;
-  }
-  Stmt& bind_null(int i) {
-    check(sqlite3_bind_null(st_, i));
-    return *this;
-  }
-  Stmt& bind_or_null(int i, const std::string& v) { return v.empty() ? bind_null(i) : bind(i, v); }
-
-  // true: a row is ready; false: done
-  bool step() {
-    int rc = sqlite3_step(st_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    sql_fail(db_, path_, "query");
-  }
-  void run() {
-    while (step()) {
-    }
-  }
-  int changes() const { return sqlite3_changes(db_); }
-
-  bool is_null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
-  int64_t int64(int c) const { return sqlite3_column_int64(st_, c); }
-  double real(int c) const { return sqlite3_column_double(st_, c); }
-  std::string text(int c) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, c))) : std::string();
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) sql_fail(db_, path_, "bind");
-  }
-  sqlite3* db_;
-  const std::string& path_;
-  sqlite3_stmt* st_ = nullptr;
-};
-
-// constant SQL only (no user data); errors name the statement's first line
-void exec(sqlite3* db, const std::string& path, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    std::string_view s(sql);
-    s.remove_prefix(std::min(s.find_first_not_of('\n'), s.size()));
-    sql_fail(db, path, s.substr(0, s.find('\n')));
-  }
-}
-
-// A transaction rolled back unless commit() ran. `write`: BEGIN IMMEDIATE (take the write lock
-// now, so a read-then-write never fails half way with SQLITE_BUSY); else a read snapshot.
-class Tx {
- public:
-  Tx(sqlite3* db, const std::string& path, bool write) : db_(db), path_(path) {
-    exec(db_, path_, write ? "BEGIN IMMEDIATE" : "BEGIN");
-  }
-  ~Tx() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void commit() {
-    exec(db_, path_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  const std::string& path_;
-  bool done_ = false;
-};
 
 void random_bytes(unsigned char* out, size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
@@ -202,15 +57,6 @@ std::string sha256_hex(std::string_view s) {
   return hex(md, n);
 }
 
-// 122 random bits in the UUID v4 layout
-std::string new_id() {
-  unsigned char b[16];
-  random_bytes(b, sizeof(b));
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  std::string h = hex(b, sizeof(b));
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
-}
 
 // sk-own- + 32 base62 characters (~190 bits); bytes >= 248 are redrawn so each is uniform
 std::string new_key() {
@@ -242,13 +88,15 @@ std::string like_contains(std::string_view s) {
   return p + "%";
 }
 
-ApiKeyInfo read_key(const Stmt& q) {  // id, name, prefix, created_at, revoked_at
-  ApiKeyInfo k{q.int64(0), q.text(1), q.text(2), q.int64(3), std::nullopt};
+constexpr const char* kKeyColumns = "id, name, prefix, created_at, revoked_at, admin";
+ApiKeyInfo read_key(const Stmt& q) {  // kKeyColumns
+  ApiKeyInfo k{q.int64(0), q.text(1), q.text(2), q.int64(3), std::nullopt, q.int64(5) != 0};
   if (!q.is_null(4)) k.revoked_at = q.int64(4);
   return k;
 }
 
-constexpr const char* kConversationColumns = "id, title, system_prompt, model, created_at, updated_at";
+constexpr const char* kConversationColumns =
+    "c.id, c.title, c.system_prompt, c.model, c.created_at, c.updated_at";
 ConversationInfo read_conversation(const Stmt& q) {
   return ConversationInfo{q.text(0), q.text(1), q.text(2), q.text(3), q.int64(4), q.int64(5)};
 }
@@ -264,7 +112,8 @@ Message read_message(const Stmt& q, const std::string& path) {  // kMessageColum
   m.checkpoint = q.text(6);
   if (!q.is_null(7)) {
     m.sampling = nlohmann::json::parse(q.text(7), nullptr, false);
-    if (m.sampling.is_discarded()) input_error("{}: message {}: the stored sampling settings are not JSON", path, m.id);
+    if (m.sampling.is_discarded())  // only another writer of the file can put it there
+      throw StoreError(fmt::format("{}: message {}: the stored sampling settings are not JSON", path, m.id), false);
   }
   m.prompt_tokens = q.int64(8);
   m.completion_tokens = q.int64(9);
@@ -294,10 +143,21 @@ std::string utc_minutes(int64_t t) {
 
 }  // namespace
 
+// 122 random bits in the UUID v4 layout
+std::string store_sql::new_id() {
+  unsigned char b[16];
+  random_bytes(b, sizeof(b));
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+  std::string h = hex(b, sizeof(b));
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
 // ---- JSON ----
 
 void to_json(nlohmann::json& j, const ApiKeyInfo& k) {
-  j = {{"id", k.id}, {"name", k.name}, {"prefix", k.prefix}, {"created_at", k.created_at}, {"revoked_at", nullptr}};
+  j = {{"id", k.id},       {"name", k.name}, {"prefix", k.prefix}, {"created_at", k.created_at},
+       {"revoked_at", nullptr}, {"admin", k.admin}};
   if (k.revoked_at) j["revoked_at"] = *k.revoked_at;
 }
 
@@ -355,74 +215,25 @@ std::string Store::default_path(const std::string& run_dir, const std::string& d
   return db.empty() ? (std::filesystem::path(run_dir) / "ownchat.db").string() : db;
 }
 
-Store::Store(const std::string& path, Open mode) : path_(path) {
-  std::error_code ec;
-  if (mode == Open::existing && !std::filesystem::exists(path, ec))
-    input_error("{}: no such database (`ownchat serve` creates it; check --run or --db)", path);
-  if (mode == Open::create) {
-    std::filesystem::path parent = std::filesystem::path(path).parent_path();
-    if (!parent.empty() && !std::filesystem::create_directories(parent, ec) && ec)
-      input_error("{}: cannot create directory {}: {}", path, parent.string(), ec.message());
-  }
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Open::create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    input_error("{}: cannot open database: {} (check the path and its permissions)", path, msg);
-  }
-  try {
-    exec(db_, path_, fmt::format("PRAGMA busy_timeout = {}", kBusyTimeoutMs).c_str());
-    exec(db_, path_, "PRAGMA journal_mode = WAL");  // the first read of the file: NOTADB shows here
-    exec(db_, path_, "PRAGMA synchronous = FULL");  // WAL + FULL: a commit is fsynced before it returns
-    exec(db_, path_, "PRAGMA foreign_keys = ON");
-    migrate();
-  } catch (...) {
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw;
-  }
-}
-
-Store::~Store() { sqlite3_close(db_); }
-
-void Store::migrate() {
-  auto version = [&] {
-    Stmt q(db_, path_, "PRAGMA user_version");
-    q.step();
-    return q.int64(0);
-  };
-  if (version() == kSchemaVersion) return;
-  Tx tx(db_, path_, true);  // another process may be migrating too: decide under the write lock
-  int64_t v = version();
-  if (v > kSchemaVersion)
-    input_error("{}: database schema version {} is newer than this ownchat's ({}); use a newer ownchat", path_, v,
-                kSchemaVersion);
-  if (v == 0) {
-    Stmt q(db_, path_, "SELECT count(*) FROM sqlite_master");
-    q.step();
-    if (q.int64(0) > 0)
-      input_error("{}: a SQLite database, but not ownchat's (it has tables and no ownchat schema version); "
-                  "give another --db",
-                  path_);
-    exec(db_, path_, kSchemaV1);
-  }
-  tx.commit();
-}
-
 // ---- API keys ----
 
-std::string Store::create_key(const std::string& name) {
+std::string Store::create_key(const std::string& name, bool admin) {
   std::string key = new_key();
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "INSERT INTO api_keys(name, prefix, hash, created_at) VALUES(?, ?, ?, ?)");
-  q.bind(1, name).bind(2, key.substr(0, kKeyPrefixChars)).bind(3, sha256_hex(key)).bind(4, now_s()).run();
+  Stmt q(db_, path_, "INSERT INTO api_keys(name, prefix, hash, created_at, admin) VALUES(?, ?, ?, ?, ?)");
+  q.bind(1, name).bind(2, key.substr(0, kKeyPrefixChars)).bind(3, sha256_hex(key)).bind(4, now_s());
+  q.bind(5, static_cast<int64_t>(admin)).run();
+  // after the commit: a crash in between leaves keys and an old guard, which the next open fixes
+  if (!guard_keys_) {
+    write_store_guard(path_, StoreGuard{db_id_, true, now_s()});
+    guard_keys_ = true;
+  }
   return key;
 }
 
 std::vector<ApiKeyInfo> Store::list_keys() {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "SELECT id, name, prefix, created_at, revoked_at FROM api_keys ORDER BY id");
+  Stmt q(db_, path_, fmt::format("SELECT {} FROM api_keys ORDER BY id", kKeyColumns).c_str());
   std::vector<ApiKeyInfo> keys;
   while (q.step()) keys.push_back(read_key(q));
   return keys;
@@ -438,9 +249,7 @@ bool Store::revoke_key(const std::string& id_or_prefix) {
                       : whole_key   ? "hash = ?1"
                                     : "substr(prefix, 1, length(?1)) = ?1";
   Stmt q(db_, path_,
-         fmt::format("SELECT id, name, prefix, created_at, revoked_at FROM api_keys "
-                     "WHERE revoked_at IS NULL AND {} ORDER BY id",
-                     match)
+         fmt::format("SELECT {} FROM api_keys WHERE revoked_at IS NULL AND {} ORDER BY id", kKeyColumns, match)
              .c_str());
   q.bind(1, whole_key ? sha256_hex(s) : s);
   std::vector<ApiKeyInfo> matches;
@@ -469,6 +278,17 @@ bool Store::check_key(const std::string& plain) {
   return found.size() == h.size() && CRYPTO_memcmp(found.data(), h.data(), h.size()) == 0;
 }
 
+std::optional<ApiKeyInfo> Store::find_key(const std::string& plain) {
+  std::string h = sha256_hex(plain);
+  std::lock_guard lock(mu_);
+  Stmt q(db_, path_, fmt::format("SELECT {}, hash FROM api_keys WHERE hash = ? AND revoked_at IS NULL", kKeyColumns).c_str());
+  q.bind(1, h);
+  if (!q.step()) return std::nullopt;
+  std::string found = q.text(6);
+  if (found.size() != h.size() || CRYPTO_memcmp(found.data(), h.data(), h.size()) != 0) return std::nullopt;
+  return read_key(q);
+}
+
 bool Store::has_keys() {
   std::lock_guard lock(mu_);
   Stmt q(db_, path_, "SELECT EXISTS(SELECT 1 FROM api_keys)");
@@ -478,62 +298,68 @@ bool Store::has_keys() {
 
 // ---- conversations ----
 
-ConversationInfo Store::create_conversation(const std::string& title, const std::string& system_prompt,
-                                            const std::string& model) {
+ConversationInfo Store::create_conversation(const Scope& scope, const std::string& title,
+                                            const std::string& system_prompt, const std::string& model) {
   int64_t t = now_s();
   ConversationInfo c{new_id(), title, system_prompt, model, t, t};
   std::lock_guard lock(mu_);
   Stmt q(db_, path_,
-         "INSERT INTO conversations(id, title, system_prompt, model, created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?)");
-  q.bind(1, c.id).bind(2, c.title).bind(3, c.system_prompt).bind(4, c.model).bind(5, t).bind(6, t).run();
+         "INSERT INTO conversations(id, title, system_prompt, model, created_at, updated_at, owner_key_id) "
+         "VALUES(?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, c.id).bind(2, c.title).bind(3, c.system_prompt).bind(4, c.model).bind(5, t).bind(6, t);
+  q.bind_or_null(7, scope.key_id).run();
   return c;
 }
 
-bool Store::rename_conversation(const std::string& id, const std::string& title) {
+bool Store::rename_conversation(const Scope& scope, const std::string& id, const std::string& title) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?");
-  q.bind(1, title).bind(2, now_s()).bind(3, id).run();
+  Stmt q(db_, path_,
+         fmt::format("UPDATE conversations AS c SET title = ?1, updated_at = ?2 WHERE c.id = ?3 AND {}", kVisible).c_str());
+  q.bind(1, title).bind(2, now_s()).bind(3, id).bind_scope(scope).run();
   return q.changes() > 0;
 }
 
-bool Store::delete_conversation(const std::string& id) {
+bool Store::delete_conversation(const Scope& scope, const std::string& id) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "DELETE FROM conversations WHERE id = ?");
-  q.bind(1, id).run();
+  Stmt q(db_, path_, fmt::format("DELETE FROM conversations AS c WHERE c.id = ?1 AND {}", kVisible).c_str());
+  q.bind(1, id).bind_scope(scope).run();
   return q.changes() > 0;
 }
 
-std::vector<ConversationInfo> Store::list_conversations(const std::string& search, int64_t limit, int64_t offset) {
+std::vector<ConversationInfo> Store::list_conversations(const Scope& scope, const std::string& search, int64_t limit,
+                                                        int64_t offset) {
   if (limit < 0 || offset < 0)
     input_error("conversations: limit and offset must be >= 0 (got {} and {})", limit, offset);
   std::lock_guard lock(mu_);
   Stmt q(db_, path_,
-         "SELECT id, title, system_prompt, model, created_at, updated_at FROM conversations c "
-         "WHERE ?1 = '' OR c.title LIKE ?2 ESCAPE '\\' OR EXISTS("
-         "  SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ?2 ESCAPE '\\') "
-         "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?3 OFFSET ?4");
-  q.bind(1, search).bind(2, like_contains(search)).bind(3, limit).bind(4, offset);
+         fmt::format("SELECT {} FROM conversations c WHERE {} AND (?1 = '' OR c.title LIKE ?2 ESCAPE '\\' OR EXISTS("
+                     "  SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.content LIKE ?2 ESCAPE '\\')) "
+                     "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?3 OFFSET ?4",
+                     kConversationColumns, kVisible)
+             .c_str());
+  q.bind(1, search).bind(2, like_contains(search)).bind(3, limit).bind(4, offset).bind_scope(scope);
   std::vector<ConversationInfo> out;
   while (q.step()) out.push_back(read_conversation(q));
   return out;
 }
 
-std::optional<ConversationInfo> Store::conversation_info_locked(const std::string& id) {
-  Stmt q(db_, path_, "SELECT id, title, system_prompt, model, created_at, updated_at FROM conversations WHERE id = ?");
-  q.bind(1, id);
+std::optional<ConversationInfo> Store::conversation_info_locked(const Scope& scope, const std::string& id) {
+  Stmt q(db_, path_,
+         fmt::format("SELECT {} FROM conversations c WHERE c.id = ?1 AND {}", kConversationColumns, kVisible).c_str());
+  q.bind(1, id).bind_scope(scope);
   if (!q.step()) return std::nullopt;
   return read_conversation(q);
 }
 
-std::optional<ConversationInfo> Store::get_conversation_info(const std::string& id) {
+std::optional<ConversationInfo> Store::get_conversation_info(const Scope& scope, const std::string& id) {
   std::lock_guard lock(mu_);
-  return conversation_info_locked(id);
+  return conversation_info_locked(scope, id);
 }
 
-std::optional<ConversationTree> Store::get_conversation(const std::string& id) {
+std::optional<ConversationTree> Store::get_conversation(const Scope& scope, const std::string& id) {
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, false);  // one snapshot for the three reads
-  std::optional<ConversationInfo> info = conversation_info_locked(id);
+  std::optional<ConversationInfo> info = conversation_info_locked(scope, id);
   if (!info) return std::nullopt;
   ConversationTree t{*info, {}, {}};
   {
@@ -559,7 +385,7 @@ std::optional<ConversationTree> Store::get_conversation(const std::string& id) {
 
 // ---- messages ----
 
-std::string Store::add_message(const Message& m) {
+std::string Store::add_message(const Scope& scope, const Message& m) {
   if (!is_chat_role(m.role))
     input_error("message role must be \"system\", \"user\" or \"assistant\", got \"{}\"", m.role);
   if (!m.sampling.is_null() && !m.sampling.is_object())
@@ -568,14 +394,13 @@ std::string Store::add_message(const Message& m) {
   int64_t t = now_s();
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, true);
-  if (!conversation_info_locked(m.conversation_id)) input_error("no conversation \"{}\"", m.conversation_id);
+  if (!conversation_info_locked(scope, m.conversation_id)) input_error("no conversation \"{}\"", m.conversation_id);
   if (!m.parent_id.empty()) {
     Stmt q(db_, path_, "SELECT conversation_id FROM messages WHERE id = ?");
     q.bind(1, m.parent_id);
     if (!q.step()) input_error("parent message \"{}\" does not exist", m.parent_id);
     if (q.text(0) != m.conversation_id)
-      input_error("parent message \"{}\" belongs to conversation \"{}\", not \"{}\"", m.parent_id, q.text(0),
-                  m.conversation_id);
+      input_error("parent message \"{}\" belongs to another conversation, not \"{}\"", m.parent_id, m.conversation_id);
   }
   Stmt q(db_, path_,
          "INSERT INTO messages(id, conversation_id, parent_id, role, content, model, checkpoint, sampling, "
@@ -593,57 +418,69 @@ std::string Store::add_message(const Message& m) {
   return id;
 }
 
-std::optional<Message> Store::get_message(const std::string& id) {
+std::optional<Message> Store::get_message(const Scope& scope, const std::string& id) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, fmt::format("SELECT {} FROM messages m WHERE m.id = ?", kMessageColumns).c_str());
-  q.bind(1, id);
+  Stmt q(db_, path_,
+         fmt::format("SELECT {} FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?1 AND {}",
+                     kMessageColumns, kVisible)
+             .c_str());
+  q.bind(1, id).bind_scope(scope);
   if (!q.step()) return std::nullopt;
   return read_message(q, path_);
 }
 
-std::vector<Message> Store::path_to_locked(const std::string& message_id) {
-  // parents are inserted before their children and never change, so the walk cannot cycle
+std::vector<Message> Store::path_to_locked(const Scope& scope, const std::string& message_id) {
+  // parents are inserted before their children and never change, so the walk cannot cycle; a
+  // parent is in its child's conversation, so checking the start checks the path
   Stmt q(db_, path_,
          fmt::format("WITH RECURSIVE up(id, depth) AS ("
-                     "  SELECT id, 0 FROM messages WHERE id = ?"
+                     "  SELECT m.id, 0 FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+                     "  WHERE m.id = ?1 AND {}"
                      "  UNION ALL SELECT p.parent_id, up.depth + 1 FROM messages p JOIN up ON p.id = up.id"
                      "  WHERE p.parent_id IS NOT NULL) "
                      "SELECT {} FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC",
-                     kMessageColumns)
+                     kVisible, kMessageColumns)
              .c_str());
-  q.bind(1, message_id);
+  q.bind(1, message_id).bind_scope(scope);
   std::vector<Message> path;
   while (q.step()) path.push_back(read_message(q, path_));
   return path;
 }
 
-std::vector<Message> Store::path_to(const std::string& message_id) {
+std::vector<Message> Store::path_to(const Scope& scope, const std::string& message_id) {
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, false);
-  std::vector<Message> path = path_to_locked(message_id);
+  std::vector<Message> path = path_to_locked(scope, message_id);
   tx.commit();
   return path;
 }
 
 // ---- ratings ----
 
-Rating Store::rate(const std::string& message_id, int rating, const std::string& reason, const std::string& comment) {
+Rating Store::rate(const Scope& scope, const std::string& message_id, int rating, const std::string& reason,
+                   const std::string& comment) {
   if (rating != 1 && rating != -1) input_error("a rating is +1 or -1, got {}", rating);
   int64_t t = now_s();
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, true);
   {
-    Stmt q(db_, path_, "SELECT role FROM messages WHERE id = ?");
-    q.bind(1, message_id);
+    Stmt q(db_, path_,
+           fmt::format("SELECT m.role FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                       "WHERE m.id = ?1 AND {}",
+                       kVisible)
+               .c_str());
+    q.bind(1, message_id).bind_scope(scope);
     if (!q.step()) input_error("no message \"{}\" to rate", message_id);
     if (q.text(0) != "assistant")
       input_error("message \"{}\" is a {} message; only assistant answers can be rated", message_id, q.text(0));
   }
   Stmt q(db_, path_,
-         "INSERT INTO ratings(message_id, rating, reason, comment, created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?) "
-         "ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, reason = excluded.reason, "
-         "comment = excluded.comment, updated_at = excluded.updated_at");
-  q.bind(1, message_id).bind(2, rating).bind(3, reason).bind(4, comment).bind(5, t).bind(6, t).run();
+         "INSERT INTO ratings(message_id, rating, reason, comment, created_at, updated_at, owner_key_id) "
+         "VALUES(?, ?, ?, ?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET rating = excluded.rating, "
+         "reason = excluded.reason, comment = excluded.comment, updated_at = excluded.updated_at, "
+         "owner_key_id = excluded.owner_key_id");
+  q.bind(1, message_id).bind(2, rating).bind(3, reason).bind(4, comment).bind(5, t).bind(6, t);
+  q.bind_or_null(7, scope.key_id).run();
   Stmt r(db_, path_, fmt::format("SELECT {} FROM ratings r WHERE r.message_id = ?", kRatingColumns).c_str());
   r.bind(1, message_id);
   OWN_CHECK(r.step(), "rating of {} missing right after writing it", message_id);
@@ -652,51 +489,69 @@ Rating Store::rate(const std::string& message_id, int rating, const std::string&
   return out;
 }
 
-bool Store::clear_rating(const std::string& message_id) {
+bool Store::clear_rating(const Scope& scope, const std::string& message_id) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, "DELETE FROM ratings WHERE message_id = ?");
-  q.bind(1, message_id).run();
+  Stmt q(db_, path_,
+         fmt::format("DELETE FROM ratings WHERE message_id = (SELECT m.id FROM messages m JOIN conversations c "
+                     "ON c.id = m.conversation_id WHERE m.id = ?1 AND {})",
+                     kVisible)
+             .c_str());
+  q.bind(1, message_id).bind_scope(scope).run();
   return q.changes() > 0;
 }
 
-std::optional<Rating> Store::get_rating(const std::string& message_id) {
+std::optional<Rating> Store::get_rating(const Scope& scope, const std::string& message_id) {
   std::lock_guard lock(mu_);
-  Stmt q(db_, path_, fmt::format("SELECT {} FROM ratings r WHERE r.message_id = ?", kRatingColumns).c_str());
-  q.bind(1, message_id);
+  Stmt q(db_, path_,
+         fmt::format("SELECT {} FROM ratings r JOIN messages m ON m.id = r.message_id JOIN conversations c "
+                     "ON c.id = m.conversation_id WHERE r.message_id = ?1 AND {}",
+                     kRatingColumns, kVisible)
+             .c_str());
+  q.bind(1, message_id).bind_scope(scope);
   if (!q.step()) return std::nullopt;
   return read_rating(q);
 }
 
-FeedbackStats Store::feedback_stats() {
+FeedbackStats Store::feedback_stats(const Scope& scope) {
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, false);
   FeedbackStats s;
   {
-    Stmt q(db_, path_, "SELECT count(*), coalesce(sum(rating = 1), 0), coalesce(sum(rating = -1), 0) FROM ratings");
-    q.step();
+    Stmt q(db_, path_,
+           fmt::format("SELECT count(*), coalesce(sum(r.rating = 1), 0), coalesce(sum(r.rating = -1), 0) FROM ratings r "
+                       "JOIN messages m ON m.id = r.message_id JOIN conversations c ON c.id = m.conversation_id "
+                       "WHERE {}",
+                       kVisible)
+               .c_str());
+    q.bind_scope(scope).step();
     s = FeedbackStats{q.int64(0), q.int64(1), q.int64(2), 0};
   }
   Stmt q(db_, path_,
-         "SELECT coalesce(sum(up * down), 0) FROM ("
-         "  SELECT sum(r.rating = 1) AS up, sum(r.rating = -1) AS down FROM ratings r"
-         "  JOIN messages m ON m.id = r.message_id"
-         "  WHERE m.role = 'assistant' AND m.parent_id IS NOT NULL GROUP BY m.parent_id)");
-  q.step();
+         fmt::format("SELECT coalesce(sum(up * down), 0) FROM ("
+                     "  SELECT sum(r.rating = 1) AS up, sum(r.rating = -1) AS down FROM ratings r"
+                     "  JOIN messages m ON m.id = r.message_id JOIN conversations c ON c.id = m.conversation_id"
+                     "  WHERE m.role = 'assistant' AND m.parent_id IS NOT NULL AND {} GROUP BY m.parent_id)",
+                     kVisible)
+             .c_str());
+  q.bind_scope(scope).step();
   s.pairs = q.int64(0);
   tx.commit();
   return s;
 }
 
-std::vector<PreferencePair> Store::preference_pairs() {
+std::vector<PreferencePair> Store::preference_pairs(const Scope& scope) {
   std::lock_guard lock(mu_);
   Tx tx(db_, path_, false);
   std::vector<std::string> parents;  // with at least one up and one down answer
   {
     Stmt q(db_, path_,
-           "SELECT p.id FROM ratings r JOIN messages m ON m.id = r.message_id JOIN messages p ON p.id = m.parent_id "
-           "JOIN conversations c ON c.id = p.conversation_id WHERE m.role = 'assistant' GROUP BY p.id "
-           "HAVING sum(r.rating = 1) > 0 AND sum(r.rating = -1) > 0 "
-           "ORDER BY c.created_at, c.rowid, p.created_at, p.rowid");
+           fmt::format("SELECT p.id FROM ratings r JOIN messages m ON m.id = r.message_id JOIN messages p ON p.id = "
+                       "m.parent_id JOIN conversations c ON c.id = p.conversation_id WHERE m.role = 'assistant' AND {} "
+                       "GROUP BY p.id HAVING sum(r.rating = 1) > 0 AND sum(r.rating = -1) > 0 "
+                       "ORDER BY c.created_at, c.rowid, p.created_at, p.rowid",
+                       kVisible)
+               .c_str());
+    q.bind_scope(scope);
     while (q.step()) parents.push_back(q.text(0));
   }
   struct Answer {
@@ -704,9 +559,9 @@ std::vector<PreferencePair> Store::preference_pairs() {
   };
   std::vector<PreferencePair> pairs;
   for (const std::string& parent : parents) {
-    std::vector<Message> path = path_to_locked(parent);
+    std::vector<Message> path = path_to_locked(scope, parent);
     OWN_CHECK(!path.empty(), "message {} vanished inside a read transaction", parent);
-    std::optional<ConversationInfo> conv = conversation_info_locked(path.back().conversation_id);
+    std::optional<ConversationInfo> conv = conversation_info_locked(scope, path.back().conversation_id);
     OWN_CHECK(conv.has_value(), "conversation {} of message {} missing", path.back().conversation_id, parent);
     std::vector<ChatMessage> prompt;
     if (!conv->system_prompt.empty()) prompt.push_back({"system", conv->system_prompt});
@@ -743,25 +598,29 @@ void write_preference_jsonl(const std::string& path, const std::vector<Preferenc
 
 std::string api_keys_table(const std::vector<ApiKeyInfo>& keys) {
   if (keys.empty()) return "no API keys; create one with `ownchat keys create --name NAME`\n";
-  static constexpr char row[] = "{:>4}  {:<20}  {:<12}  {:<16}  {}\n";
-  std::string out = fmt::format(row, "id", "name", "prefix", "created (UTC)", "status");
+  static constexpr char row[] = "{:>4}  {:<20}  {:<12}  {:<16}  {:<5}  {}\n";
+  std::string out = fmt::format(row, "id", "name", "prefix", "created (UTC)", "admin", "status");
   for (const ApiKeyInfo& k : keys)
-    out += fmt::format(row, k.id, k.name, k.prefix, utc_minutes(k.created_at),
+    out += fmt::format(row, k.id, k.name, k.prefix, utc_minutes(k.created_at), k.admin ? "yes" : "no",
                        k.revoked_at ? "revoked " + utc_minutes(*k.revoked_at) : std::string("active"));
   return out;
 }
 
-FeedbackExport feedback_export(const FeedbackExportOptions& o) {
-  const std::string db = Store::default_path(o.run_dir, o.db);
-  Store store(db, Store::Open::existing);
-  std::vector<PreferencePair> pairs = store.preference_pairs();
+FeedbackExport feedback_export(Store& store, const std::string& out) {
+  std::vector<PreferencePair> pairs = store.preference_pairs(Scope::everyone());
   FeedbackExport e;
-  e.stats = store.feedback_stats();
+  e.stats = store.feedback_stats(Scope::everyone());
   e.stats.pairs = static_cast<int64_t>(pairs.size());  // what was written, even if serve rated meanwhile
-  e.out = o.out.empty() ? (std::filesystem::path(db).parent_path() / "data" / "feedback" / "pairs.jsonl").string()
-                        : o.out;
+  e.out = out.empty()
+              ? (std::filesystem::path(store.path()).parent_path() / "data" / "feedback" / "pairs.jsonl").string()
+              : out;
   write_preference_jsonl(e.out, pairs);
   return e;
+}
+
+FeedbackExport feedback_export(const FeedbackExportOptions& o) {
+  Store store(Store::default_path(o.run_dir, o.db), Store::Open::existing);
+  return feedback_export(store, o.out);
 }
 
 }  // namespace own

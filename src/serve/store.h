@@ -2,14 +2,18 @@
 // conversations as message trees, ratings, and the preference pairs the ratings make.
 // Invariants: a key is stored only as its SHA-256 and a 12-character display prefix; a message's
 // parent is in its own conversation; only assistant messages carry ratings; a committed write
-// survives kill -9 (WAL, synchronous=FULL). Every SQLite failure is an InputError naming the db
-// path. One connection behind a mutex: safe from any number of threads, not built for throughput.
+// survives kill -9 (WAL, synchronous=FULL); a conversation belongs to the key that made it and a
+// Scope sees only what it owns (admin: everything). Opening checks the file (quick_check) and its
+// guard (store_guard.h) and refuses a corrupt, emptied or replaced database, changing nothing.
+// A bad file at open is an InputError; a database failure afterwards is a StoreError (a server
+// fault). One connection behind a mutex: safe from any number of threads, not built for throughput.
 // It knows nothing of HTTP or the engine; the server maps these structs to JSON with to_json.
 #pragma once
 #include <cstdint>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,12 +23,30 @@ struct sqlite3;
 
 namespace own {
 
+// The database failed while in use (I/O error, corruption, disk full, a lock held too long): a
+// fault of the server, never of the request that ran into it. `busy`: a lock; worth a retry.
+struct StoreError : std::runtime_error {
+  bool busy = false;
+  StoreError(const std::string& message, bool busy_) : std::runtime_error(message), busy(busy_) {}
+};
+
 struct ApiKeyInfo {
   int64_t id = 0;
   std::string name;
   std::string prefix;                 // the key's first 12 characters, e.g. "sk-own-a1B2c"
   int64_t created_at = 0;             // unix seconds, as every *_at here
   std::optional<int64_t> revoked_at;  // none while the key is active
+  bool admin = false;                 // sees every key's conversations
+};
+
+// Whom a store call acts for. What a scope may not see reads as unknown (nullopt / false), so a key
+// cannot tell another key's conversation from a missing one.
+struct Scope {
+  std::optional<int64_t> key_id;  // the asking key: it owns what it creates. none: the operator
+                                  // (serve --api-key, the CLI) or single-user mode; owner NULL
+  bool admin = true;              // sees every row, whoever owns it
+  static Scope everyone() { return {}; }
+  static Scope of_key(const ApiKeyInfo& k) { return {k.id, k.admin}; }
 };
 
 struct ConversationInfo {
@@ -104,69 +126,87 @@ class Store {
   // RUN/ownchat.db unless `db` is given
   static std::string default_path(const std::string& run_dir, const std::string& db = "");
 
-  // Opens (or creates, with its parent directories) the database and its schema. InputError when
-  // the file is not an ownchat database or was written by a newer schema.
-  explicit Store(const std::string& path, Open mode = Open::create);
+  // Opens (or creates, with its parent directories) the database and its schema. InputError, with
+  // the file unchanged, when it is not an ownchat database, was written by a newer schema, fails
+  // SQLite's quick_check, or is not the database its guard file describes (deleted, emptied or
+  // replaced) while that one held API keys. `accept_loss`: the operator accepts that loss (`ownchat
+  // db accept-loss`); the guard is rewritten for the database found (or a new one).
+  explicit Store(const std::string& path, Open mode = Open::create, bool accept_loss = false);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   const std::string& path() const { return path_; }
+  // what the guard file said was lost at open ("was deleted", ...; see store_guard.h), or ""
+  const std::string& loss_at_open() const { return loss_at_open_; }
 
-  // API keys: "sk-own-" + 32 base62 characters.
-  std::string create_key(const std::string& name);  // the plain key; it is not stored
+  // PRAGMA integrity_check: "ok", or SQLite's list of problems, one a line
+  std::string integrity_check();
+
+  // API keys: "sk-own-" + 32 base62 characters. The first key marks the guard file `had_keys`.
+  std::string create_key(const std::string& name, bool admin = false);  // the plain key; not stored
   std::vector<ApiKeyInfo> list_keys();              // oldest first, revoked ones included
   // By numeric id, by the whole key, or by a prefix of the display prefix; only active keys
   // match. False when none does; InputError when a prefix matches several.
   bool revoke_key(const std::string& id_or_prefix);
   bool check_key(const std::string& plain);  // active and known
+  std::optional<ApiKeyInfo> find_key(const std::string& plain);  // the active key, if known
   // Any key ever created, revoked ones included: once a server has keys it stays locked, even
   // after the last one is revoked (revoking must never open it to everyone).
   bool has_keys();
 
-  // Conversations. Unknown ids: false / nullopt.
-  ConversationInfo create_conversation(const std::string& title, const std::string& system_prompt,
+  // Conversations, each owned by scope.key_id of the scope that created it. Unknown ids, or ids
+  // the scope may not see: false / nullopt.
+  ConversationInfo create_conversation(const Scope& scope, const std::string& title, const std::string& system_prompt,
                                        const std::string& model);
-  bool rename_conversation(const std::string& id, const std::string& title);
-  bool delete_conversation(const std::string& id);  // with its messages and their ratings
+  bool rename_conversation(const Scope& scope, const std::string& id, const std::string& title);
+  bool delete_conversation(const Scope& scope, const std::string& id);  // with its messages and their ratings
   // Most recently updated first. `search` (case-insensitive for ASCII) matches the title or any
   // message's content; empty: all.
-  std::vector<ConversationInfo> list_conversations(const std::string& search = "", int64_t limit = 100,
-                                                   int64_t offset = 0);
-  std::optional<ConversationInfo> get_conversation_info(const std::string& id);
-  std::optional<ConversationTree> get_conversation(const std::string& id);
+  std::vector<ConversationInfo> list_conversations(const Scope& scope, const std::string& search = "",
+                                                   int64_t limit = 100, int64_t offset = 0);
+  std::optional<ConversationInfo> get_conversation_info(const Scope& scope, const std::string& id);
+  std::optional<ConversationTree> get_conversation(const Scope& scope, const std::string& id);
 
-  // Messages. add_message ignores m.id and m.created_at and returns the new id; InputError for
-  // an unknown conversation, a bad role, or a parent that is not in the same conversation.
-  std::string add_message(const Message& m);
-  std::optional<Message> get_message(const std::string& id);
-  std::vector<Message> path_to(const std::string& message_id);  // root..message; empty if unknown
+  // Messages (visible when their conversation is). add_message ignores m.id and m.created_at and
+  // returns the new id; InputError for an unknown conversation, a bad role, or a parent that is
+  // not in the same conversation.
+  std::string add_message(const Scope& scope, const Message& m);
+  std::optional<Message> get_message(const Scope& scope, const std::string& id);
+  std::vector<Message> path_to(const Scope& scope, const std::string& message_id);  // root..message; empty if unknown
 
-  // Ratings. rate inserts or replaces; InputError for a rating other than +1/-1, an unknown
-  // message, or a message that is not the assistant's.
-  Rating rate(const std::string& message_id, int rating, const std::string& reason, const std::string& comment);
-  bool clear_rating(const std::string& message_id);
-  std::optional<Rating> get_rating(const std::string& message_id);
-  FeedbackStats feedback_stats();
+  // Ratings (visible when their conversation is; each records the key that rated). rate inserts
+  // or replaces; InputError for a rating other than +1/-1, an unknown message, or a message that
+  // is not the assistant's.
+  Rating rate(const Scope& scope, const std::string& message_id, int rating, const std::string& reason,
+              const std::string& comment);
+  bool clear_rating(const Scope& scope, const std::string& message_id);
+  std::optional<Rating> get_rating(const Scope& scope, const std::string& message_id);
+  FeedbackStats feedback_stats(const Scope& scope);
 
   // Every (up, down) pair of assistant answers to the same parent message, in conversation and
-  // creation order.
-  std::vector<PreferencePair> preference_pairs();
+  // creation order, of the conversations the scope sees.
+  std::vector<PreferencePair> preference_pairs(const Scope& scope);
 
  private:
+  void open_checked(Open mode, bool accept_loss);
+  void quick_check(bool guarded);
   void migrate();
-  std::optional<ConversationInfo> conversation_info_locked(const std::string& id);
-  std::vector<Message> path_to_locked(const std::string& message_id);
+  std::optional<ConversationInfo> conversation_info_locked(const Scope& scope, const std::string& id);
+  std::vector<Message> path_to_locked(const Scope& scope, const std::string& message_id);
 
   std::string path_;
   sqlite3* db_ = nullptr;
   std::mutex mu_;
+  std::string db_id_;       // store_meta's db_id: what the guard file names
+  bool guard_keys_ = false;  // the guard file already says the database held keys
+  std::string loss_at_open_;
 };
 
 // One pair per line, written atomically (own::write_file_atomic), parent directories created.
 void write_preference_jsonl(const std::string& path, const std::vector<PreferencePair>& pairs);
 
-// `ownchat keys list`: id, name, prefix, created, status, one key a line
+// `ownchat keys list`: id, name, prefix, created, status (admin marked), one key a line
 std::string api_keys_table(const std::vector<ApiKeyInfo>& keys);
 
 struct FeedbackExportOptions {
@@ -178,7 +218,9 @@ struct FeedbackExport {
   FeedbackStats stats;
   std::string out;  // the file written
 };
-// `ownchat feedback export`: the pairs of an existing db to JSONL
+// `ownchat feedback export`: the pairs of an existing db to JSONL, every conversation's (the operator's)
 FeedbackExport feedback_export(const FeedbackExportOptions& o);
+// the same from an open store; `out` "" = data/feedback/pairs.jsonl beside the db
+FeedbackExport feedback_export(Store& store, const std::string& out);
 
 }  // namespace own

@@ -4,12 +4,17 @@
 // from the store's InputError, so the error can name the field; a conversation deleted between
 // the check and the write still fails safely (the store's InputError, a 400 without a param).
 // No route takes a file path from the client: the export writes where `feedback export` does.
+// Every handler first works out the request's Scope (scope_of) and passes it to each store call.
 #include "serve/store_routes.h"
 
+#include <openssl/crypto.h>
+
 #include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 
+#include "core/check.h"
 #include "serve/openai_request.h"
 #include "serve/openai_response.h"
 
@@ -77,20 +82,37 @@ int64_t query_int(const httplib::Request& req, const std::string& name, int64_t 
   throw ApiError(404, fmt::format("No {} found with id '{}'.", what, id), "", "not_found");
 }
 
-ConversationInfo find_conversation(Store& store, const std::string& id) {
-  std::optional<ConversationInfo> c = store.get_conversation_info(id);
+ConversationInfo find_conversation(Store& store, const Scope& scope, const std::string& id) {
+  std::optional<ConversationInfo> c = store.get_conversation_info(scope, id);
   if (!c) not_found("conversation", id);
   return *c;
 }
 
-Message find_message(Store& store, const std::string& id) {
-  std::optional<Message> m = store.get_message(id);
+Message find_message(Store& store, const Scope& scope, const std::string& id) {
+  std::optional<Message> m = store.get_message(scope, id);
   if (!m) not_found("message", id);
   return *m;
 }
 
+bool same_key(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// Whom the request acts for. The server's gate has already let it in; a key it could not match
+// here (revoked in between) is a 401 like the gate's.
+Scope scope_of(const httplib::Request& req, Store& store, const std::vector<std::string>& operator_keys) {
+  if (operator_keys.empty() && !store.has_keys()) return Scope::everyone();  // single-user mode
+  const std::string key = request_api_key(req);
+  if (!key.empty())
+    for (const std::string& k : operator_keys)
+      if (same_key(key, k)) return Scope::everyone();
+  std::optional<ApiKeyInfo> k = key.empty() ? std::nullopt : store.find_key(key);
+  if (!k) throw ApiError(401, "Incorrect API key provided.", "", "invalid_api_key");
+  return Scope::of_key(*k);
+}
+
 // POST /api/conversations/{id}/messages: the body as a Message of conversation `conversation_id`
-Message parse_message(Store& store, const json& body, const std::string& conversation_id) {
+Message parse_message(Store& store, const Scope& scope, const json& body, const std::string& conversation_id) {
   Message m;
   m.conversation_id = conversation_id;
   m.role = require_text(body, "role", 16);
@@ -100,7 +122,7 @@ Message parse_message(Store& store, const json& body, const std::string& convers
   m.content = require_text(body, "content", kMaxContentBytes, Length::bytes);
   m.parent_id = get_text(body, "parent_id", 64).value_or("");
   if (!m.parent_id.empty()) {
-    std::optional<Message> parent = store.get_message(m.parent_id);
+    std::optional<Message> parent = store.get_message(scope, m.parent_id);
     if (!parent)
       bad_request("parent_id", "invalid_value", "Invalid 'parent_id': no message found with id '{}'.", m.parent_id);
     if (parent->conversation_id != conversation_id)
@@ -125,85 +147,108 @@ Message parse_message(Store& store, const json& body, const std::string& convers
 
 }  // namespace
 
-void add_store_routes(const AddRoute& add, Store& store) {
+void add_store_routes(const AddRoute& add_route, Store& store, const std::vector<std::string>& operator_keys) {
   Store* s = &store;
   const std::string conv = std::string("/api/conversations/") + kId;
   const std::string rating = std::string("/api/messages/") + kId + "/rating";
+  // each handler gets its scope; a database failure becomes a 5xx here, logged with the file
+  const auto add = [&](const char* method, const std::string& pattern,
+                       std::function<void(const httplib::Request&, httplib::Response&, const Scope&)> h) {
+    add_route(method, pattern.c_str(), [s, operator_keys, h](const httplib::Request& req, httplib::Response& res) {
+      try {
+        h(req, res, scope_of(req, *s, operator_keys));
+      } catch (const StoreError& e) {
+        std::fprintf(stderr, "ownchat: store error on %s %s: %s\n", req.method.c_str(), req.path.c_str(), e.what());
+        if (e.busy)
+          throw ApiError(503, "The server's database is busy; retry shortly.", "", "store_busy", "server_error");
+        throw ApiError(500, "The server's database failed; its log has the details.", "", "store_error", "server_error");
+      }
+    });
+  };
 
-  add("GET", "/api/conversations", [s](const httplib::Request& req, httplib::Response& res) {
+  add("GET", "/api/conversations", [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     const std::string search = req.get_param_value("search");
     check_length(search, "search", kMaxSearchChars, Length::chars);
     const int64_t limit = query_int(req, "limit", 1, kMaxListLimit, kDefaultListLimit);
     const int64_t offset = query_int(req, "offset", 0, std::numeric_limits<int64_t>::max(), 0);
-    send_json(res, 200, {{"data", s->list_conversations(search, limit, offset)}});
+    send_json(res, 200, {{"data", s->list_conversations(scope, search, limit, offset)}});
   });
 
-  add("POST", "/api/conversations", [s](const httplib::Request& req, httplib::Response& res) {
+  add("POST", "/api/conversations", [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     const json body = parse_body(req);
     const std::string title = get_text(body, "title", kMaxTitleChars).value_or("");
     const std::string system = get_text(body, "system_prompt", kMaxContentBytes, Length::bytes).value_or("");
     const std::string model = get_text(body, "model", kMaxModelChars).value_or("");
-    send_json(res, 201, s->create_conversation(title, system, model));
+    send_json(res, 201, s->create_conversation(scope, title, system, model));
   });
 
-  add("GET", conv.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+  add("GET", conv, [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     const std::string id = req.matches[1];
-    std::optional<ConversationTree> t = s->get_conversation(id);
+    std::optional<ConversationTree> t = s->get_conversation(scope, id);
     if (!t) not_found("conversation", id);
     send_json(res, 200, *t);
   });
 
-  add("PATCH", conv.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+  add("PATCH", conv, [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     const json body = parse_body(req);
     const std::string id = req.matches[1];
     const std::string title = require_text(body, "title", kMaxTitleChars);
-    if (!s->rename_conversation(id, title)) not_found("conversation", id);
-    send_json(res, 200, find_conversation(*s, id));
+    if (!s->rename_conversation(scope, id, title)) not_found("conversation", id);
+    send_json(res, 200, find_conversation(*s, scope, id));
   });
 
-  add("DELETE", conv.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+  add("DELETE", conv, [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     const std::string id = req.matches[1];
-    if (!s->delete_conversation(id)) not_found("conversation", id);
+    if (!s->delete_conversation(scope, id)) not_found("conversation", id);
     send_json(res, 200, {{"id", id}, {"deleted", true}});
   });
 
-  add("POST", (conv + "/messages").c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+  add("POST", conv + "/messages", [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     const json body = parse_body(req);
-    const std::string id = find_conversation(*s, req.matches[1]).id;
-    Message m = parse_message(*s, body, id);
-    m.id = s->add_message(m);
-    send_json(res, 201, find_message(*s, m.id));  // as stored: created_at filled
+    const std::string id = find_conversation(*s, scope, req.matches[1]).id;
+    Message m = parse_message(*s, scope, body, id);
+    m.id = s->add_message(scope, m);
+    send_json(res, 201, find_message(*s, scope, m.id));  // as stored: created_at filled
   });
 
-  add("PUT", rating.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
+  add("PUT", rating, [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     const json body = parse_body(req);
     const std::optional<int64_t> r = get_int(body, "rating", -1, 1);
     if (!r) bad_request("rating", "missing_required_parameter", "Missing required parameter: 'rating'.");
     if (*r == 0) bad_request("rating", "invalid_value", "Invalid 'rating': expected 1 or -1, but got 0 instead.");
     const std::string reason = get_text(body, "reason", kMaxReasonChars).value_or("");
     const std::string comment = get_text(body, "comment", kMaxCommentChars).value_or("");
-    const Message m = find_message(*s, req.matches[1]);
+    const Message m = find_message(*s, scope, req.matches[1]);
     if (m.role != "assistant")
       throw ApiError(400, fmt::format("Message '{}' is a {} message; only assistant answers can be rated.", m.id, m.role),
                      "", "invalid_value");
-    send_json(res, 200, s->rate(m.id, static_cast<int>(*r), reason, comment));
+    send_json(res, 200, s->rate(scope, m.id, static_cast<int>(*r), reason, comment));
   });
 
-  add("DELETE", rating.c_str(), [s](const httplib::Request& req, httplib::Response& res) {
-    const std::string id = find_message(*s, req.matches[1]).id;
-    send_json(res, 200, {{"message_id", id}, {"deleted", s->clear_rating(id)}});
+  add("DELETE", rating, [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
+    const std::string id = find_message(*s, scope, req.matches[1]).id;
+    send_json(res, 200, {{"message_id", id}, {"deleted", s->clear_rating(scope, id)}});
   });
 
-  add("GET", "/api/feedback", [s](const httplib::Request&, httplib::Response& res) {
-    send_json(res, 200, s->feedback_stats());
+  add("GET", "/api/feedback", [s](const httplib::Request&, httplib::Response& res, const Scope& scope) {
+    send_json(res, 200, s->feedback_stats(scope));
   });
 
-  // the same file as `ownchat feedback export`; an empty body counts as {}
-  add("POST", "/api/feedback/export", [s](const httplib::Request& req, httplib::Response& res) {
+  // the same file as `ownchat feedback export` (every conversation's), so only for those who see
+  // them all; an empty body counts as {}
+  add("POST", "/api/feedback/export", [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     if (!req.body.empty()) parse_body(req);
-    FeedbackExportOptions o;
-    o.db = s->path();
-    const FeedbackExport e = feedback_export(o);
+    if (!scope.admin)
+      throw ApiError(403,
+                     "Writing the server's export file needs an admin key (`ownchat keys create --admin`); download "
+                     "your own pairs from GET /api/feedback/pairs.jsonl instead.",
+                     "", "admin_required", "permission_error");
+    FeedbackExport e;
+    try {
+      e = feedback_export(*s, "");
+    } catch (const InputError& err) {  // the server's own file could not be written: its fault
+      throw StoreError(err.what(), false);
+    }
     std::error_code ec;
     const std::filesystem::path out = std::filesystem::absolute(e.out, ec);
     send_json(res, 200,
@@ -214,9 +259,9 @@ void add_store_routes(const AddRoute& add, Store& store) {
                {"pairs", e.stats.pairs}});
   });
 
-  add("GET", R"(/api/feedback/pairs\.jsonl)", [s](const httplib::Request&, httplib::Response& res) {
+  add("GET", R"(/api/feedback/pairs\.jsonl)", [s](const httplib::Request&, httplib::Response& res, const Scope& scope) {
     std::string out;
-    for (const PreferencePair& p : s->preference_pairs()) out += dump_json(json(p)) + "\n";
+    for (const PreferencePair& p : s->preference_pairs(scope)) out += dump_json(json(p)) + "\n";
     res.set_header("Content-Disposition", "attachment; filename=\"pairs.jsonl\"");
     res.set_content(out, "application/x-ndjson");
   });

@@ -1,10 +1,12 @@
 // The web chat's REST API (/api/...): conversations as message trees, ratings, feedback export,
-// against the real binary and its RUN/ownchat.db; that the data outlives a restart, and that
-// kill -9 in the middle of rating writes loses no rating the server had answered 200 for.
+// against the real binary and its RUN/ownchat.db; that the data outlives a restart, that kill -9
+// in the middle of rating writes loses no rating the server had answered 200 for, and that with
+// API keys each key sees only its own conversations (admin keys and the operator's see all).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { tinyRun, startServer } from './server.mjs';
+import { execFileSync } from 'node:child_process';
+import { tinyRun, startServer, BINARY } from './server.mjs';
 
 let run, server;
 const startOnRun = () => startServer(['--model', `${run.run}/ckpt/sft`]);
@@ -287,4 +289,84 @@ test('kill -9 during rating writes loses no rating that was answered 200', async
     else assert.deepEqual(got, want, `message ${id}`);
   }
   await ok('DELETE', `/api/conversations/${c.id}`);
+});
+
+// Finding: every key saw every conversation. Now a key sees, changes and exports only what it
+// made; another key's ids answer 404 like unknown ones; admin keys and the operator's see all.
+test('each key sees only its own conversations and ratings; admin keys and the operator see all', async () => {
+  const db = `${run.dir}/owners/ownchat.db`;
+  const mk = (...args) => execFileSync(BINARY, ['keys', 'create', '--db', db, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+    .toString().trim();
+  const alice = mk('--name', 'alice'), bob = mk('--name', 'bob');
+  const operator = 'sk-operator-e2e';
+  const s = await startServer(['--model', `${run.run}/ckpt/sft`, '--db', db, '--api-key', operator]);
+  try {
+    const as = (key) => async (method, path, body) => {
+      const init = { method, headers: { Authorization: `Bearer ${key}` } };
+      if (body !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
+      const r = await fetch(`${s.url}${path}`, init);
+      const text = await r.text();
+      let json = null;
+      try { json = JSON.parse(text); } catch { /* not JSON */ }
+      return { status: r.status, json, text };
+    };
+    const A = as(alice), B = as(bob), O = as(operator);
+    const must = async (r, status) => { const x = await r; assert.equal(x.status, status, x.text); return x.json; };
+
+    const c = await must(A('POST', '/api/conversations', { title: 'alice private', model: 'sft' }), 201);
+    const q = await must(A('POST', `/api/conversations/${c.id}/messages`, { role: 'user', content: 'my secret' }), 201);
+    const up = await must(A('POST', `/api/conversations/${c.id}/messages`, answer(q.id, 'yes')), 201);
+    const down = await must(A('POST', `/api/conversations/${c.id}/messages`, answer(q.id, 'no')), 201);
+    await must(A('PUT', `/api/messages/${up.id}/rating`, { rating: 1 }), 200);
+    await must(A('PUT', `/api/messages/${down.id}/rating`, { rating: -1 }), 200);
+    const bc = await must(B('POST', '/api/conversations', { title: 'bob own' }), 201);
+
+    // bob: alice's things do not exist for him
+    const bobList = await must(B('GET', '/api/conversations'), 200);
+    assert.deepEqual(bobList.data.map((x) => x.id), [bc.id]);
+    assert.deepEqual((await must(B('GET', '/api/conversations?search=secret'), 200)).data, []);
+    for (const [m, p, body] of [
+      ['GET', `/api/conversations/${c.id}`], ['PATCH', `/api/conversations/${c.id}`, { title: 'mine' }],
+      ['DELETE', `/api/conversations/${c.id}`], ['POST', `/api/conversations/${c.id}/messages`, { role: 'user', content: 'x' }],
+      ['PUT', `/api/messages/${up.id}/rating`, { rating: -1 }], ['DELETE', `/api/messages/${up.id}/rating`],
+    ]) {
+      const r = await B(m, p, body);
+      assert.equal(r.status, 404, `${m} ${p}: ${r.text}`);
+      assert.equal(r.json.error.code, 'not_found');
+    }
+    const asParent = await B('POST', `/api/conversations/${bc.id}/messages`, { role: 'user', content: 'x', parent_id: q.id });
+    assert.equal(asParent.status, 400, asParent.text);
+    assert.equal(asParent.json.error.param, 'parent_id');
+    assert.deepEqual(await must(B('GET', '/api/feedback'), 200), { ratings: 0, up: 0, down: 0, pairs: 0 });
+    assert.equal((await B('GET', '/api/feedback/pairs.jsonl')).text, '');
+    const denied = await B('POST', '/api/feedback/export', {});
+    assert.equal(denied.status, 403, denied.text);
+    assert.equal(denied.json.error.code, 'admin_required');
+
+    // alice: her own, untouched by bob's tries
+    const tree = await must(A('GET', `/api/conversations/${c.id}`), 200);
+    assert.equal(tree.title, 'alice private');
+    assert.deepEqual(tree.ratings.map((r) => [r.message_id, r.rating]), [[up.id, 1], [down.id, -1]]);
+    assert.deepEqual((await must(A('GET', '/api/conversations'), 200)).data.map((x) => x.id), [c.id]);
+    assert.deepEqual(await must(A('GET', '/api/feedback'), 200), { ratings: 2, up: 1, down: 1, pairs: 1 });
+    assert.equal((await A('GET', '/api/feedback/pairs.jsonl')).text.trim().split('\n').length, 1);
+    assert.equal((await A('POST', '/api/feedback/export', {})).status, 403);
+
+    // an admin key (made while the server runs) and the operator's key see both; the export (and
+    // the CLI's) has every pair
+    const R = as(mk('--name', 'root', '--admin'));
+    for (const X of [R, O]) {
+      const ids = (await must(X('GET', '/api/conversations'), 200)).data.map((x) => x.id).sort();
+      assert.deepEqual(ids, [c.id, bc.id].sort());
+      assert.equal((await must(X('GET', `/api/conversations/${c.id}`), 200)).messages.length, 3);
+      const e = await must(X('POST', '/api/feedback/export', {}), 200);
+      assert.equal(e.pairs, 1);
+    }
+    const cli = execFileSync(BINARY, ['feedback', 'export', '--db', db], { encoding: 'utf8' });
+    assert.match(cli, /2 ratings \(1 up, 1 down\) -> 1 preference pairs/);
+    // the web page's own routes still need a key
+    assert.equal((await fetch(`${s.url}/api/conversations`)).status, 401);
+  } finally {
+    await s.stop();
+  }
 });

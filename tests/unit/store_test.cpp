@@ -28,6 +28,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+const Scope kAll = Scope::everyone();  // the operator: single-user mode, the CLI
+
 Message msg(const std::string& conv, const std::string& parent, const std::string& role, const std::string& content,
             const std::string& model = "") {
   Message m;
@@ -131,28 +133,28 @@ TEST(Keys, CreateCheckListRevoke) {
 TEST(Store, ConversationTreeAndPath) {
   ScratchDir dir;
   Store s(dir.file("run/ownchat.db"));  // creates run/
-  ConversationInfo c = s.create_conversation("Whales", "Be brief.", "d6");
+  ConversationInfo c = s.create_conversation(kAll, "Whales", "Be brief.", "d6");
   EXPECT_EQ(c.id.size(), 36u);
   EXPECT_EQ(c.id[14], '4');
-  std::string u1 = s.add_message(msg(c.id, "", "user", "What is a whale?"));
+  std::string u1 = s.add_message(kAll, msg(c.id, "", "user", "What is a whale?"));
   Message a = msg(c.id, u1, "assistant", "A large sea mammal.", "d6");
   a.checkpoint = "runs/d6/ckpt/sft";
   a.sampling = {{"temperature", 0.7}, {"top_p", 0.9}};
   a.prompt_tokens = 12;
   a.completion_tokens = 6;
   a.tokens_per_s = 123.5;
-  std::string a1 = s.add_message(a);
-  std::string a2 = s.add_message(msg(c.id, u1, "assistant", "A fish.", "d6"));          // regenerate
-  std::string u1b = s.add_message(msg(c.id, "", "user", "What is a whale, really?"));  // edit of the root
-  std::string u2 = s.add_message(msg(c.id, a1, "user", "How big?"));
-  std::string a3 = s.add_message(msg(c.id, u2, "assistant", "Up to 30 m."));
+  std::string a1 = s.add_message(kAll, a);
+  std::string a2 = s.add_message(kAll, msg(c.id, u1, "assistant", "A fish.", "d6"));          // regenerate
+  std::string u1b = s.add_message(kAll, msg(c.id, "", "user", "What is a whale, really?"));  // edit of the root
+  std::string u2 = s.add_message(kAll, msg(c.id, a1, "user", "How big?"));
+  std::string a3 = s.add_message(kAll, msg(c.id, u2, "assistant", "Up to 30 m."));
 
-  EXPECT_EQ(ids_of(s.path_to(a3)), (std::vector<std::string>{u1, a1, u2, a3}));
-  EXPECT_EQ(ids_of(s.path_to(a2)), (std::vector<std::string>{u1, a2}));
-  EXPECT_EQ(ids_of(s.path_to(u1b)), (std::vector<std::string>{u1b}));
-  EXPECT_TRUE(s.path_to("no-such-id").empty());
+  EXPECT_EQ(ids_of(s.path_to(kAll, a3)), (std::vector<std::string>{u1, a1, u2, a3}));
+  EXPECT_EQ(ids_of(s.path_to(kAll, a2)), (std::vector<std::string>{u1, a2}));
+  EXPECT_EQ(ids_of(s.path_to(kAll, u1b)), (std::vector<std::string>{u1b}));
+  EXPECT_TRUE(s.path_to(kAll, "no-such-id").empty());
 
-  std::optional<ConversationTree> t = s.get_conversation(c.id);
+  std::optional<ConversationTree> t = s.get_conversation(kAll, c.id);
   ASSERT_TRUE(t.has_value());
   EXPECT_EQ(t->info.title, "Whales");
   EXPECT_EQ(t->info.system_prompt, "Be brief.");
@@ -170,54 +172,54 @@ TEST(Store, ConversationTreeAndPath) {
   EXPECT_TRUE(j["messages"][0]["parent_id"].is_null());
   EXPECT_EQ(j["messages"][1]["parent_id"], u1);
   EXPECT_EQ(j["messages"][1]["sampling"]["top_p"], 0.9);
-  EXPECT_FALSE(s.get_conversation("nope").has_value());
-  EXPECT_EQ(s.get_message(a2)->content, "A fish.");
+  EXPECT_FALSE(s.get_conversation(kAll, "nope").has_value());
+  EXPECT_EQ(s.get_message(kAll, a2)->content, "A fish.");
 
   // a parent from another conversation, an unknown parent or conversation, a bad role
-  ConversationInfo other = s.create_conversation("Other", "", "d6");
-  EXPECT_CONTAINS(error_of([&] { s.add_message(msg(other.id, u1, "user", "x")); }), "belongs to conversation");
-  EXPECT_CONTAINS(error_of([&] { s.add_message(msg(c.id, "nope", "user", "x")); }), "does not exist");
-  EXPECT_CONTAINS(error_of([&] { s.add_message(msg("nope", "", "user", "x")); }), "no conversation");
-  EXPECT_CONTAINS(error_of([&] { s.add_message(msg(c.id, "", "tool", "x")); }), "got \"tool\"");
+  ConversationInfo other = s.create_conversation(kAll, "Other", "", "d6");
+  EXPECT_CONTAINS(error_of([&] { s.add_message(kAll, msg(other.id, u1, "user", "x")); }), "belongs to another conversation");
+  EXPECT_CONTAINS(error_of([&] { s.add_message(kAll, msg(c.id, "nope", "user", "x")); }), "does not exist");
+  EXPECT_CONTAINS(error_of([&] { s.add_message(kAll, msg("nope", "", "user", "x")); }), "no conversation");
+  EXPECT_CONTAINS(error_of([&] { s.add_message(kAll, msg(c.id, "", "tool", "x")); }), "got \"tool\"");
   Message bad = msg(c.id, "", "user", "x");
   bad.sampling = nlohmann::json::array({1, 2});
-  EXPECT_CONTAINS(error_of([&] { s.add_message(bad); }), "JSON object");
-  EXPECT_EQ(s.get_conversation(c.id)->messages.size(), 6u);
+  EXPECT_CONTAINS(error_of([&] { s.add_message(kAll, bad); }), "JSON object");
+  EXPECT_EQ(s.get_conversation(kAll, c.id)->messages.size(), 6u);
 }
 
 TEST(Store, RenameDeleteCascade) {
   ScratchDir dir;
   Store s(dir.file("ownchat.db"));
-  ConversationInfo c = s.create_conversation("old", "", "m");
-  std::string u = s.add_message(msg(c.id, "", "user", "hi"));
-  std::string a = s.add_message(msg(c.id, u, "assistant", "hello"));
-  s.rate(a, 1, "", "");
-  EXPECT_TRUE(s.rename_conversation(c.id, "new"));
-  EXPECT_EQ(s.get_conversation_info(c.id)->title, "new");
-  EXPECT_FALSE(s.rename_conversation("nope", "x"));
+  ConversationInfo c = s.create_conversation(kAll, "old", "", "m");
+  std::string u = s.add_message(kAll, msg(c.id, "", "user", "hi"));
+  std::string a = s.add_message(kAll, msg(c.id, u, "assistant", "hello"));
+  s.rate(kAll, a, 1, "", "");
+  EXPECT_TRUE(s.rename_conversation(kAll, c.id, "new"));
+  EXPECT_EQ(s.get_conversation_info(kAll, c.id)->title, "new");
+  EXPECT_FALSE(s.rename_conversation(kAll, "nope", "x"));
 
-  ConversationInfo keep = s.create_conversation("keep", "", "m");
-  std::string ku = s.add_message(msg(keep.id, "", "user", "hi"));
-  EXPECT_TRUE(s.delete_conversation(c.id));
-  EXPECT_FALSE(s.delete_conversation(c.id));
-  EXPECT_FALSE(s.get_conversation(c.id).has_value());
-  EXPECT_FALSE(s.get_message(u).has_value());
-  EXPECT_FALSE(s.get_message(a).has_value());
-  EXPECT_FALSE(s.get_rating(a).has_value());
-  EXPECT_EQ(s.feedback_stats().ratings, 0);
-  EXPECT_TRUE(s.get_message(ku).has_value());
-  EXPECT_EQ(s.list_conversations().size(), 1u);
+  ConversationInfo keep = s.create_conversation(kAll, "keep", "", "m");
+  std::string ku = s.add_message(kAll, msg(keep.id, "", "user", "hi"));
+  EXPECT_TRUE(s.delete_conversation(kAll, c.id));
+  EXPECT_FALSE(s.delete_conversation(kAll, c.id));
+  EXPECT_FALSE(s.get_conversation(kAll, c.id).has_value());
+  EXPECT_FALSE(s.get_message(kAll, u).has_value());
+  EXPECT_FALSE(s.get_message(kAll, a).has_value());
+  EXPECT_FALSE(s.get_rating(kAll, a).has_value());
+  EXPECT_EQ(s.feedback_stats(kAll).ratings, 0);
+  EXPECT_TRUE(s.get_message(kAll, ku).has_value());
+  EXPECT_EQ(s.list_conversations(kAll).size(), 1u);
 }
 
 TEST(Store, ListAndSearch) {
   ScratchDir dir;
   Store s(dir.file("ownchat.db"));
-  ConversationInfo a = s.create_conversation("Whale facts", "", "m");
-  ConversationInfo b = s.create_conversation("Cooking", "", "m");
-  ConversationInfo c = s.create_conversation("100% sure", "", "m");
-  s.add_message(msg(b.id, "", "user", "How long to boil an egg? Ask a WHALE."));
+  ConversationInfo a = s.create_conversation(kAll, "Whale facts", "", "m");
+  ConversationInfo b = s.create_conversation(kAll, "Cooking", "", "m");
+  ConversationInfo c = s.create_conversation(kAll, "100% sure", "", "m");
+  s.add_message(kAll, msg(b.id, "", "user", "How long to boil an egg? Ask a WHALE."));
   // most recent activity first; a had none since it was created first
-  std::vector<ConversationInfo> all = s.list_conversations();
+  std::vector<ConversationInfo> all = s.list_conversations(kAll);
   ASSERT_EQ(all.size(), 3u);
   std::set<std::string> ids;
   for (const auto& x : all) ids.insert(x.id);
@@ -226,7 +228,7 @@ TEST(Store, ListAndSearch) {
 
   auto found = [&](const std::string& q) {
     std::set<std::string> out;
-    for (const auto& x : s.list_conversations(q)) out.insert(x.title);
+    for (const auto& x : s.list_conversations(kAll, q)) out.insert(x.title);
     return out;
   };
   EXPECT_EQ(found("whale"), (std::set<std::string>{"Whale facts", "Cooking"}));  // title, content; any case
@@ -235,62 +237,62 @@ TEST(Store, ListAndSearch) {
   EXPECT_TRUE(found("_").empty());                               // _ is literal
   EXPECT_TRUE(found("\\").empty());
   EXPECT_TRUE(found("'; DROP TABLE conversations; --").empty());
-  EXPECT_EQ(s.list_conversations("", 2).size(), 2u);
-  EXPECT_EQ(s.list_conversations("", 2, 2).size(), 1u);
-  EXPECT_CONTAINS(error_of([&] { s.list_conversations("", -1); }), "limit and offset");
+  EXPECT_EQ(s.list_conversations(kAll, "", 2).size(), 2u);
+  EXPECT_EQ(s.list_conversations(kAll, "", 2, 2).size(), 1u);
+  EXPECT_CONTAINS(error_of([&] { s.list_conversations(kAll, "", -1); }), "limit and offset");
 }
 
 TEST(Store, RatingsUpsertChangeClear) {
   ScratchDir dir;
   Store s(dir.file("ownchat.db"));
-  ConversationInfo c = s.create_conversation("t", "", "m");
-  std::string u = s.add_message(msg(c.id, "", "user", "hi"));
-  std::string a = s.add_message(msg(c.id, u, "assistant", "hello"));
-  EXPECT_FALSE(s.get_rating(a).has_value());
+  ConversationInfo c = s.create_conversation(kAll, "t", "", "m");
+  std::string u = s.add_message(kAll, msg(c.id, "", "user", "hi"));
+  std::string a = s.add_message(kAll, msg(c.id, u, "assistant", "hello"));
+  EXPECT_FALSE(s.get_rating(kAll, a).has_value());
 
-  Rating r = s.rate(a, 1, "helpful", "nice");
+  Rating r = s.rate(kAll, a, 1, "helpful", "nice");
   EXPECT_EQ(r.rating, 1);
   EXPECT_EQ(r.reason, "helpful");
-  r = s.rate(a, -1, "wrong", "");  // change of mind: one row, new values
+  r = s.rate(kAll, a, -1, "wrong", "");  // change of mind: one row, new values
   EXPECT_EQ(r.rating, -1);
-  std::optional<Rating> g = s.get_rating(a);
+  std::optional<Rating> g = s.get_rating(kAll, a);
   ASSERT_TRUE(g.has_value());
   EXPECT_EQ(g->rating, -1);
   EXPECT_EQ(g->reason, "wrong");
   EXPECT_EQ(g->comment, "");
   EXPECT_LE(g->created_at, g->updated_at);
-  FeedbackStats st = s.feedback_stats();
+  FeedbackStats st = s.feedback_stats(kAll);
   EXPECT_EQ(st.ratings, 1);
   EXPECT_EQ(st.up, 0);
   EXPECT_EQ(st.down, 1);
-  EXPECT_EQ(s.get_conversation(c.id)->ratings.size(), 1u);
+  EXPECT_EQ(s.get_conversation(kAll, c.id)->ratings.size(), 1u);
   nlohmann::json j = *g;
   EXPECT_EQ(j["rating"], -1);
   EXPECT_EQ(j["message_id"], a);
 
-  EXPECT_CONTAINS(error_of([&] { s.rate(u, 1, "", ""); }), "only assistant answers can be rated");
-  EXPECT_CONTAINS(error_of([&] { s.rate("nope", 1, "", ""); }), "no message \"nope\"");
-  EXPECT_CONTAINS(error_of([&] { s.rate(a, 0, "", ""); }), "+1 or -1");
-  EXPECT_CONTAINS(error_of([&] { s.rate(a, 2, "", ""); }), "+1 or -1");
-  EXPECT_EQ(s.get_rating(a)->rating, -1);
+  EXPECT_CONTAINS(error_of([&] { s.rate(kAll, u, 1, "", ""); }), "only assistant answers can be rated");
+  EXPECT_CONTAINS(error_of([&] { s.rate(kAll, "nope", 1, "", ""); }), "no message \"nope\"");
+  EXPECT_CONTAINS(error_of([&] { s.rate(kAll, a, 0, "", ""); }), "+1 or -1");
+  EXPECT_CONTAINS(error_of([&] { s.rate(kAll, a, 2, "", ""); }), "+1 or -1");
+  EXPECT_EQ(s.get_rating(kAll, a)->rating, -1);
 
-  EXPECT_TRUE(s.clear_rating(a));
-  EXPECT_FALSE(s.clear_rating(a));
-  EXPECT_FALSE(s.get_rating(a).has_value());
-  EXPECT_EQ(s.feedback_stats().ratings, 0);
+  EXPECT_TRUE(s.clear_rating(kAll, a));
+  EXPECT_FALSE(s.clear_rating(kAll, a));
+  EXPECT_FALSE(s.get_rating(kAll, a).has_value());
+  EXPECT_EQ(s.feedback_stats(kAll).ratings, 0);
 }
 
 TEST(Feedback, PreferencePairsFromRegenerations) {
   ScratchDir dir;
   Store s(dir.file("ownchat.db"));
-  ConversationInfo c = s.create_conversation("t", "You are terse.", "m");
-  std::string u1 = s.add_message(msg(c.id, "", "user", "2+2?"));
-  std::string good = s.add_message(msg(c.id, u1, "assistant", "4", "sft"));
-  std::string bad = s.add_message(msg(c.id, u1, "assistant", "5", "base"));
-  std::string unrated = s.add_message(msg(c.id, u1, "assistant", "four"));
-  s.rate(good, 1, "", "");
-  s.rate(bad, -1, "wrong", "");
-  std::vector<PreferencePair> pairs = s.preference_pairs();
+  ConversationInfo c = s.create_conversation(kAll, "t", "You are terse.", "m");
+  std::string u1 = s.add_message(kAll, msg(c.id, "", "user", "2+2?"));
+  std::string good = s.add_message(kAll, msg(c.id, u1, "assistant", "4", "sft"));
+  std::string bad = s.add_message(kAll, msg(c.id, u1, "assistant", "5", "base"));
+  std::string unrated = s.add_message(kAll, msg(c.id, u1, "assistant", "four"));
+  s.rate(kAll, good, 1, "", "");
+  s.rate(kAll, bad, -1, "wrong", "");
+  std::vector<PreferencePair> pairs = s.preference_pairs(kAll);
   ASSERT_EQ(pairs.size(), 1u);
   nlohmann::json j = pairs[0];
   EXPECT_EQ(j["prompt"], nlohmann::json::parse(R"([{"role":"system","content":"You are terse."},
@@ -302,23 +304,23 @@ TEST(Feedback, PreferencePairsFromRegenerations) {
   EXPECT_EQ(j["conversation_id"], c.id);
 
   // two ups and one down at a deeper turn: 2 more pairs, whose prompt is the whole path
-  std::string u2 = s.add_message(msg(c.id, good, "user", "and 3+3?"));
-  std::string x = s.add_message(msg(c.id, u2, "assistant", "6"));
-  std::string y = s.add_message(msg(c.id, u2, "assistant", "six"));
-  std::string z = s.add_message(msg(c.id, u2, "assistant", "7"));
-  s.rate(x, 1, "", "");
-  s.rate(y, 1, "", "");
-  s.rate(z, -1, "", "");
+  std::string u2 = s.add_message(kAll, msg(c.id, good, "user", "and 3+3?"));
+  std::string x = s.add_message(kAll, msg(c.id, u2, "assistant", "6"));
+  std::string y = s.add_message(kAll, msg(c.id, u2, "assistant", "six"));
+  std::string z = s.add_message(kAll, msg(c.id, u2, "assistant", "7"));
+  s.rate(kAll, x, 1, "", "");
+  s.rate(kAll, y, 1, "", "");
+  s.rate(kAll, z, -1, "", "");
   // same-sign siblings make nothing, in a conversation without a system prompt
-  ConversationInfo c2 = s.create_conversation("t2", "", "m");
-  std::string v = s.add_message(msg(c2.id, "", "user", "hi"));
-  s.rate(s.add_message(msg(c2.id, v, "assistant", "hello")), 1, "", "");
-  s.rate(s.add_message(msg(c2.id, v, "assistant", "hey")), 1, "", "");
-  std::string w = s.add_message(msg(c2.id, "", "user", "bye"));
-  s.rate(s.add_message(msg(c2.id, w, "assistant", "ciao")), -1, "", "");
-  s.rate(s.add_message(msg(c2.id, w, "assistant", "later")), -1, "", "");
+  ConversationInfo c2 = s.create_conversation(kAll, "t2", "", "m");
+  std::string v = s.add_message(kAll, msg(c2.id, "", "user", "hi"));
+  s.rate(kAll, s.add_message(kAll, msg(c2.id, v, "assistant", "hello")), 1, "", "");
+  s.rate(kAll, s.add_message(kAll, msg(c2.id, v, "assistant", "hey")), 1, "", "");
+  std::string w = s.add_message(kAll, msg(c2.id, "", "user", "bye"));
+  s.rate(kAll, s.add_message(kAll, msg(c2.id, w, "assistant", "ciao")), -1, "", "");
+  s.rate(kAll, s.add_message(kAll, msg(c2.id, w, "assistant", "later")), -1, "", "");
 
-  pairs = s.preference_pairs();
+  pairs = s.preference_pairs(kAll);
   ASSERT_EQ(pairs.size(), 3u);
   EXPECT_EQ(pairs[1].prompt.size(), 4u);  // system, user, assistant "4", user
   EXPECT_EQ(pairs[1].prompt[2].content, "4");
@@ -327,7 +329,7 @@ TEST(Feedback, PreferencePairsFromRegenerations) {
   EXPECT_EQ(pairs[2].chosen, "six");
   EXPECT_EQ(pairs[1].rejected, "7");
   EXPECT_EQ(pairs[2].rejected, "7");
-  FeedbackStats st = s.feedback_stats();
+  FeedbackStats st = s.feedback_stats(kAll);
   EXPECT_EQ(st.ratings, 9);
   EXPECT_EQ(st.up, 5);
   EXPECT_EQ(st.down, 4);
@@ -369,21 +371,21 @@ TEST(Store, BadDatabaseFiles) {
 TEST(Store, ManyThreads) {
   ScratchDir dir;
   Store s(dir.file("ownchat.db"));
-  ConversationInfo c = s.create_conversation("t", "", "m");
-  std::string u = s.add_message(msg(c.id, "", "user", "hi"));
+  ConversationInfo c = s.create_conversation(kAll, "t", "", "m");
+  std::string u = s.add_message(kAll, msg(c.id, "", "user", "hi"));
   std::string key = s.create_key("k");
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; t++)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 10; i++) {
-        std::string a = s.add_message(msg(c.id, u, "assistant", fmt::format("{} {}", t, i)));
-        s.rate(a, i % 2 ? 1 : -1, "", "");
+        std::string a = s.add_message(kAll, msg(c.id, u, "assistant", fmt::format("{} {}", t, i)));
+        s.rate(kAll, a, i % 2 ? 1 : -1, "", "");
         EXPECT_TRUE(s.check_key(key));
       }
     });
   for (auto& th : threads) th.join();
-  EXPECT_EQ(s.get_conversation(c.id)->messages.size(), 41u);
-  FeedbackStats st = s.feedback_stats();
+  EXPECT_EQ(s.get_conversation(kAll, c.id)->messages.size(), 41u);
+  FeedbackStats st = s.feedback_stats(kAll);
   EXPECT_EQ(st.ratings, 40);
   EXPECT_EQ(st.pairs, 400);
 }
@@ -396,8 +398,8 @@ TEST(Store, RatingsSurviveKill9) {
   std::string conv, user;
   {
     Store s(db);
-    conv = s.create_conversation("t", "", "m").id;
-    user = s.add_message(msg(conv, "", "user", "hi"));
+    conv = s.create_conversation(kAll, "t", "", "m").id;
+    user = s.add_message(kAll, msg(conv, "", "user", "hi"));
   }  // no connection crosses the fork
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
@@ -408,9 +410,9 @@ TEST(Store, RatingsSurviveKill9) {
     try {
       Store s(db, Store::Open::existing);
       for (int i = 0; i < 100000; i++) {
-        std::string a = s.add_message(msg(conv, user, "assistant", std::to_string(i)));
+        std::string a = s.add_message(kAll, msg(conv, user, "assistant", std::to_string(i)));
         int rating = i % 3 ? 1 : -1;
-        s.rate(a, rating, fmt::format("r{}", i), "");
+        s.rate(kAll, a, rating, fmt::format("r{}", i), "");
         std::string line = fmt::format("{} {}\n", a, rating);
         if (::write(fds[1], line.data(), line.size()) != static_cast<ssize_t>(line.size())) ::_exit(3);
       }
@@ -442,13 +444,13 @@ TEST(Store, RatingsSurviveKill9) {
   int rating = 0;
   size_t checked = 0;
   while (in >> id >> rating) {
-    std::optional<Rating> r = s.get_rating(id);
+    std::optional<Rating> r = s.get_rating(kAll, id);
     ASSERT_TRUE(r.has_value()) << "acknowledged rating of " << id << " lost";
     EXPECT_EQ(r->rating, rating);
     checked++;
   }
   EXPECT_EQ(checked, lines);
-  EXPECT_GE(s.feedback_stats().ratings, static_cast<int64_t>(lines));
+  EXPECT_GE(s.feedback_stats(kAll).ratings, static_cast<int64_t>(lines));
 }
 
 // ---- the commands, through the real binary ----
@@ -512,10 +514,10 @@ TEST(Feedback, CliExport) {
   const std::string run = dir.file("run");
   {
     Store s(run + "/ownchat.db");
-    ConversationInfo c = s.create_conversation("t", "", "m");
-    std::string u = s.add_message(msg(c.id, "", "user", "hi"));
-    s.rate(s.add_message(msg(c.id, u, "assistant", "hello")), 1, "", "");
-    s.rate(s.add_message(msg(c.id, u, "assistant", "go away")), -1, "rude", "");
+    ConversationInfo c = s.create_conversation(kAll, "t", "", "m");
+    std::string u = s.add_message(kAll, msg(c.id, "", "user", "hi"));
+    s.rate(kAll, s.add_message(kAll, msg(c.id, u, "assistant", "hello")), 1, "", "");
+    s.rate(kAll, s.add_message(kAll, msg(c.id, u, "assistant", "go away")), -1, "rude", "");
   }
   CmdResult r = run_binary("feedback export --run " + run);
   ASSERT_EQ(r.status, 0) << r.output;
