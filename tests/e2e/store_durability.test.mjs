@@ -187,8 +187,9 @@ test('a database failure while serving is a 5xx error object, not a 400', async 
   const db = `${dir}/ownchat.db`;
   const s = await startServer([...model(), '--db', db]);
   try {
-    const c = await (await fetch(`${s.url}/api/conversations`, { method: 'POST', body: '{}' })).json();
-    const post = (body) => fetch(`${s.url}/api/conversations/${c.id}/messages`, { method: 'POST', body: JSON.stringify(body) });
+    const json = { 'Content-Type': 'application/json' };
+    const c = await (await fetch(`${s.url}/api/conversations`, { method: 'POST', headers: json, body: '{}' })).json();
+    const post = (body) => fetch(`${s.url}/api/conversations/${c.id}/messages`, { method: 'POST', headers: json, body: JSON.stringify(body) });
     const q = await (await post({ role: 'user', content: 'q' })).json();
     const a = await (await post({ role: 'assistant', content: 'a', parent_id: q.id, sampling: { temperature: 1 } })).json();
     // another writer of the file breaks a row the server reads (python3's sqlite3, as tests/web)
@@ -196,7 +197,7 @@ test('a database failure while serving is a 5xx error object, not a 400', async 
     execFileSync('/usr/bin/python3', ['-c', py, db, "UPDATE messages SET sampling = '{broken' WHERE id = ?", a.id]);
     for (const path of [`/api/conversations/${c.id}`, `/api/conversations/${c.id}/messages`]) {
       const r = await fetch(`${s.url}${path}`, path.endsWith('messages')
-        ? { method: 'POST', body: JSON.stringify({ role: 'user', content: 'x', parent_id: a.id }) } : {});
+        ? { method: 'POST', headers: json, body: JSON.stringify({ role: 'user', content: 'x', parent_id: a.id }) } : {});
       const j = await r.json();
       assert.equal(r.status, 500, JSON.stringify(j));
       assert.equal(j.error.code, 'store_error');
