@@ -113,7 +113,10 @@ std::string line_of(const json& j) { return j.dump(-1, ' ', false, json::error_h
 }  // namespace
 
 std::vector<Ranking> read_preferences_jsonl(const std::string& path) {
-  const std::string text = read_file(path);
+  return parse_preferences_jsonl(read_file(path), path);
+}
+
+std::vector<Ranking> parse_preferences_jsonl(std::string_view text, const std::string& path) {
   std::vector<Ranking> out;
   int64_t line_no = 0;
   for (std::string_view line : split_lines(text)) {

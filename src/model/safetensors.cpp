@@ -164,7 +164,9 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path), bytes_(
   }
   if (!header.is_object()) input_error("{}: header must be a JSON object, got {}", path, header.type_name());
 
-  for (const auto& [name, entry] : header.items()) {
+  for (const auto& item : header.items()) {
+    const std::string& name = item.key();  // not a structured binding: the lambda below captures it
+    const json& entry = item.value();
     if (name == "__metadata__") {
       if (!entry.is_object()) input_error("{}: __metadata__ must be an object of strings", path);
       for (const auto& [k, v] : entry.items()) {
