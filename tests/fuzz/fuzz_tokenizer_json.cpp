@@ -1,6 +1,6 @@
 // The tokenizer.json loader (parse_tokenizer_json + the Tokenizer constructor, what
 // Tokenizer::load runs). Properties: a tokenizer or an InputError, nothing else; a loaded one
-// round-trips a fixed text, and writing it out and reading it back gives the same vocabulary.
+// round-trips a fixed text (or its regex refuses it with an InputError), and writing it out and reading it back gives the same vocabulary.
 #include "fuzz_util.h"
 #include "tokenizer/hf_json.h"
 #include "tokenizer/tokenizer.h"
@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (auto specials : {own::Specials::as_text, own::Specials::allowed}) {
     std::vector<int32_t> ids;
     std::string back;
-    FUZZ_REQUIRE(own::fuzz::accepts([&] { ids = tok->encode(sample, specials); }), "encode threw");
+    // a pattern may give up on some text (PCRE2's limits): an InputError, then nothing to check
+    if (!own::fuzz::accepts([&] { ids = tok->encode(sample, specials); })) return 0;
     FUZZ_REQUIRE(own::fuzz::accepts([&] { back = tok->decode(ids); }), "decode threw on encode's ids");
     FUZZ_REQUIRE(back == sample, "decode(encode(x)) != x");
   }
