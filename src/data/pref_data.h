@@ -28,7 +28,7 @@ struct Ranking {
 // completions/chosen/rejected may be a string or a list holding one assistant message (content string or text parts).
 // Extra fields (e.g. chosen_model from `ownchat feedback export`) are ignored. InputError names path:line and the
 // field for invalid JSON, missing/empty prompt, a prompt whose last message is not the user's, unknown roles, fewer
-// than 2 completions, empty answers, identical chosen and rejected (or repeated completions), kinds of the wrong length.
+// than 2 or more than 64 completions, empty answers, identical chosen and rejected (or repeated completions), kinds of the wrong length.
 std::vector<Ranking> read_preferences_jsonl(const std::string& path);
 // The same on bytes already read; `path` names them in errors.
 std::vector<Ranking> parse_preferences_jsonl(std::string_view text, const std::string& path);
