@@ -27,7 +27,10 @@ std::string content_text(const nlohmann::json& c, const std::string& where) {
 }  // namespace
 
 std::vector<Conversation> read_chat_jsonl(const std::string& path, bool for_training) {
-  const std::string text = read_file(path);
+  return parse_chat_jsonl(read_file(path), path, for_training);
+}
+
+std::vector<Conversation> parse_chat_jsonl(std::string_view text, const std::string& path, bool for_training) {
   std::vector<Conversation> out;
   int64_t line_no = 0;
   for (std::string_view line : split_lines(text)) {

@@ -5,6 +5,7 @@
 // the splits never share one); user files need neither.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tokenizer/chat_template.h"
@@ -21,6 +22,8 @@ struct Conversation {
 // array, an unknown role, content that is not text; with for_training also a conversation
 // whose last message is not the assistant's or that has no assistant message at all.
 std::vector<Conversation> read_chat_jsonl(const std::string& path, bool for_training);
+// The same on bytes already read; `path` names them in errors.
+std::vector<Conversation> parse_chat_jsonl(std::string_view text, const std::string& path, bool for_training);
 std::string chat_jsonl_line(const Conversation& c);  // one line, with its newline
 void write_chat_jsonl(const std::string& path, const std::vector<Conversation>& convs);  // atomic
 

@@ -4,6 +4,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "core/check.h"
@@ -11,9 +12,18 @@
 
 namespace own {
 
-std::string gunzip(std::string_view bytes, const std::string& what) {
+namespace {
+
+[[noreturn]] void too_large(const std::string& what, size_t max_out) {
+  input_error("{}: decompresses to more than {} bytes (the limit): a corrupt file or a decompression bomb", what,
+              max_out);
+}
+
+}  // namespace
+
+std::string gunzip(std::string_view bytes, const std::string& what, size_t max_out) {
   std::string out;
-  out.reserve(bytes.size() * 3);
+  out.reserve(std::min(bytes.size() * 3, max_out));
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) input_error("{}: cannot initialise zlib", what);
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
@@ -23,6 +33,10 @@ std::string gunzip(std::string_view bytes, const std::string& what) {
     zs.next_out = reinterpret_cast<Bytef*>(buf);
     zs.avail_out = sizeof(buf);
     int rc = inflate(&zs, Z_NO_FLUSH);
+    if (out.size() + (sizeof(buf) - zs.avail_out) > max_out) {
+      inflateEnd(&zs);
+      too_large(what, max_out);
+    }
     out.append(buf, sizeof(buf) - zs.avail_out);
     if (rc == Z_STREAM_END) {
       if (zs.avail_in == 0) break;
@@ -43,7 +57,7 @@ std::string gunzip(std::string_view bytes, const std::string& what) {
   return out;
 }
 
-std::string unlzw(std::string_view bytes, int max_bits, bool block_mode, const std::string& what) {
+std::string unlzw(std::string_view bytes, int max_bits, bool block_mode, const std::string& what, size_t max_out) {
   if (max_bits < 9 || max_bits > 16) input_error("{}: LZW data with {}-bit codes; expected 9..16", what, max_bits);
   const size_t table_size = size_t{1} << max_bits;
   std::vector<uint16_t> prefix(table_size);
@@ -57,7 +71,7 @@ std::string unlzw(std::string_view bytes, int max_bits, bool block_mode, const s
   int64_t old = -1;
   uint8_t first_char = 0;
   std::string out;
-  out.reserve(bytes.size() * 3);
+  out.reserve(std::min(bytes.size() * 3, max_out));
   std::string stack;
   // compress reads codes in groups of n_bits bytes (8 codes); a width change drops the rest
   auto skip_to_group_end = [&] {
@@ -82,6 +96,7 @@ std::string unlzw(std::string_view bytes, int max_bits, bool block_mode, const s
     if (old < 0) {
       if (code > 255) input_error("{}: corrupt LZW data (first code {} at bit {})", what, code, bit);
       first_char = static_cast<uint8_t>(code);
+      if (out.size() + 1 > max_out) too_large(what, max_out);
       out += static_cast<char>(first_char);
       old = static_cast<int64_t>(code);
       continue;
@@ -99,6 +114,7 @@ std::string unlzw(std::string_view bytes, int max_bits, bool block_mode, const s
     }
     first_char = static_cast<uint8_t>(code);
     stack += static_cast<char>(first_char);
+    if (out.size() + stack.size() > max_out) too_large(what, max_out);
     out.append(stack.rbegin(), stack.rend());
     if (free_code < table_size) {
       prefix[free_code] = static_cast<uint16_t>(old);

@@ -12,6 +12,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr size_t kMaxCompletions = 64;
+
 // a message's content: a string, or text parts joined
 std::string text_of(const json& content, const std::string& field) {
   if (content.is_string()) return content.get<std::string>();
@@ -72,6 +74,9 @@ Ranking ranking_of(const json& j, const std::string& at) {
     if (!c.is_array() || c.size() < 2)
       input_error("{}: completions: expected a list of at least 2 answers, best first (got {})", at,
                   c.is_array() ? std::to_string(c.size()) : c.type_name());
+    // K answers make K(K-1)/2 training pairs and K^2 repeat checks; real rankings have <= 8
+    if (c.size() > kMaxCompletions)
+      input_error("{}: completions: {} answers, more than the limit of {}", at, c.size(), kMaxCompletions);
     for (size_t i = 0; i < c.size(); i++) r.completions.push_back(answer_of(c[i], fmt::format("{}: completions[{}]", at, i)));
     if (j.contains("kinds")) {
       const json& k = j["kinds"];
@@ -113,7 +118,10 @@ std::string line_of(const json& j) { return j.dump(-1, ' ', false, json::error_h
 }  // namespace
 
 std::vector<Ranking> read_preferences_jsonl(const std::string& path) {
-  const std::string text = read_file(path);
+  return parse_preferences_jsonl(read_file(path), path);
+}
+
+std::vector<Ranking> parse_preferences_jsonl(std::string_view text, const std::string& path) {
   std::vector<Ranking> out;
   int64_t line_no = 0;
   for (std::string_view line : split_lines(text)) {

@@ -6,6 +6,7 @@
 // the prompt is the conversation up to the answer, so every completion is one assistant turn.
 #pragma once
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,8 +28,10 @@ struct Ranking {
 // completions/chosen/rejected may be a string or a list holding one assistant message (content string or text parts).
 // Extra fields (e.g. chosen_model from `ownchat feedback export`) are ignored. InputError names path:line and the
 // field for invalid JSON, missing/empty prompt, a prompt whose last message is not the user's, unknown roles, fewer
-// than 2 completions, empty answers, identical chosen and rejected (or repeated completions), kinds of the wrong length.
+// than 2 or more than 64 completions, empty answers, identical chosen and rejected (or repeated completions), kinds of the wrong length.
 std::vector<Ranking> read_preferences_jsonl(const std::string& path);
+// The same on bytes already read; `path` names them in errors.
+std::vector<Ranking> parse_preferences_jsonl(std::string_view text, const std::string& path);
 void write_rankings_jsonl(const std::string& path, const std::vector<Ranking>& r);  // atomic
 // Every ranking expanded into its K(K-1)/2 TRL pairs (plus chosen_kind, rejected_kind, family, item); atomic.
 void write_pairs_jsonl(const std::string& path, const std::vector<Ranking>& r);

@@ -58,7 +58,7 @@ bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 
 }  // namespace
 
-std::string kjv_decode(std::string_view b, const std::string& what) {
+std::string kjv_decode(std::string_view b, const std::string& what, size_t max_out) {
   auto bad = [&](const std::string& why) {
     input_error("{}: not a bible-kjv data file ({}); reinstall bible-kjv-text", what, why);
   };
@@ -82,7 +82,7 @@ std::string kjv_decode(std::string_view b, const std::string& what) {
   std::string text;
   for (size_t i = 0; i < n_blocks; ++i)
     text += unlzw(b.substr(offsets[i], offsets[i + 1] - offsets[i]), max_bits, block_mode,
-                  fmt::format("{} (block {})", what, i));
+                  fmt::format("{} (block {})", what, i), max_out - text.size());
   return text;
 }
 

@@ -4,6 +4,7 @@
 // charsets) and do not normalise whitespace: the pipeline (corpus.cpp) does that for every
 // document. Malformed input never aborts: it is skipped, or an InputError names file and line.
 #pragma once
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -19,7 +20,7 @@ std::vector<std::string> fortune_documents(std::string_view text);
 // bible-kjv-text's bible.data: an "EC02" container of compress(1) LZW blocks that decode to
 // lines "Ge1:1 In the beginning ...". kjv_decode gives those lines; kjv_chapters one document per
 // chapter ("Genesis 1", then one verse per line).
-std::string kjv_decode(std::string_view file_bytes, const std::string& what);
+std::string kjv_decode(std::string_view file_bytes, const std::string& what, size_t max_out = size_t{1} << 30);
 std::vector<std::string> kjv_chapters(std::string_view verses);
 
 // The Jargon File (jargon-text's jargon.txt): one document per lexicon entry and per chapter or

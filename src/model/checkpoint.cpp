@@ -5,6 +5,7 @@
 #include "model/checkpoint.h"
 
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -24,6 +25,7 @@ constexpr const char* kModelFile = "model.safetensors";
 constexpr const char* kStateFile = "train_state.safetensors";
 constexpr const char* kStateFormat = "ownchat-train-state";
 constexpr const char* kStateVersion = "1";
+constexpr uintmax_t kMaxConfigBytes = 1 << 20;
 constexpr const char* kStateFix = "delete train_state.safetensors or start fresh";
 
 // "ckpt/" -> "ckpt", so that "<dir>.tmp" is a sibling of the directory, not a child.
@@ -106,6 +108,31 @@ void check_model_tensors(const SafetensorsFile& f, const ModelConfig& c, const P
   }
 }
 
+// A config whose parameters cannot fit in the weights file is refused before the file is read
+// or the parameter buffer allocated: even at 2 bytes a weight (BF16/F16) the file must hold them.
+void check_fits_file(const std::string& model_path, const std::string& config_path, const ParamLayout& layout) {
+  std::error_code ec;
+  const auto file_bytes = static_cast<int64_t>(fs::file_size(model_path, ec));
+  if (ec) input_error("{}: cannot read its size: {}", model_path, ec.message());
+  if (layout.total > file_bytes / 2)
+    input_error("{}: describes a model of {} parameters (at least {} bytes as BF16), but {} has only {} bytes "
+                "(config.json and weights of different models, or a truncated file)",
+                config_path, layout.total, 2 * layout.total, model_path, file_bytes);
+}
+
+// NaN or Inf weights make every forward NaN, silently; refuse them at load, naming the tensor.
+void check_finite(const std::string& model_path, const ParamLayout& layout, const float* params) {
+  for (const auto& t : layout.tensors) {
+    const float* w = params + t.offset;
+    for (int64_t i = 0; i < t.numel; i++) {
+      if (!std::isfinite(w[i]))
+        input_error("{}: tensor {} holds a non-finite weight ({} at element {}); the checkpoint is corrupt or "
+                    "training diverged: load an earlier checkpoint",
+                    model_path, t.name, w[i], i);
+    }
+  }
+}
+
 template <typename T>
 T parse_decimal(const SafetensorsFile& f, const std::string& key) {
   auto it = f.metadata().find(key);
@@ -183,20 +210,26 @@ Checkpoint checkpoint_load(const std::string& dir) {
   if (!exists_quiet(config_path)) input_error("{}: missing {} (not a checkpoint directory?)", d.string(), kConfigFile);
   if (!exists_quiet(model_path)) input_error("{}: missing {}", d.string(), kModelFile);
 
+  std::error_code ec;
+  if (const auto n = fs::file_size(config_path, ec); !ec && n > kMaxConfigBytes)
+    input_error("{}: {} bytes; a config.json is a few hundred (limit {}): not a config file", config_path, n,
+                kMaxConfigBytes);
   json j;
   try {
     j = json::parse(read_file(config_path));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     input_error("{}: invalid JSON: {}", config_path, e.what());
   }
   Checkpoint ck;
   ck.config = config_from_json(j, config_path);
   ck.layout = param_layout(ck.config);
+  check_fits_file(model_path, config_path, ck.layout);
 
   SafetensorsFile f(model_path);
   check_model_tensors(f, ck.config, ck.layout);
   ck.params = FloatBuffer(ck.layout.total);
   for (const auto& t : ck.layout.tensors) f.read_f32(t.name, ck.params.data + t.offset, t.numel);
+  check_finite(model_path, ck.layout, ck.params.data);
   return ck;
 }
 
@@ -233,7 +266,7 @@ void checkpoint_load_train_state(const std::string& dir, const ParamLayout& layo
   if (auto it = f.metadata().find("extra"); it != f.metadata().end()) {
     try {
       s.extra = json::parse(it->second);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
       input_error("{}: metadata \"extra\" is not valid JSON: {}; {}", f.path(), e.what(), kStateFix);
     }
   }

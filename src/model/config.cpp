@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <limits>
 
 #include "core/check.h"
 
@@ -19,6 +20,16 @@ void ModelConfig::validate() const {
   positive(num_attention_heads, "num_attention_heads");
   positive(num_key_value_heads, "num_key_value_heads");
   positive(max_position_embeddings, "max_position_embeddings");
+  auto at_most = [](int64_t v, int64_t limit, const char* name) {
+    if (v > limit) input_error("model config: {} {} is over the limit of {} (corrupt config?)", name, v, limit);
+  };
+  at_most(vocab_size, kMaxVocabSize, "vocab_size");
+  at_most(hidden_size, kMaxHiddenSize, "hidden_size");
+  at_most(intermediate_size, kMaxIntermediateSize, "intermediate_size");
+  at_most(num_hidden_layers, kMaxLayers, "num_hidden_layers");
+  at_most(num_attention_heads, kMaxHeads, "num_attention_heads");
+  at_most(num_key_value_heads, kMaxHeads, "num_key_value_heads");
+  at_most(max_position_embeddings, kMaxPositions, "max_position_embeddings");
   if (hidden_size % num_attention_heads != 0)
     input_error("model config: hidden_size {} is not divisible by num_attention_heads {}", hidden_size,
                 num_attention_heads);
@@ -26,9 +37,11 @@ void ModelConfig::validate() const {
   if (num_attention_heads % num_key_value_heads != 0)
     input_error("model config: num_attention_heads {} is not a multiple of num_key_value_heads {}",
                 num_attention_heads, num_key_value_heads);
-  if (vocab_size > (int64_t{1} << 31)) input_error("model config: vocab_size {} too large", vocab_size);
-  if (!(rms_norm_eps > 0.0f)) input_error("model config: rms_norm_eps must be positive");
-  if (!(rope_theta > 0.0f)) input_error("model config: rope_theta must be positive");
+  if (!(rms_norm_eps > 0.0f && rms_norm_eps < 1.0f))
+    input_error("model config: rms_norm_eps must be in (0, 1), got {}", rms_norm_eps);
+  if (!(rope_theta > 0.0f && std::isfinite(rope_theta)))
+    input_error("model config: rope_theta must be positive and finite, got {}", rope_theta);
+  if (!std::isfinite(score_bias)) input_error("model config: score_bias must be finite, got {}", score_bias);
 }
 
 ModelConfig config_from_depth(int depth, const ModelOverrides& o) {
@@ -103,7 +116,10 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& where) 
     auto it = j.find(key);
     if (it == j.end()) return fallback;
     if (!it->is_number()) input_error("{}: key \"{}\" must be a number, got {}", where, key, it->dump());
-    return it->get<float>();
+    const double v = it->get<double>();  // range-checked first: converting an out-of-range double is UB
+    if (!(std::fabs(v) <= std::numeric_limits<float>::max()))
+      input_error("{}: key \"{}\" is {}, outside the range of a float", where, key, v);
+    return static_cast<float>(v);
   };
   if (auto it = j.find("model_type"); it != j.end() && *it != "llama")
     input_error("{}: model_type {} is not supported (expected \"llama\")", where, it->dump());
@@ -129,14 +145,16 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& where) 
   } else {
     c.tie_word_embeddings = false;  // HF LlamaConfig default
   }
-  if (auto it = j.find("head_dim"); it != j.end() && it->is_number_integer() &&
-                                    it->get<int64_t>() * c.num_attention_heads != c.hidden_size)
-    input_error("{}: head_dim {} * num_attention_heads {} != hidden_size {} (not supported)", where,
-                it->get<int64_t>(), c.num_attention_heads, c.hidden_size);
   try {
     c.validate();
   } catch (const InputError& e) {
     input_error("{}: {}", where, e.what());
+  }
+  // after validate(): heads are in 1..kMaxHeads, so the product cannot overflow
+  if (auto it = j.find("head_dim"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_integer() || it->get<int64_t>() != c.head_dim())
+      input_error("{}: head_dim {} * num_attention_heads {} != hidden_size {} (not supported)", where, it->dump(),
+                  c.num_attention_heads, c.hidden_size);
   }
   return c;
 }

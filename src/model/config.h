@@ -10,6 +10,16 @@
 
 namespace own {
 
+// Upper limits a config may ask for, checked before anything is sized from it (a config.json of
+// 10^9 layers must be an error, not an allocation). Each is far above any published Llama-style
+// model (Llama 3.1 405B: 126 layers, C 16384, F 53248, 128 heads, V 128256, 128k context).
+constexpr int64_t kMaxLayers = 1024;
+constexpr int64_t kMaxHiddenSize = 65536;
+constexpr int64_t kMaxIntermediateSize = 262144;
+constexpr int64_t kMaxHeads = 1024;
+constexpr int64_t kMaxVocabSize = int64_t{1} << 24;
+constexpr int64_t kMaxPositions = int64_t{1} << 20;
+
 struct ModelConfig {
   int64_t vocab_size = 8192;               // V
   int64_t hidden_size = 384;               // C

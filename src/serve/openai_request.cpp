@@ -279,4 +279,71 @@ ApiRequest parse_completion_request(const json& body) {
   return r;
 }
 
+EmbeddingRequest parse_embedding_request(const json& body) {
+  if (!body.is_object()) wrong_type("body", "a JSON object", body);
+  EmbeddingRequest r;
+  r.model = get_string(body, "model").value_or("");
+  r.encoding_format = get_string(body, "encoding_format").value_or("float");
+  if (r.encoding_format != "float" && r.encoding_format != "base64")
+    bad_request("encoding_format", "invalid_value", "Invalid 'encoding_format': '{}'. Supported values are: 'float' and 'base64'.",
+                r.encoding_format);
+  r.dimensions = get_int(body, "dimensions", 1, 1 << 20);
+  const json* in = member(body, "input");
+  if (!in) bad_request("input", "missing_required_parameter", "Missing required parameter: 'input'.");
+  auto text = [&](const json& t, const std::string& param) {
+    if (t.get_ref<const std::string&>().empty())
+      bad_request("input", "invalid_value", "Invalid '{}': the input must not be empty.", param);
+    r.inputs.push_back({true, t.get<std::string>(), {}});
+  };
+  if (in->is_string()) {
+    text(*in, "input");
+  } else if (in->is_array() && !in->empty() && (*in)[0].is_number()) {
+    r.inputs.push_back({false, "", token_array(*in, "input")});
+  } else if (in->is_array() && !in->empty()) {
+    if (in->size() > 2048) bad_request("input", "array_above_max_length", "Invalid 'input': at most 2048 inputs per request.");
+    for (size_t i = 0; i < in->size(); i++) {
+      const json& x = (*in)[i];
+      const std::string param = fmt::format("input[{}]", i);
+      if (x.is_string()) text(x, param);
+      else if (x.is_array() && !x.empty()) r.inputs.push_back({false, "", token_array(x, param)});
+      else bad_request("input", "invalid_type", "Invalid type for '{}': expected a non-empty string or array of token ids.", param);
+    }
+  } else {
+    bad_request("input", "invalid_type", "Invalid 'input': expected a non-empty string, an array of strings, or token ids.");
+  }
+  return r;
+}
+
+std::vector<std::string> parse_moderation_input(const json& body) {
+  if (!body.is_object()) wrong_type("body", "a JSON object", body);
+  const json* in = member(body, "input");
+  if (!in) bad_request("input", "missing_required_parameter", "Missing required parameter: 'input'.");
+  std::vector<std::string> texts;
+  if (in->is_string()) {
+    texts.push_back(in->get<std::string>());
+  } else if (in->is_array() && !in->empty()) {
+    if (in->size() > 256) bad_request("input", "array_above_max_length", "Invalid 'input': at most 256 inputs per request.");
+    for (size_t i = 0; i < in->size(); i++) {
+      const json& x = (*in)[i];
+      const std::string param = fmt::format("input[{}]", i);
+      if (x.is_string()) {
+        texts.push_back(x.get<std::string>());
+      } else if (x.is_object()) {
+        const std::string type = get_string(x, "type", param).value_or("");
+        if (type != "text")
+          bad_request(param + ".type", "unsupported_value", "Invalid '{}.type': '{}' is not supported; this moderation reads text only.",
+                      param, type);
+        const auto t = get_string(x, "text", param);
+        if (!t) bad_request(param + ".text", "missing_required_parameter", "Missing required parameter: '{}.text'.", param);
+        texts.push_back(*t);
+      } else {
+        wrong_type(param, "a string or a text part", x);
+      }
+    }
+  } else {
+    bad_request("input", "invalid_type", "Invalid 'input': expected a string, an array of strings, or text parts.");
+  }
+  return texts;
+}
+
 }  // namespace own

@@ -35,6 +35,23 @@ struct ApiRequest {
 ApiRequest parse_chat_request(const nlohmann::json& body);
 ApiRequest parse_completion_request(const nlohmann::json& body);
 
+// /v1/embeddings: `input` as a string, strings, token ids or lists of token ids, none empty
+// (at most 2048); the model's tokenizer turns texts into ids later.
+struct EmbeddingInput {
+  bool is_text = false;
+  std::string text;
+  std::vector<int32_t> ids;
+};
+struct EmbeddingRequest {
+  std::string model;
+  std::string encoding_format = "float";  // "float" or "base64"
+  std::optional<int64_t> dimensions;      // the server checks it against the model's width
+  std::vector<EmbeddingInput> inputs;
+};
+EmbeddingRequest parse_embedding_request(const nlohmann::json& body);
+// /v1/moderations: `input` as a string, strings or text parts; one text per result (at most 256)
+std::vector<std::string> parse_moderation_input(const nlohmann::json& body);
+
 // Shared by the other endpoints (tokenize, embeddings, ratings): typed field access with the
 // same error messages. Each returns nullopt when the key is absent or null.
 std::optional<std::string> get_string(const nlohmann::json& obj, const std::string& key, const std::string& where = "");

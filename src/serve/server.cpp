@@ -476,37 +476,14 @@ class ApiServer {
   void embeddings(const httplib::Request& req, httplib::Response& res) {
     const json body = parse_body(req);
     ServedModel& m = find_model(get_string(body, "model").value_or(""));
-    const auto format = get_string(body, "encoding_format").value_or("float");
-    if (format != "float" && format != "base64")
-      throw ApiError(400, fmt::format("Invalid 'encoding_format': '{}'. Supported values are: 'float' and 'base64'.", format),
-                     "encoding_format", "invalid_value");
+    const EmbeddingRequest e = parse_embedding_request(body);
+    const std::string& format = e.encoding_format;
     const int64_t C = m.model->config().hidden_size;
-    if (auto d = get_int(body, "dimensions", 1, 1 << 20); d && *d != C)
-      throw ApiError(400, fmt::format("Model '{}' makes {}-dimensional embeddings; 'dimensions' {} is not supported.", m.name, C, *d),
+    if (e.dimensions && *e.dimensions != C)
+      throw ApiError(400, fmt::format("Model '{}' makes {}-dimensional embeddings; 'dimensions' {} is not supported.", m.name, C, *e.dimensions),
                      "dimensions", "unsupported_value");
-    if (!body.contains("input") || body["input"].is_null())
-      throw ApiError(400, "Missing required parameter: 'input'.", "input", "missing_required_parameter");
-    const json& in = body["input"];
     std::vector<std::vector<int32_t>> inputs;
-    auto text = [&](const json& t, const std::string& param) {
-      if (t.get<std::string>().empty()) throw ApiError(400, fmt::format("Invalid '{}': the input must not be empty.", param), "input", "invalid_value");
-      inputs.push_back(m.document_ids(t.get<std::string>()));
-    };
-    if (in.is_string()) {
-      text(in, "input");
-    } else if (in.is_array() && !in.empty() && in[0].is_number()) {
-      inputs.push_back(token_array(in, "input"));
-    } else if (in.is_array() && !in.empty()) {
-      if (in.size() > 2048) throw ApiError(400, "Invalid 'input': at most 2048 inputs per request.", "input", "array_above_max_length");
-      for (size_t i = 0; i < in.size(); i++) {
-        const std::string param = fmt::format("input[{}]", i);
-        if (in[i].is_string()) text(in[i], param);
-        else if (in[i].is_array() && !in[i].empty()) inputs.push_back(token_array(in[i], param));
-        else throw ApiError(400, fmt::format("Invalid type for '{}': expected a non-empty string or array of token ids.", param), "input", "invalid_type");
-      }
-    } else {
-      throw ApiError(400, "Invalid 'input': expected a non-empty string, an array of strings, or token ids.", "input", "invalid_type");
-    }
+    for (const EmbeddingInput& x : e.inputs) inputs.push_back(x.is_text ? m.document_ids(x.text) : x.ids);
     int64_t prompt_tokens = 0;
     for (size_t i = 0; i < inputs.size(); i++) {
       const int64_t n = static_cast<int64_t>(inputs[i].size());
@@ -586,34 +563,7 @@ class ApiServer {
 
   // OpenAI's moderations: input as a string, strings, or text parts; one result per input
   void moderations(const httplib::Request& req, httplib::Response& res) {
-    const json body = parse_body(req);
-    if (!body.contains("input") || body["input"].is_null())
-      throw ApiError(400, "Missing required parameter: 'input'.", "input", "missing_required_parameter");
-    const json& in = body["input"];
-    std::vector<std::string> texts;
-    if (in.is_string()) {
-      texts.push_back(in.get<std::string>());
-    } else if (in.is_array() && !in.empty()) {
-      for (size_t i = 0; i < in.size(); i++) {
-        const std::string param = fmt::format("input[{}]", i);
-        if (in[i].is_string()) {
-          texts.push_back(in[i].get<std::string>());
-        } else if (in[i].is_object()) {
-          const std::string type = get_string(in[i], "type", param).value_or("");
-          if (type != "text")
-            throw ApiError(400, fmt::format("Invalid '{}.type': '{}' is not supported; this moderation reads text only.", param, type),
-                           param + ".type", "unsupported_value");
-          const auto t = get_string(in[i], "text", param);
-          if (!t) throw ApiError(400, fmt::format("Missing required parameter: '{}.text'.", param), param + ".text", "missing_required_parameter");
-          texts.push_back(*t);
-        } else {
-          throw ApiError(400, fmt::format("Invalid type for '{}': expected a string or a text part.", param), param, "invalid_type");
-        }
-      }
-    } else {
-      throw ApiError(400, "Invalid 'input': expected a string, an array of strings, or text parts.", "input", "invalid_type");
-    }
-    if (texts.size() > 256) throw ApiError(400, "Invalid 'input': at most 256 inputs per request.", "input", "array_above_max_length");
+    const std::vector<std::string> texts = parse_moderation_input(parse_body(req));
     json results = json::array();
     for (const std::string& t : texts) results.push_back(moderation_result_json(moderator_->classify(t)));
     send_json(res, 200, {{"id", new_id("modr-")},

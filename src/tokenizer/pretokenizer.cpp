@@ -57,8 +57,12 @@ Pretokenizer::Pretokenizer(std::string pattern) : pattern_(std::move(pattern)) {
                 reinterpret_cast<const char*>(msg), err_offset, widened);
   }
   code_ = std::shared_ptr<void>(code, [](void* c) { pcre2_code_free(static_cast<pcre2_code*>(c)); });
-  int jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-  OWN_CHECK(jit == 0, "PCRE2 JIT compile failed ({}); is libpcre2 built with JIT?", jit);
+  // JIT fails on patterns too large for its code buffer; that is the pattern's fault, not ours
+  if (int jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); jit != 0) {
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(jit, msg, sizeof msg);
+    input_error("pre-tokenizer regex \"{}\": cannot be compiled: {}", pattern_, reinterpret_cast<const char*>(msg));
+  }
 }
 
 Pretokenizer::Cursor::Cursor(const Pretokenizer& pre, std::string_view text) : pre_(pre), text_(text) {
@@ -82,7 +86,13 @@ bool Pretokenizer::Cursor::next(std::string_view& chunk) {
     int rc = pcre2_jit_match(static_cast<pcre2_code*>(pre_.code_.get()), subject, text_.size(), match_pos_, 0, md,
                              nullptr);
     if (rc == PCRE2_ERROR_NOMATCH) break;
-    OWN_CHECK(rc > 0, "PCRE2 match failed with code {} at byte {}", rc, match_pos_);
+    // a pattern from a tokenizer.json may exhaust PCRE2's limits (JIT stack, match limit) on some text
+    if (rc <= 0) {
+      PCRE2_UCHAR msg[256];
+      pcre2_get_error_message(rc, msg, sizeof msg);
+      input_error("pre-tokenizer regex \"{}\" failed at byte {} of the text: {}", pre_.pattern_, match_pos_,
+                  reinterpret_cast<const char*>(msg));
+    }
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
     size_t begin = ov[0], end = ov[1];
     if (end == begin) {  // an empty match: step over one byte; it joins the unmatched gap

@@ -78,7 +78,7 @@ BpeVocab parse_tiktoken_ranks(std::string_view json_text, const std::string& sou
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
     input_error("{}: invalid JSON: {}", source, e.what());
   }
   if (!j.is_object()) input_error("{}: expected a JSON object", source);

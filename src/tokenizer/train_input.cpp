@@ -26,7 +26,7 @@ void read_jsonl(const std::string& path, std::vector<std::string>& docs) {
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
       input_error("{}:{}: invalid JSON: {}", path, line_no, e.what());
     }
     if (!j.is_object() || !j.contains("text") || !j["text"].is_string())
