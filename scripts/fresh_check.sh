@@ -18,18 +18,36 @@ SRC=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || exec sudo --preserve-env=OWN_FRESH_CACHE,OWN_FRESH_SETUP_ONLY "$0" "$@"
 command -v mmdebstrap >/dev/null || { echo "fresh_check: mmdebstrap is missing (apt-get install mmdebstrap)" >&2; exit 2; }
+# A mount namespace of our own, private: no mount made here can propagate to the machine's (a bind
+# of /dev in a shared peer group would carry the devpts and tmpfs below onto the machine's own
+# /dev/pts and /dev/shm), and the kernel drops every mount here when the last process of the
+# namespace ends, even if this script is killed with SIGKILL.
+if [ -z "${OWN_FRESH_NS:-}" ]; then
+  OWN_FRESH_NS=1 exec unshare --mount --propagation private "$0" "$@"
+fi
 
 CACHE=${OWN_FRESH_CACHE:-/var/cache/ownchat-fresh}
+# roots left by a run that was killed outright (its mounts died with its namespace); a live run
+# holds the lock beside its root
+for stale in /var/tmp/ownchat-fresh.*; do
+  [ -d "$stale" ] || continue
+  findmnt -rn -o TARGET | grep -qF "$stale/" && continue  # mounted here: in use
+  [ -e "$stale.lock" ] && { flock -n "$stale.lock" true 2>/dev/null || continue; }
+  rm -rf --one-file-system "$stale"
+  rm -f "$stale.lock"
+done
 ROOT=$(mktemp -d /var/tmp/ownchat-fresh.XXXXXX)
+exec 9>"$ROOT.lock"
+flock 9
 
 unmount_all() {  # deepest mounts first; lazy as a last resort so nothing stays mounted
   local m
   for _ in 1 2 3; do
-    mapfile -t mounts < <(findmnt -rn -o TARGET | grep -F "$ROOT" | sort -r)
+    mapfile -t mounts < <(findmnt -rn -o TARGET | grep -F "$ROOT/" | sort -r)
     [ ${#mounts[@]} -eq 0 ] && return 0
     for m in "${mounts[@]}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
   done
-  findmnt -rn -o TARGET | grep -qF "$ROOT" && return 1
+  findmnt -rn -o TARGET | grep -qF "$ROOT/" && return 1
   return 0
 }
 cleanup() {
@@ -42,6 +60,7 @@ cleanup() {
   fi
   if unmount_all; then
     rm -rf --one-file-system "$ROOT"
+    rm -f "$ROOT.lock"
   else
     echo "fresh_check: could not unmount everything under $ROOT; left in place, not removed" >&2
     rc=1

@@ -129,7 +129,7 @@ bool exchange_paths(const std::string& a, const std::string& b) {
     crash_point_after_commit();
     return true;
   }
-  if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) return false;
+  if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP || errno == EXDEV) return false;  // EXDEV: overlayfs
   input_error("cannot exchange {} and {}: {}", a, b, errno_text(errno));
 }
 

@@ -17,12 +17,7 @@ BodyReader::BodyReader(const BodyFraming& framing, size_t max_bytes)
   remaining_ = framing.length;
   if (framing.length > max_bytes_) status_ = Status::too_large;
   else if (framing.length == 0) status_ = Status::done;
-  else body_.reserve(static_cast<size_t>(framing.length));
-}
-
-uint64_t BodyReader::declared() const {
-  if (state_ == State::length) return body_.size() + remaining_;
-  return body_.size() + (state_ == State::data ? remaining_ : 0);
+  else body_.reserve(static_cast<size_t>(std::min<uint64_t>(framing.length, 1 << 20)));  // grows as bytes arrive
 }
 
 void BodyReader::fail(std::string message) {

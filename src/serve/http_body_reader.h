@@ -24,8 +24,6 @@ class BodyReader {
   Status status() const { return status_; }
   const std::string& error() const { return error_; }
   std::string& body() { return body_; }
-  // bytes the body may still grow by, as far as known now (for the server's memory budget)
-  uint64_t declared() const;
 
  private:
   enum class State { length, size_line, data, data_end, trailer };

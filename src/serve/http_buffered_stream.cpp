@@ -11,11 +11,19 @@
 
 namespace own {
 
+// The write timeout bounds the time this response waits on its client in all, not each wait: a
+// client that takes a byte now and then (just inside any per-wait timeout) would otherwise hold
+// a worker for as long as it liked. A client that keeps up never waits, so never spends it.
 bool BufferedStream::wait_writable() const {
   pollfd p{fd_, POLLOUT, 0};
   int n;
-  do n = ::poll(&p, 1, static_cast<int>(write_timeout_.count()));
-  while (n < 0 && errno == EINTR);
+  do {
+    const auto left = write_timeout_ - waited_;
+    if (left.count() <= 0) return false;
+    const auto t0 = std::chrono::steady_clock::now();
+    n = ::poll(&p, 1, static_cast<int>(left.count()));
+    waited_ += std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  } while (n < 0 && errno == EINTR);
   return n > 0 && (p.revents & POLLOUT) && !(p.revents & (POLLERR | POLLHUP | POLLNVAL));
 }
 

@@ -1,6 +1,6 @@
 // The httplib::Stream a worker answers one request over: reads come from the request the head
 // reader already buffered (so a handler never waits on the client's upload), writes go to the
-// socket, each waiting at most the write timeout for the client to take bytes. is_writable()
+// socket, waiting at most the write timeout in all (per response) for the client to take bytes. is_writable()
 // also says false once the client has gone (closed or reset), which is how a response still
 // being generated learns it was abandoned and cancels its generations.
 #pragma once
@@ -33,6 +33,7 @@ class BufferedStream : public httplib::Stream {
   std::string_view in_;
   size_t pos_ = 0;
   std::chrono::milliseconds write_timeout_;
+  mutable std::chrono::milliseconds waited_{0};  // time spent waiting on the client so far
   std::string client_ip_;
   int client_port_;
 };

@@ -12,17 +12,22 @@ namespace own {
 ConnectionLimits::Admit ConnectionLimits::acquire(const std::string& client) {
   std::lock_guard lk(mu_);
   if (open_ >= total_) return Admit::server_full;
+  open_++;  // a refused connection still holds a descriptor while it drains: it counts in all
   size_t& n = by_client_[client];
-  if (n >= per_client_) return Admit::client_full;
+  if (n >= per_client_) {
+    if (n == 0) by_client_.erase(client);
+    return Admit::client_full;
+  }
   n++;
-  open_++;
   return Admit::ok;
 }
 
-void ConnectionLimits::release(const std::string& client) {
+void ConnectionLimits::release(const std::string& client, bool client_slot) {
   std::lock_guard lk(mu_);
-  auto it = by_client_.find(client);
-  if (it != by_client_.end() && --it->second == 0) by_client_.erase(it);
+  if (client_slot) {
+    auto it = by_client_.find(client);
+    if (it != by_client_.end() && --it->second == 0) by_client_.erase(it);
+  }
   open_--;
 }
 
@@ -50,7 +55,7 @@ void Connection::end_request() {
 
 Connection::~Connection() {
   end_request();
-  if (counted) limits->release(client);
+  if (counted != Slot::none) limits->release(client, counted == Slot::client);
   if (fd >= 0) {
     ::shutdown(fd, SHUT_RDWR);
     ::close(fd);

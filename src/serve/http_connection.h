@@ -28,8 +28,9 @@ class ConnectionLimits {
   enum class Admit { ok, client_full, server_full };
   ConnectionLimits(size_t per_client, size_t total, uint64_t body_budget)
       : per_client_(per_client), total_(total), body_budget_(body_budget) {}
+  // ok: a slot of the client's and one in all; client_full: one in all only; server_full: none
   Admit acquire(const std::string& client);
-  void release(const std::string& client);
+  void release(const std::string& client, bool client_slot);
   bool reserve_body(uint64_t bytes);  // false when the buffered bodies would pass the budget
   void release_body(uint64_t bytes);
 
@@ -56,7 +57,8 @@ struct Connection {
   std::string client;  // the peer's address (what the per-client limit counts)
   int client_port;
   ConnectionLimits* limits;
-  bool counted = false;  // holds a slot of limits (released on destruction)
+  enum class Slot { none, total, client };  // what it holds of limits (released on destruction)
+  Slot counted = Slot::none;
 
   Phase phase = Phase::idle;
   EdgeClock::time_point deadline;

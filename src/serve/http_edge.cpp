@@ -89,7 +89,7 @@ HttpEdge::~HttpEdge() {
 void HttpEdge::serve() {
   reader_->start();
   for (size_t i = 0; i < o_.workers; i++) workers_.emplace_back([this] { work(); });
-  listen_after_bind();
+  if (!shutdown_requested_) listen_after_bind();
   // stopped: no new requests; the ones being answered finish (their streams see the stop)
   reader_->stop();
   {
@@ -100,6 +100,15 @@ void HttpEdge::serve() {
   cv_.notify_all();
   for (std::thread& t : workers_) t.join();
   workers_.clear();
+  serve_done_ = true;
+}
+
+void HttpEdge::shutdown() {
+  shutdown_requested_ = true;
+  while (!serve_done_) {
+    stop();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 bool HttpEdge::process_and_close_socket(socket_t sock) {
@@ -113,7 +122,7 @@ bool HttpEdge::process_and_close_socket(socket_t sock) {
   auto c = std::make_unique<Connection>(sock, ip, port, limits_.get());
   switch (limits_->acquire(ip)) {
     case ConnectionLimits::Admit::ok:
-      c->counted = true;
+      c->counted = Connection::Slot::client;
       reader_->add(std::move(c));
       return true;
     case ConnectionLimits::Admit::server_full:  // no descriptors to spare: answer and close
@@ -128,6 +137,7 @@ bool HttpEdge::process_and_close_socket(socket_t sock) {
                          hooks_.error_headers(nullptr)));
       ::shutdown(sock, SHUT_WR);
       hooks_.refused(nullptr, 429);
+      c->counted = Connection::Slot::total;
       c->phase = Connection::Phase::draining;  // read what the client sends, then close
       c->deadline = EdgeClock::now() + kDrainTime;
       reader_->add(std::move(c));

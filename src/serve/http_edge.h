@@ -10,6 +10,7 @@
 #pragma once
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -38,8 +39,11 @@ class HttpEdge : public httplib::Server {
  public:
   HttpEdge(HttpEdgeOptions o, EdgeHooks hooks);
   ~HttpEdge() override;
-  // serves until stop(); then closes every connection and waits for the workers' requests
+  // serves until shutdown(); then closes every connection and waits for the workers' requests
   void serve();
+  // ends serve(), from any thread, whether serve() is already listening or not yet (httplib's
+  // stop() does nothing before its listen loop runs, which would leave serve() waiting forever)
+  void shutdown();
 
  private:
   bool process_and_close_socket(socket_t sock) override;  // runs on the accept thread
@@ -55,6 +59,7 @@ class HttpEdge : public httplib::Server {
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Connection>> queue_;  // complete requests waiting for a worker
   bool stopping_ = false;                          // under mu_
+  std::atomic<bool> shutdown_requested_{false}, serve_done_{false};
 };
 
 }  // namespace own

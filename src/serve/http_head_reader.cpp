@@ -183,10 +183,12 @@ bool HeadReader::advance(Connection& c) {
              false;
     default: break;
   }
-  if (const uint64_t declared = c.body->declared(); declared > c.reserved) {
-    if (!limits_.reserve_body(declared - c.reserved))
+  // the budget counts bytes received, not bytes announced: announcing 64 bodies of --max-body and
+  // then trickling must not lock every other client out
+  if (const uint64_t have = c.body->body().size(); have > c.reserved) {
+    if (!limits_.reserve_body(have - c.reserved))
       return refuse(c, ApiError(503, "The server is busy receiving other request bodies; retry shortly.", "", "server_busy")), false;
-    c.reserved = declared;
+    c.reserved = have;
   }
   if (c.body->status() == BodyReader::Status::more) return true;
   std::string& body = c.body->body();

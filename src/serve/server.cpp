@@ -186,7 +186,7 @@ class ApiServer {
   }
   void listen() { http_.serve(); }
   bool keys_required() const { return !o_.api_keys.empty() || (store_ && store_->has_keys()); }
-  void stop() { http_.stop(); }
+  void stop() { http_.shutdown(); }
 
   void load_models() {
     moderator_ = std::make_unique<Moderator>(Moderator::load(o_.moderation));

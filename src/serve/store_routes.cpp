@@ -94,10 +94,6 @@ Message find_message(Store& store, const Scope& scope, const std::string& id) {
   return *m;
 }
 
-bool same_key(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // Whom the request acts for. The server's gate has already let it in; a key it could not match
 // here (revoked in between) is a 401 like the gate's.
 Scope scope_of(const httplib::Request& req, Store& store, const std::vector<std::string>& operator_keys) {
@@ -105,7 +101,7 @@ Scope scope_of(const httplib::Request& req, Store& store, const std::vector<std:
   const std::string key = request_api_key(req);
   if (!key.empty())
     for (const std::string& k : operator_keys)
-      if (same_key(key, k)) return Scope::everyone();
+      if (api_key_equal(key, k)) return Scope::everyone();
   std::optional<ApiKeyInfo> k = key.empty() ? std::nullopt : store.find_key(key);
   if (!k) throw ApiError(401, "Incorrect API key provided.", "", "invalid_api_key");
   return Scope::of_key(*k);
