@@ -23,6 +23,9 @@ namespace own {
 using EdgeClock = std::chrono::steady_clock;
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// the address of a socket's peer (peer = true) or of its own end: "" and 0 when unknown
+void socket_address(int fd, bool peer, std::string& ip, int& port);
+
 class ConnectionLimits {
  public:
   enum class Admit { ok, client_full, server_full };

@@ -1,8 +1,6 @@
 #include "serve/http_edge.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -24,25 +22,6 @@ struct InlineTaskQueue : httplib::TaskQueue {
   void enqueue(std::function<void()> fn) override { fn(); }
   void shutdown() override {}
 };
-
-void peer_address(int fd, std::string& ip, int& port) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  char buf[INET6_ADDRSTRLEN] = {};
-  port = 0;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    if (addr.ss_family == AF_INET) {
-      const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
-      inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
-      port = ntohs(a->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
-      inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-      port = ntohs(a->sin6_port);
-    }
-  }
-  ip = buf;
-}
 
 }  // namespace
 
@@ -114,7 +93,7 @@ void HttpEdge::shutdown() {
 bool HttpEdge::process_and_close_socket(socket_t sock) {
   std::string ip;
   int port = 0;
-  peer_address(sock, ip, port);
+  socket_address(sock, true, ip, port);
   const int flags = fcntl(sock, F_GETFL, 0);
   fcntl(sock, F_SETFL, flags | O_NONBLOCK);
   const int one = 1;
