@@ -11,6 +11,10 @@ cmake --build "$BUILD_DIR" -j "$(nproc)" --target ownchat ownchat_tests
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
-export OWN_SANITIZED=1  # tests that must run a smaller case under the sanitizers say so in their output
 cd "$BUILD_DIR"
-ctest --output-on-failure -j 1 --timeout 1800 -E '^(ServeE2E|WebE2E|OracleSelfCheck)$'
+# Not here: the PyTorch self-check (no code of ours), the node-driven e2e and web tests (their
+# timing bounds, such as an answer within 1 s beside 300 hostile connections, are set for the
+# normal build) and SpeedrunSmoke, the whole pipeline end to end, which takes over 8 minutes
+# instrumented; every stage it runs has its own CLI tests here.
+echo "sanitize: not run under the sanitizers (they run in scripts/test.sh): ServeE2E WebE2E OracleSelfCheck SpeedrunSmoke.*"
+ctest --output-on-failure -j 1 --timeout 1800 -E '^(ServeE2E|WebE2E|OracleSelfCheck|SpeedrunSmoke\..*)$'

@@ -242,7 +242,8 @@ TEST(ModerationSpeed, ConcurrentClassifyIsFastAndAgreesWithSerial) {
     best_us = std::min(best_us, (cpu_us() - t0) / n);
   }
   std::printf("classify: %.1f us per 100-word text (lexicon + 2^18-bucket classifier)\n", best_us);
-  EXPECT_LT(best_us, 50.0);
+  if (kSanitized) std::printf("sanitizer build: the 50 us bound is not checked (instrumented code is several times slower)\n");
+  else EXPECT_LT(best_us, 50.0);
 }
 
 TEST(ModerationCli, TrainReachesHeldOutF1AndIsDeterministic) {
