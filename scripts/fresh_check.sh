@@ -116,20 +116,16 @@ in_root() {  # a login-like environment: none of this machine's variables leak i
     LANG=C.UTF-8 TERM=dumb bash -c "cd /src/ownchat && $1"
 }
 
-t=$(date +%s)
-if in_root "bash scripts/setup.sh"; then
-  echo "fresh_check: scripts/setup.sh passed in $(elapsed "$t")"
-else
-  echo "fresh_check: scripts/setup.sh FAILED after $(elapsed "$t")" >&2
-  exit 1
-fi
+run_in_root() {  # one of the README's commands, timed
+  local t=$(date +%s)
+  if in_root "bash $1"; then
+    echo "fresh_check: $1 passed in $(elapsed "$t")"
+  else
+    echo "fresh_check: $1 FAILED after $(elapsed "$t")" >&2
+    exit 1
+  fi
+}
+run_in_root scripts/setup.sh
 [ -n "${OWN_FRESH_SETUP_ONLY:-}" ] && exit 0
-
-t=$(date +%s)
-if in_root "bash scripts/test.sh"; then
-  echo "fresh_check: scripts/test.sh passed in $(elapsed "$t")"
-else
-  echo "fresh_check: scripts/test.sh FAILED after $(elapsed "$t")" >&2
-  exit 1
-fi
+run_in_root scripts/test.sh
 echo "fresh_check: passed in $(elapsed "$t0")"
