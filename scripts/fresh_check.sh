@@ -50,9 +50,18 @@ unmount_all() {  # deepest mounts first; lazy as a last resort so nothing stays 
   findmnt -rn -o TARGET | grep -qF "$ROOT/" && return 1
   return 0
 }
+CHILD=
+stop_child() {  # the command in the root, and everything it started
+  [ -n "$CHILD" ] || return 0
+  kill -TERM -- "-$CHILD" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$CHILD" 2>/dev/null || return 0; sleep 0.2; done
+  kill -KILL -- "-$CHILD" 2>/dev/null || true
+  wait "$CHILD" 2>/dev/null || true
+}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
+  stop_child
   # keep the downloaded .debs for the next run (outside the tree, outside any image under test)
   if [ -d "$ROOT/var/cache/apt/archives" ]; then
     mkdir -p "$CACHE"
@@ -111,9 +120,17 @@ mount --bind /dev "$ROOT/dev"
 mount -t devpts -o newinstance,ptmxmode=0666 devpts "$ROOT/dev/pts" 2>/dev/null || true
 mount -t tmpfs tmpfs "$ROOT/dev/shm"  # chromium needs a writable /dev/shm of its own
 
-in_root() {  # a login-like environment: none of this machine's variables leak in
-  chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8 TERM=dumb bash -c "cd /src/ownchat && $1"
+# A login-like environment: none of this machine's variables leak in. The command runs in a
+# process group of its own, waited for with `wait`, so Ctrl-C or a time limit's SIGTERM reaches
+# the traps at once (bash defers a trap until a foreground child ends) and stop_child ends it all.
+in_root() {
+  setsid chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 TERM=dumb bash -c "cd /src/ownchat && $1" &
+  CHILD=$!
+  local rc=0
+  wait "$CHILD" || rc=$?
+  CHILD=
+  return "$rc"
 }
 
 run_in_root() {  # one of the README's commands, timed
