@@ -3,9 +3,16 @@
 // exact API key a request presents.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "serve/http_body_reader.h"
+#include "serve/http_buffered_stream.h"
 #include "serve/http_policy.h"
 #include "serve/http_request_head.h"
 #include "serve/http_util.h"
@@ -131,6 +138,38 @@ TEST(HttpPolicy, CorsOnlyWhenConfigured) {
   const auto h = p.cors_headers(&good, true);
   EXPECT_NE(std::find(h.begin(), h.end(), std::pair<std::string, std::string>{"Access-Control-Allow-Origin", good}), h.end());
   EXPECT_EQ(p.cors_headers(&bad, true), (std::vector<std::pair<std::string, std::string>>{{"Vary", "Origin"}}));
+}
+
+// A client that takes a few bytes now and then, each time just inside the write timeout, must
+// not hold a worker for ever: the timeout bounds a response's whole wait on its client.
+TEST(HttpStream, WriteTimeoutBoundsTheWholeWaitNotEachWait) {
+  int sv[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  const int small = 4096;
+  setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+  setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {  // reads 8 KiB every 100 ms: each wait of the writer is ~100 ms
+    std::vector<char> buf(8192);
+    while (!done) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (::recv(sv[1], buf.data(), buf.size(), MSG_DONTWAIT) == 0) break;
+    }
+  });
+  {
+    BufferedStream strm(sv[0], "", std::chrono::milliseconds(500), "127.0.0.1", 1);
+    const std::string chunk(64 << 10, 'x');
+    const auto t0 = std::chrono::steady_clock::now();
+    bool failed = false;
+    for (int i = 0; i < 200 && !failed; i++) failed = strm.write(chunk.data(), chunk.size()) < 0;
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_TRUE(failed) << "the trickling client kept the writer for " << s << " s";
+    EXPECT_LT(s, 5.0);
+  }
+  done = true;
+  ::close(sv[0]);
+  trickle.join();
+  ::close(sv[1]);
 }
 
 TEST(HttpUtil, RequestApiKeyIsTheRawBytes) {
