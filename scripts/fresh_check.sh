@@ -9,9 +9,10 @@
 #   OWN_FRESH_CACHE=DIR               # .deb cache kept between runs (default /var/cache/ownchat-fresh)
 #   OWN_FRESH_SETUP_ONLY=1            # stop after setup.sh
 #
-# Exits non-zero when either command fails. Cleans up on every exit (Ctrl-C and a killed time
-# limit included): everything mounted under the root is unmounted first, then the root is removed
-# with rm --one-file-system, so a mount that is still there can never take the machine's files with it.
+# Exits non-zero when either command fails. Cleans up on every exit (Ctrl-C and a time limit's
+# SIGTERM included): everything mounted under the root is unmounted first, then the root is removed
+# with rm --one-file-system, so a mount that is still there can never take the machine's files with
+# it. After a SIGKILL the mounts go with the private namespace and the next run removes the root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
