@@ -273,7 +273,7 @@ class ApiServer {
     if (web_ && req.method == "GET" && req.path.rfind("/api/", 0) != 0 && req.path.rfind("/v1/", 0) != 0 &&
         req.path != "/metrics")
       return R::Unhandled;
-    if (!o_.api_keys.empty() || (store_ && store_->has_keys())) {
+    if (keys_required()) {
       const std::string key = request_api_key(req);
       bool ok = false;
       for (const std::string& k : o_.api_keys) ok |= !key.empty() && api_key_equal(key, k);
