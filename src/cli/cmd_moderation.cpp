@@ -5,9 +5,9 @@
 
 #include "cli/commands.h"
 #include "core/check.h"
-#include "infer/moderation.h"
-#include "infer/moderation_lexicon.h"
-#include "infer/moderation_train.h"
+#include "moderation/moderator.h"
+#include "moderation/lexicon.h"
+#include "moderation/train.h"
 
 namespace own::cli {
 

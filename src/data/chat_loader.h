@@ -11,7 +11,7 @@
 #include "core/epoch_order.h"
 #include "data/chat_data.h"
 #include "tokenizer/tokenizer.h"
-#include "train/loop.h"
+#include "data/batch_source.h"
 
 namespace own {
 

@@ -1,4 +1,4 @@
-// Text cleaning shared by every corpus source: UTF-8 repair, whitespace normalisation, the
+// Text cleaning shared by every corpus source: whitespace normalisation, the
 // 64-bit document hash (exact-duplicate removal and the train/val split) and paragraph unwrapping.
 // Everything here is a pure function of its input bytes, so the corpus is deterministic.
 // Not here: format-specific markup removal (that lives with each reader in read_*.cpp).
@@ -8,18 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.h"  // UTF-8 repair and encoding, used beside these everywhere
+
 namespace own {
-
-// Replaces every invalid UTF-8 sequence (stray continuation bytes, overlong forms, surrogates,
-// code points past U+10FFFF, truncated sequences) by U+FFFD, in place. Returns how many were
-// replaced; `offsets` (if given) receives the byte offsets of the first `max_offsets` of them.
-int64_t utf8_repair(std::string& text, std::vector<int64_t>* offsets = nullptr, size_t max_offsets = 4);
-
-// Prints "ownchat: warning: <where>: N invalid UTF-8 sequence(s) at byte a, b, ...; replaced by U+FFFD".
-void utf8_report(const std::string& where, int64_t count, const std::vector<int64_t>& offsets);
-
-// Share of U+FFFD among the code points of `text` (0 for empty text).
-double replacement_share(std::string_view text);
 
 // CRLF and lone CR -> LF; control characters other than \n and \t (C0, DEL, C1) and U+FEFF
 // removed; trailing spaces/tabs cut from every line; runs of more than two blank lines cut to
@@ -41,12 +32,6 @@ std::string unwrap_paragraphs(std::string_view text, int max_prose_indent);
 
 // Collapses runs of spaces/tabs inside a line to one space and trims both ends.
 std::string squeeze_spaces(std::string_view line);
-
-// Appends the UTF-8 encoding of code point `cp` (invalid ones as U+FFFD).
-void utf8_append(std::string& out, uint32_t cp);
-
-// Windows-1252 (a superset of ISO-8859-1 in practice) to UTF-8.
-std::string cp1252_to_utf8(std::string_view bytes);
 
 // Splits on '\n' (a trailing '\n' gives no extra empty line).
 std::vector<std::string_view> split_lines(std::string_view text);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/rng.h"
-#include "train/loop.h"
+#include "data/batch_source.h"
 
 namespace own {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "data/clean.h"
+#include "core/utf8.h"
 
 namespace own {
 

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "core/check.h"
-#include "infer/moderation.h"
+#include "moderation/moderator.h"
 #include "serve/api_error.h"
 #include "serve/http_edge.h"
 #include "serve/http_policy.h"

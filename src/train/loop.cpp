@@ -15,11 +15,6 @@
 
 namespace own {
 
-float BatchSource::forward_backward(Llama& model, float loss_scale, int32_t* inputs, int32_t* targets) {
-  next(inputs, targets, model.batch(), model.seq());
-  return model.forward_backward(inputs, targets, loss_scale);
-}
-
 Trainer::Trainer(Llama& model, const OptimizerConfig& opt, const TrainLoopOptions& o)
     : model_(model), opt_(opt, model.layout.total), o_(o) {
   if (o.grad_accum <= 0) input_error("--grad-accum must be positive, got {}", o.grad_accum);

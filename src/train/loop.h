@@ -7,23 +7,12 @@
 #include <functional>
 #include <string>
 
+#include "data/batch_source.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
 #include "train/optimizer.h"
 
 namespace own {
-
-// A deterministic, resumable stream of (inputs, targets) batches of shape (B, T).
-struct BatchSource {
-  virtual ~BatchSource() = default;
-  virtual void next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) = 0;
-  // One micro-batch: reads the next batch, runs forward and backward (grads += loss_scale *
-  // d(loss)/d(params)) and returns the loss. The default is the language-model loss over
-  // next()'s targets; preference stages (rm, dpo) override it. inputs, targets: (B, T) scratch.
-  virtual float forward_backward(Llama& model, float loss_scale, int32_t* inputs, int32_t* targets);
-  virtual uint64_t cursor() const = 0;      // position, saved in train_state
-  virtual void seek(uint64_t cursor) = 0;   // restore a saved position
-};
 
 struct TrainLoopOptions {
   std::string stage = "pretrain";  // metrics "stage" field

@@ -12,9 +12,9 @@
 
 #include "core/fileio.h"
 #include "data/clean.h"
-#include "infer/moderation.h"
-#include "infer/moderation_lexicon.h"
-#include "infer/moderation_synth.h"
+#include "moderation/moderator.h"
+#include "moderation/lexicon.h"
+#include "moderation/synth.h"
 #include "model/safetensors.h"
 #include "test_util.h"
 

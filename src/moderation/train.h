@@ -1,5 +1,5 @@
 // `ownchat train moderation`: fits the classifier layer of moderation (moderation.h) and reports
-// it on a held-out split. Data: templated prompts (moderation_synth.h), RUN/data/chat/train.jsonl
+// it on a held-out split. Data: templated prompts (synth.h), RUN/data/chat/train.jsonl
 // (the "refusal" family's harmful asks as positives, every other user prompt as a negative), and
 // phrases sampled from the lexicon's patterns and guards (train split only).
 // Model: one-vs-rest logistic regression, W (13, buckets) + b (13), plain SGD with L2 on the touched
@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <string>
 
-#include "infer/moderation.h"
+#include "moderation/moderator.h"
 
 namespace own {
 

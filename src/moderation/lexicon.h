@@ -1,6 +1,6 @@
 // The lexicon layer of moderation: word lists and phrase patterns over moderation_tokens().
 //   terms     the npm lists (naughty-words' English list, badwords-list), each term tagged as
-//             sexual, profanity, slur, ... (moderation_words.cpp) with a calibrated score
+//             sexual, profanity, slur, ... (words.cpp) with a calibrated score
 //   patterns  hand-written token patterns per category ("@will_i @kill @you"), see below
 //   guards    patterns for benign look-alikes ("kill * process", "shoot * photo"): a hit that
 //             overlaps a guard's span is dropped (some guards drop only harassment: "i want to
@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "infer/moderation.h"
+#include "moderation/moderator.h"
 
 namespace own {
 

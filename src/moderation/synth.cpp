@@ -1,8 +1,8 @@
-// Templates for moderation_synth (see moderation_synth.h). A template's {slot} is filled from the
+// Templates for moderation synthesis (see synth.h). A template's {slot} is filled from the
 // list of that name; {Slot} capitalises the fill. Variation beyond the slots: an optional prefix
 // ("Hypothetically, "), lower-casing, dropped end punctuation. The texts are requests and statements
 // as users type them, not harmful content itself (no instructions, no explicit scenes).
-#include "infer/moderation_synth.h"
+#include "moderation/synth.h"
 
 #include <cctype>
 #include <map>

@@ -1,7 +1,7 @@
-// `ownchat train moderation` (see moderation_train.h): examples from templates, the chat data and the
+// `ownchat train moderation` (see train.h): examples from templates, the chat data and the
 // lexicon; SGD; held-out precision / recall / F1 per category for the classifier, the lexicon and
 // both; the checkpoint (swapped in via <dir>.tmp / <dir>.old) and metrics.jsonl lines.
-#include "infer/moderation_train.h"
+#include "moderation/train.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,8 +19,8 @@
 #include "core/rng.h"
 #include "data/chat_data.h"
 #include "data/clean.h"
-#include "infer/moderation_lexicon.h"
-#include "infer/moderation_synth.h"
+#include "moderation/lexicon.h"
+#include "moderation/synth.h"
 #include "model/safetensors.h"
 
 namespace own {
@@ -138,7 +138,7 @@ void save_checkpoint(const fs::path& dir, const ModerationModel& m, const json& 
   fs::remove_all(old, ec);
 }
 
-// One-vs-rest logistic regression by SGD over `data` (see moderation_train.h); deterministic by seed.
+// One-vs-rest logistic regression by SGD over `data` (see train.h); deterministic by seed.
 ModerationModel fit(const std::vector<const Example*>& data, const ModerationTrainOptions& o, const char* what) {
   ModerationModel m;
   m.buckets = o.buckets;

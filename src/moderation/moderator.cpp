@@ -1,7 +1,7 @@
 // Moderation's shared pieces: category names and parents, the tokenizer both layers use, hashed
 // features, the classifier's scores and checkpoint reader, and Moderator (lexicon + classifier,
 // max per category). Scores in the JSON are rounded to 6 decimals.
-#include "infer/moderation.h"
+#include "moderation/moderator.h"
 
 #include <fmt/format.h>
 
@@ -12,7 +12,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
-#include "infer/moderation_lexicon.h"
+#include "moderation/lexicon.h"
 #include "model/safetensors.h"
 
 namespace own {

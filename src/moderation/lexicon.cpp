@@ -1,8 +1,8 @@
-// The lexicon engine: compiles the tables of moderation_phrases.cpp and the npm lists into token
+// The lexicon engine: compiles the tables of phrases.cpp and the npm lists into token
 // tries, and matches them. Each top-level slot of a pattern is its own trie (cached by its text),
 // so "@how @kill @person" costs |@how| + |@kill| + |@person| nodes, not their product. A pattern is
 // tried only at the tokens its first slot can start with (an index by token id).
-#include "infer/moderation_lexicon.h"
+#include "moderation/lexicon.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -18,7 +18,7 @@
 #include "core/fileio.h"
 #include "core/rng.h"
 #include "data/sources.h"
-#include "infer/moderation_phrases.h"
+#include "moderation/phrases.h"
 
 namespace own {
 

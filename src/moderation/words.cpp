@@ -1,9 +1,9 @@
-// The lexicon's word tables (see moderation_phrases.h): the macros the patterns are written with
+// The lexicon's word tables (see phrases.h): the macros the patterns are written with
 // (who, intents, objects, groups, ...) and the tags of the npm word-list terms. Words are written
 // as moderation_tokens() makes them: lowercase, apostrophes dropped ("youre", "someones"), hyphens
 // split ("self harm"); "#minorage" is the token that stands for an age under 18 ("12 year old").
 // Moderation needs the words it moderates: this file quotes slurs and obscenities on purpose.
-#include "infer/moderation_phrases.h"
+#include "moderation/phrases.h"
 
 #include <initializer_list>
 #include <iterator>

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "infer/moderation.h"
+#include "moderation/moderator.h"
 
 namespace own {
 

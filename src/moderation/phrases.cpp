@@ -1,8 +1,8 @@
-// The lexicon's phrase patterns and guards (see moderation_phrases.h; the macros they use are in
-// moderation_words.cpp). Words are written as moderation_tokens() makes them: lowercase,
-// apostrophes dropped ("youre"), hyphens split ("self harm"). Scores follow moderation_phrases.h.
+// The lexicon's phrase patterns and guards (see phrases.h; the macros they use are in
+// words.cpp). Words are written as moderation_tokens() makes them: lowercase,
+// apostrophes dropped ("youre"), hyphens split ("self harm"). Scores follow phrases.h.
 // Moderation needs the words it moderates: this file quotes slurs and obscenities on purpose.
-#include "infer/moderation_phrases.h"
+#include "moderation/phrases.h"
 
 namespace own::modlex {
 

@@ -1,9 +1,9 @@
 // Moderation for POST /v1/moderations, `serve --moderate` and `ownchat moderate`: OpenAI's 13
 // omni-moderation categories, each scored by two small layers and the larger score kept:
 //   lexicon     npm word lists (naughty-words, badwords-list) + hand-written phrase patterns, with
-//               guards for benign look-alikes ("kill a python process") — moderation_lexicon.h
+//               guards for benign look-alikes ("kill a python process") — lexicon.h
 //   classifier  one-vs-rest logistic regression over hashed word unigrams + bigrams, trained by
-//               `ownchat train moderation` on synthetic prompts — moderation_train.h
+//               `ownchat train moderation` on synthetic prompts — train.h
 // It is a bag of words, not a language model: it sees phrasing, not meaning (negation, irony and
 // context beyond a few words are lost). classify() is const and keeps no shared scratch, so one
 // Moderator serves any number of threads.

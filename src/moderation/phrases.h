@@ -1,6 +1,6 @@
-// The lexicon's data (moderation_phrases.cpp): macros, phrase patterns with calibrated scores,
+// The lexicon's data (phrases.cpp): macros, phrase patterns with calibrated scores,
 // guards for benign look-alikes, and tags for the npm word-list terms. Pattern syntax is in
-// moderation_lexicon.h. Scores are constants, not fitted: ~0.9 an unambiguous phrase ("i will kill
+// lexicon.h. Scores are constants, not fitted: ~0.9 an unambiguous phrase ("i will kill
 // you"), ~0.8 a strong one, ~0.6 a likely one, < 0.5 a weak signal that alone does not flag.
 #pragma once
 #include <cstdint>

@@ -1,0 +1,37 @@
+// A run directory and every path in it, named once. The pipeline writes into it stage by stage:
+//   RUN/tokenizer.json              the tokenizer (tokenizer.json + tokenizer_config.json)
+//   RUN/data/<set>/...              corpus, shards, chat, prefs, bon, feedback, moderation data
+//   RUN/ckpt/<stage>/               checkpoints: base, sft, rm, ppo (critic in ppo/critic), dpo,
+//                                   bon, moderation
+//   RUN/metrics.jsonl               one metric per line, every stage
+//   RUN/report.md, RUN/report.html  the run report
+//   RUN/ownchat.db                  the server's store (keys, chats, ratings)
+#pragma once
+#include <filesystem>
+#include <string>
+
+namespace own {
+
+struct RunDir {
+  std::filesystem::path root;
+
+  explicit RunDir(std::filesystem::path dir) : root(std::move(dir)) {}
+
+  std::filesystem::path tokenizer() const { return root / "tokenizer.json"; }
+  std::filesystem::path ckpt_root() const { return root / "ckpt"; }
+  std::filesystem::path ckpt(const std::string& stage) const { return ckpt_root() / stage; }
+  std::filesystem::path data(const std::string& set) const { return root / "data" / set; }
+  std::filesystem::path shards() const { return data("shards"); }
+  std::filesystem::path metrics() const { return root / "metrics.jsonl"; }
+  std::filesystem::path report_md() const { return root / "report.md"; }
+  std::filesystem::path report_html() const { return root / "report.html"; }
+  std::filesystem::path store() const { return root / "ownchat.db"; }
+
+  // the run a checkpoint directory RUN/ckpt/<stage> belongs to; empty when it is not in one
+  static std::filesystem::path of_checkpoint(const std::filesystem::path& ckpt_dir) {
+    const std::filesystem::path dir = ckpt_dir.filename().empty() ? ckpt_dir.parent_path() : ckpt_dir;
+    return dir.parent_path().filename() == "ckpt" ? dir.parent_path().parent_path() : std::filesystem::path();
+  }
+};
+
+}  // namespace own
