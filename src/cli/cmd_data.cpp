@@ -1,8 +1,9 @@
 // ownchat data build|tokenize|chat
-#include <cstdio>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "core/check.h"
+#include "core/run_dir.h"
 #include "data/chat_synth.h"
 #include "data/corpus.h"
 #include "data/pref_synth.h"
@@ -34,9 +35,10 @@ void register_data_commands(CLI::App& app) {
     if (co->per_family < 1) input_error("--per-family must be positive (got {})", co->per_family);
     if (po->max_per_split < 0) input_error("--max-prefs must be 0 (all) or positive (got {})", po->max_per_split);
     ChatSplits sp = build_chat_data(*co);
-    for (const auto& [family, n] : sp.per_family) std::printf("%-12s %7lld\n", family.c_str(), static_cast<long long>(n));
-    std::printf("wrote %s/data/chat/{train,val,test}.jsonl: %zu / %zu / %zu conversations\n", co->run_dir.c_str(),
-                sp.train.size(), sp.val.size(), sp.test.size());
+    const RunDir run(co->run_dir);
+    for (const auto& [family, n] : sp.per_family) fmt::print("{:<12} {:>7}\n", family, n);
+    fmt::print("wrote {}/{{train,val,test}}.jsonl: {} / {} / {} conversations\n", run.data("chat").string(),
+               sp.train.size(), sp.val.size(), sp.test.size());
     po->run_dir = co->run_dir;
     po->seed = co->seed;
     PrefSplits ps = build_preference_data(sp, *po);
@@ -44,8 +46,8 @@ void register_data_commands(CLI::App& app) {
     for (const Ranking& r : ps.train) pairs += ranking_pairs(r).size();
     std::string kinds;
     for (const auto& [kind, n] : ps.per_kind) kinds += fmt::format(" {} {}", kind, n);
-    std::printf("wrote %s/data/prefs/{train,val,test}.jsonl: %zu / %zu / %zu rankings, pairs_train.jsonl: %zu pairs; kinds:%s\n",
-                co->run_dir.c_str(), ps.train.size(), ps.val.size(), ps.test.size(), pairs, kinds.c_str());
+    fmt::print("wrote {}/{{train,val,test}}.jsonl: {} / {} / {} rankings, pairs_train.jsonl: {} pairs; kinds:{}\n",
+               run.data("prefs").string(), ps.train.size(), ps.val.size(), ps.test.size(), pairs, kinds);
   });
 
   CLI::App* build = data->add_subcommand(
@@ -58,10 +60,10 @@ void register_data_commands(CLI::App& app) {
       ->capture_default_str();
   build->callback([=] {
     CorpusStats st = corpus_build(*o);
-    std::printf("%s", corpus_stats_table(st).c_str());
-    std::printf("wrote %s/{train,val}.jsonl (%.1f MB, %.2f MB) and stats.json in %.1f s\n", st.dir.c_str(),
-                static_cast<double>(st.total.train_bytes) / 1e6, static_cast<double>(st.total.val_bytes) / 1e6,
-                st.seconds);
+    fmt::print("{}", corpus_stats_table(st));
+    fmt::print("wrote {}/{{train,val}}.jsonl ({:.1f} MB, {:.2f} MB) and stats.json in {:.1f} s\n", st.dir,
+               static_cast<double>(st.total.train_bytes) / 1e6, static_cast<double>(st.total.val_bytes) / 1e6,
+               st.seconds);
   });
 
   CLI::App* tokenize = data->add_subcommand(
@@ -75,10 +77,10 @@ void register_data_commands(CLI::App& app) {
   tokenize->callback([=] {
     if (t->shard_tokens <= 0) input_error("--shard-tokens must be positive, got {}", t->shard_tokens);
     TokenizeStats st = tokenize_corpus(*t);
-    std::printf("tokenized %lld documents (%.1f MB) into %lld tokens (%.2f bytes/token) in %lld shards under %s/data/shards\n",
-                static_cast<long long>(st.documents), static_cast<double>(st.bytes) / 1e6,
-                static_cast<long long>(st.tokens), st.tokens ? static_cast<double>(st.bytes) / static_cast<double>(st.tokens) : 0.0,
-                static_cast<long long>(st.shards), t->run_dir.c_str());
+    fmt::print("tokenized {} documents ({:.1f} MB) into {} tokens ({:.2f} bytes/token) in {} shards under {}\n",
+               st.documents, static_cast<double>(st.bytes) / 1e6, st.tokens,
+               st.tokens ? static_cast<double>(st.bytes) / static_cast<double>(st.tokens) : 0.0, st.shards,
+               RunDir(t->run_dir).shards().string());
   });
 }
 

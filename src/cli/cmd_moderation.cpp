@@ -1,25 +1,57 @@
 // ownchat train moderation | ownchat moderate
+#include <fmt/format.h>
+
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "core/check.h"
+#include "core/run_dir.h"
 #include "moderation/moderator.h"
 #include "moderation/lexicon.h"
 #include "moderation/train.h"
+
+namespace own {
+
+// The result line of `train moderation`: counts, and rates to 4 decimals, in this order.
+void to_json(nlohmann::ordered_json& j, const ModerationTrainResult& r) {
+  const auto rate = [](double x) { return std::round(x * 1e4) / 1e4; };
+  j = {{"train_examples", r.train_examples},
+       {"heldout_examples", r.heldout_examples},
+       {"chat_prompts", r.chat_prompts},
+       {"refusal_prompts", r.refusal_prompts},
+       {"macro_f1", rate(r.macro_f1)},
+       {"macro_f1_classifier", rate(r.macro_f1_classifier)},
+       {"macro_f1_lexicon", rate(r.macro_f1_lexicon)},
+       {"heldout_chat_flag_rate", rate(r.heldout_chat_flag_rate)},
+       {"heldout_lookalike_flag_rate", rate(r.heldout_lookalike_flag_rate)},
+       {"ckpt", r.ckpt_dir}};
+}
+
+}  // namespace own
 
 namespace own::cli {
 
 namespace {
 
+// A flat JSON object on one line, spaced as the other commands' result lines ({"a": 1, "b": 2}).
+std::string json_line(const nlohmann::ordered_json& flat) {
+  std::string out;
+  for (const auto& [key, value] : flat.items())
+    out += fmt::format("{}{}: {}", out.empty() ? "{" : ", ", nlohmann::json(key).dump(), value.dump());
+  return out.empty() ? "{}" : out + "}";
+}
+
 void print_result(const Moderator& mod, const std::string& text, bool explain) {
   const ModerationResult r = mod.classify(text);
   if (explain)
     for (const ModerationLexicon::Hit& h : mod.lexicon().hits(moderation_tokens(text)))
-      std::fprintf(stderr, "  lexicon: %s %.2f  \"%.*s\"\n", kModerationCategoryNames[static_cast<size_t>(h.category)],
-                   static_cast<double>(h.score), static_cast<int>(h.source.size()), h.source.data());
-  std::printf("%s\n", moderation_result_json(r).dump().c_str());
+      fmt::print(stderr, "  lexicon: {} {:.2f}  \"{}\"\n", kModerationCategoryNames[static_cast<size_t>(h.category)],
+                 h.score, h.source);
+  fmt::print("{}\n", moderation_result_json(r).dump());
   std::fflush(stdout);
 }
 
@@ -49,14 +81,8 @@ void register_moderation_commands(CLI::App& app) {
   tm->add_option("--show-errors", o->show_errors, "print up to N held-out mistakes per category to stderr");
   tm->callback([=] {
     const ModerationTrainResult r = train_moderation(*o);
-    std::fprintf(stderr, "%s", moderation_metrics_table(r).c_str());
-    std::printf("{\"train_examples\": %lld, \"heldout_examples\": %lld, \"chat_prompts\": %lld, "
-                "\"refusal_prompts\": %lld, \"macro_f1\": %.4f, \"macro_f1_classifier\": %.4f, "
-                "\"macro_f1_lexicon\": %.4f, \"heldout_chat_flag_rate\": %.4f, "
-                "\"heldout_lookalike_flag_rate\": %.4f, \"ckpt\": \"%s\"}\n",
-                static_cast<long long>(r.train_examples), static_cast<long long>(r.heldout_examples),
-                static_cast<long long>(r.chat_prompts), static_cast<long long>(r.refusal_prompts), r.macro_f1,
-                r.macro_f1_classifier, r.macro_f1_lexicon, r.heldout_chat_flag_rate, r.heldout_lookalike_flag_rate, r.ckpt_dir.c_str());
+    fmt::print(stderr, "{}", moderation_metrics_table(r));
+    fmt::print("{}\n", json_line(r));
   });
 
   CLI::App* md = app.add_subcommand(
@@ -73,16 +99,16 @@ void register_moderation_commands(CLI::App& app) {
   md->add_flag("--lexicon-only", f->lexicon_only, "ignore the trained classifier");
   md->add_flag("--explain", f->explain, "print the lexicon hits behind each result to stderr");
   md->callback([=] {
-    std::string ckpt = f->ckpt.empty() ? (std::filesystem::path(f->run) / "ckpt" / "moderation").string() : f->ckpt;
+    std::string ckpt = f->ckpt.empty() ? RunDir(f->run).ckpt("moderation").string() : f->ckpt;
     std::error_code ec;
     if (!f->ckpt.empty() && !std::filesystem::exists(ckpt, ec))
       input_error("{}: no such moderation checkpoint; train one with `ownchat train moderation --run RUN`", ckpt);
     const Moderator mod = Moderator::load(f->lexicon_only ? "" : ckpt);
     if (!mod.trained() && !f->lexicon_only)
-      std::fprintf(stderr, "ownchat: %s not found: lexicon only (train it with `ownchat train moderation --run %s`)\n",
-                   ckpt.c_str(), f->run.c_str());
+      fmt::print(stderr, "ownchat: {} not found: lexicon only (train it with `ownchat train moderation --run {}`)\n",
+                 ckpt, f->run);
     if (!mod.lexicon().npm_missing().empty())
-      std::fprintf(stderr, "ownchat: moderation word lists: %s\n", mod.lexicon().npm_missing().c_str());
+      fmt::print(stderr, "ownchat: moderation word lists: {}\n", mod.lexicon().npm_missing());
     if (!f->texts.empty()) {
       for (const std::string& t : f->texts) print_result(mod, t, f->explain);
       return;

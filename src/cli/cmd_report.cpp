@@ -1,7 +1,8 @@
 // ownchat report
-#include <cstdio>
+#include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "core/run_dir.h"
 #include "eval/report.h"
 
 namespace own::cli {
@@ -12,10 +13,10 @@ void register_report_commands(CLI::App& app) {
   rep->add_option("--run", o->run_dir, "run directory")->capture_default_str();
   rep->callback([=] {
     const Report r = report_write(*o);
-    for (const std::string& w : r.warnings) std::fprintf(stderr, "ownchat: warning: %s\n", w.c_str());
-    std::printf("report: %lld metric lines (%lld skipped), %lld charts -> %s/report.md, %s/report.html\n",
-                static_cast<long long>(r.lines), static_cast<long long>(r.skipped), static_cast<long long>(r.charts),
-                o->run_dir.c_str(), o->run_dir.c_str());
+    for (const std::string& w : r.warnings) fmt::print(stderr, "ownchat: warning: {}\n", w);
+    const RunDir run(o->run_dir);
+    fmt::print("report: {} metric lines ({} skipped), {} charts -> {}, {}\n", r.lines, r.skipped, r.charts,
+               run.report_md().string(), run.report_html().string());
   });
 }
 

@@ -1,7 +1,9 @@
 // ownchat speedrun
+#include <fmt/format.h>
+
 #include "cli/commands.h"
 #include "core/check.h"
-#include "eval/speedrun.h"
+#include "pipeline/speedrun.h"
 
 namespace own::cli {
 
@@ -11,16 +13,23 @@ void register_speedrun_commands(CLI::App& app) {
       "the whole pipeline from an empty run directory: data, tokenizer, pretrain, sft, rm, ppo, dpo, bon, eval, "
       "report; prints each command, skips finished stages, continues interrupted ones");
   auto o = std::make_shared<SpeedrunOptions>();
-  sr->add_option("--preset", o->preset, "smoke (a tiny model, ~2 minutes: the end-to-end test) or cpu (~30 minutes on 2 cores)")
+  auto table = std::make_shared<bool>(false);
+  sr->add_option("--preset", o->preset,
+                 "smoke (a tiny model: the end-to-end test) or cpu (a 4-layer model that learns to chat); --table "
+                 "prints each one's stages and times")
       ->capture_default_str();
   sr->add_option("--run", o->run_dir, "run directory")->capture_default_str();
   std::string stages;
   for (const std::string& s : speedrun_stage_names()) stages += (stages.empty() ? "" : "|") + s;
   sr->add_option("--from", o->from, "redo this stage and every later one from scratch (" + stages + ")");
   sr->add_flag("--dry-run", o->dry_run, "print the commands and what would be skipped; run nothing");
+  sr->add_flag("--table", *table,
+               "print the preset's stages with the time and the metric to expect from each on 2 cores (Markdown); "
+               "run nothing");
   sr->add_option("--threads", o->threads, "compute threads, passed to every compute command (default: all cores)");
-  sr->callback([o] {
+  sr->callback([o, table] {
     if (o->threads < 0) input_error("--threads must be positive, got {}", o->threads);
+    if (*table) return fmt::print("{}", speedrun_table(o->preset));
     speedrun(*o);
   });
 }

@@ -1,5 +1,7 @@
 // ownchat keys create|list|revoke, ownchat feedback export, ownchat db check|accept-loss: the serve
 // database from the shell
+#include <fmt/format.h>
+
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -96,9 +98,8 @@ void register_store_commands(CLI::App& app) {
   exp->add_option("--out", *out, "JSONL to write (default: data/feedback/pairs.jsonl beside the database)");
   exp->callback([=] {
     FeedbackExport e = feedback_export(FeedbackExportOptions{ef->run_dir, ef->db, *out});
-    std::printf("%lld ratings (%lld up, %lld down) -> %lld preference pairs in %s\n",
-                static_cast<long long>(e.stats.ratings), static_cast<long long>(e.stats.up),
-                static_cast<long long>(e.stats.down), static_cast<long long>(e.stats.pairs), e.out.c_str());
+    fmt::print("{} ratings ({} up, {} down) -> {} preference pairs in {}\n", e.stats.ratings, e.stats.up,
+               e.stats.down, e.stats.pairs, e.out);
   });
 }
 

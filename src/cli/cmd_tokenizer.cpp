@@ -1,4 +1,6 @@
 // ownchat tokenizer train|encode|decode
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -6,6 +8,7 @@
 #include "cli/commands.h"
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/run_dir.h"
 #include "tokenizer/encode_bench.h"
 #include "tokenizer/hf_json.h"
 #include "tokenizer/id_text.h"
@@ -32,22 +35,17 @@ void write_stdout(std::string_view bytes) {
 }
 
 std::string default_path(const std::string& given, const std::string& run) {
-  return given.empty() ? run + "/tokenizer.json" : given;
+  return given.empty() ? RunDir(run).tokenizer().string() : given;
 }
 
-}  // namespace
+struct Flags {
+  std::vector<std::string> inputs;
+  int64_t vocab = 8192;
+  std::string out, tokenizer, file, run = "runs/default";
+  bool allow_special = false, bench = false;
+};
 
-void register_tokenizer_commands(CLI::App& app) {
-  CLI::App* tok = app.add_subcommand("tokenizer", "train a byte-level BPE tokenizer, or encode/decode with one");
-  tok->require_subcommand(1);
-
-  struct Flags {
-    std::vector<std::string> inputs;
-    int64_t vocab = 8192;
-    std::string out, tokenizer, file, run = "runs/default";
-    bool allow_special = false, bench = false;
-  };
-
+void register_train(CLI::App* tok) {
   CLI::App* train = tok->add_subcommand("train", "train on text; writes tokenizer.json (HF format)");
   auto t = std::make_shared<Flags>();
   train->add_option("--input", t->inputs, ".txt files (one document each), or .jsonl with a \"text\" field per line")
@@ -73,9 +71,11 @@ void register_tokenizer_commands(CLI::App& app) {
                         {"unique_chunks", st.unique_chunks},
                         {"count_seconds", st.count_seconds},
                         {"merge_seconds", st.merge_seconds}};
-    std::printf("%s\n", j.dump().c_str());
+    fmt::print("{}\n", j.dump());
   });
+}
 
+void register_encode(CLI::App* tok) {
   CLI::App* encode = tok->add_subcommand("encode", "text (stdin or --file) -> token ids, space-separated");
   auto e = std::make_shared<Flags>();
   encode->add_option("--tokenizer", e->tokenizer, "tokenizer.json, gpt2 or cl100k (default: RUN/tokenizer.json)");
@@ -90,7 +90,7 @@ void register_tokenizer_commands(CLI::App& app) {
       EncodeBench b = bench_encode(tk, text);
       nlohmann::json j = {{"bytes", b.bytes},   {"tokens", b.tokens},         {"repeats", b.repeats},
                           {"seconds", b.best_seconds}, {"mb_per_s", b.mb_per_s}};
-      std::printf("%s\n", j.dump().c_str());
+      fmt::print("{}\n", j.dump());
       return;
     }
     std::vector<int32_t> ids = tk.encode(text, e->allow_special ? Specials::allowed : Specials::as_text);
@@ -99,7 +99,9 @@ void register_tokenizer_commands(CLI::App& app) {
     out += '\n';
     write_stdout(out);
   });
+}
 
+void register_decode(CLI::App* tok) {
   CLI::App* decode = tok->add_subcommand("decode", "token ids (stdin or --file) -> the exact bytes they stand for");
   auto d = std::make_shared<Flags>();
   decode->add_option("--tokenizer", d->tokenizer, "tokenizer.json, gpt2 or cl100k (default: RUN/tokenizer.json)");
@@ -117,6 +119,16 @@ void register_tokenizer_commands(CLI::App& app) {
     }
     write_stdout(bytes);
   });
+}
+
+}  // namespace
+
+void register_tokenizer_commands(CLI::App& app) {
+  CLI::App* tok = app.add_subcommand("tokenizer", "train a byte-level BPE tokenizer, or encode/decode with one");
+  tok->require_subcommand(1);
+  register_train(tok);
+  register_encode(tok);
+  register_decode(tok);
 }
 
 }  // namespace own::cli

@@ -32,6 +32,8 @@ struct RunDir {
     const std::filesystem::path dir = ckpt_dir.filename().empty() ? ckpt_dir.parent_path() : ckpt_dir;
     return dir.parent_path().filename() == "ckpt" ? dir.parent_path().parent_path() : std::filesystem::path();
   }
+  // the speedrun's record of finished stages: RUN/speedrun/<stage>.done
+  std::filesystem::path speedrun() const { return root / "speedrun"; }
 };
 
 }  // namespace own

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/run_dir.h"
 #include "core/rng.h"
 #include "data/chat_data.h"
 #include "infer/engine.h"
@@ -73,8 +74,8 @@ struct Scorer {
   Scorer(const Checkpoint& ck, const Tokenizer& t, int64_t B, int64_t T_) : model(ck.config), tok(t), T(T_) {
     std::copy(ck.params.data, ck.params.data + ck.layout.total, model.params.data);
     model.reserve(B, T);
-    in.resize(static_cast<size_t>(B * T));
-    tg.resize(static_cast<size_t>(B * T));
+    in.resize(B * T);
+    tg.resize(B * T);
   }
   // scores[b] for each candidate answer to `question` (at most B candidates)
   std::vector<double> score(const std::string& question, const std::vector<std::string>& answers) {
@@ -91,9 +92,9 @@ struct Scorer {
       ids.push_back(tok.special_id("<|end|>"));
       const int64_t n = std::min<int64_t>(static_cast<int64_t>(ids.size()), T + 1);
       for (int64_t t = 0; t + 1 < n; t++) {
-        in[b * T + t] = ids[static_cast<size_t>(t)];
+        in[b * T + t] = ids[t];
         if (static_cast<size_t>(t + 1) >= p) {
-          tg[b * T + t] = ids[static_cast<size_t>(t + 1)];
+          tg[b * T + t] = ids[t + 1];
           counts[b]++;
         }
       }
@@ -190,15 +191,15 @@ double chat_eval_chance(const std::string& name) {
 }
 
 std::vector<EvalMetric> evaluate_chat(const ChatEvalOptions& o) {
-  const fs::path run(o.run_dir);
-  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
+  const RunDir run(o.run_dir);
+  Tokenizer tok = Tokenizer::load(run.tokenizer().string());
   if (!has_chat_tokens(tok)) input_error("{}/tokenizer.json lacks the chat special tokens", o.run_dir);
-  const std::string test_path = (run / "data" / "chat" / "test.jsonl").string();
+  const std::string test_path = (run.data("chat") / "test.jsonl").string();
   if (!fs::exists(test_path)) input_error("{} is missing; run `ownchat data chat --run {}` first", test_path, o.run_dir);
   std::vector<Conversation> test = read_chat_jsonl(test_path, true);
 
-  const std::string ckpt = o.ckpt.empty() ? (run / "ckpt" / "sft").string() : o.ckpt;
-  const std::string base = o.base.empty() ? (run / "ckpt" / "base").string() : o.base;
+  const std::string ckpt = o.ckpt.empty() ? run.ckpt("sft").string() : o.ckpt;
+  const std::string base = o.base.empty() ? run.ckpt("base").string() : o.base;
   ChatScores model = chat_eval_scores(checkpoint_load(ckpt), tok, test, o);
   ChatScores base_sc;
   const bool with_base = base != "none";
@@ -218,18 +219,24 @@ std::vector<EvalMetric> evaluate_chat(const ChatEvalOptions& o) {
   const std::string model_name = fs::path(ckpt).lexically_normal().filename().empty()
                                      ? fs::path(ckpt).lexically_normal().parent_path().filename().string()
                                      : fs::path(ckpt).lexically_normal().filename().string();
-  FILE* f = std::fopen((run / "metrics.jsonl").string().c_str(), "a");
+  FILE* f = std::fopen(run.metrics().string().c_str(), "a");
   if (f) {
     for (const EvalMetric& e : out) {
-      nlohmann::json j = {{"stage", "eval"}, {"model", model_name}, {"ckpt", ckpt}, {"name", e.name},
-                          {"value", e.model}, {"n", e.n}};
-      if (e.chance >= 0) j["chance"] = e.chance;
-      if (e.base >= 0) j["base"] = e.base;
+      nlohmann::json j = e;
+      j["stage"] = "eval";
+      j["model"] = model_name;
+      j["ckpt"] = ckpt;
       std::fprintf(f, "%s\n", j.dump().c_str());
     }
     std::fclose(f);
   }
   return out;
+}
+
+void to_json(nlohmann::json& j, const EvalMetric& e) {
+  j = {{"name", e.name}, {"value", e.model}, {"n", e.n}};
+  if (e.chance >= 0) j["chance"] = e.chance;
+  if (e.base >= 0) j["base"] = e.base;
 }
 
 std::string eval_table(const std::vector<EvalMetric>& m) {

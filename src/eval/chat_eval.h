@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,8 @@ struct EvalMetric {
 };
 
 std::vector<EvalMetric> evaluate_chat(const ChatEvalOptions& o);
+// A metrics.jsonl line without the stage and model: name, value, n, and chance and base when set.
+void to_json(nlohmann::json& j, const EvalMetric& e);
 
 // The rule-based judges (case-insensitive phrase checks, no model involved)
 bool says_idk(const std::string& answer);

@@ -10,6 +10,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/run_dir.h"
 #include "eval/metrics_log.h"
 #include "eval/svg_chart.h"
 #include "model/config.h"
@@ -142,10 +143,10 @@ struct Section {
 };
 
 // RUN/ckpt/<model>/config.json of each pipeline model that has one
-Section models_section(const fs::path& run, std::vector<std::string>& warnings) {
+Section models_section(const RunDir& run, std::vector<std::string>& warnings) {
   Section s{"models", "Models", "", {{"model", "layers", "width", "heads", "kv heads", "MLP width", "vocab", "context", "parameters"}, {}}, {}};
   for (const char* m : kModels) {
-    const fs::path path = run / "ckpt" / m / "config.json";
+    const fs::path path = run.ckpt(m) / "config.json";
     std::error_code ec;
     if (!fs::exists(path, ec)) continue;
     try {
@@ -162,7 +163,7 @@ Section models_section(const fs::path& run, std::vector<std::string>& warnings) 
       warnings.push_back(fmt::format("{} (model left out of the report)", e.what()));
     }
   }
-  if (s.table.rows.empty()) s.note = "No checkpoint with a config.json under " + (run / "ckpt").string() + " yet.";
+  if (s.table.rows.empty()) s.note = "No checkpoint with a config.json under " + run.ckpt_root().string() + " yet.";
   return s;
 }
 
@@ -258,8 +259,8 @@ details { margin-top: 24px; color: var(--dim); }
 }  // namespace
 
 Report report_build(const ReportOptions& o) {
-  const fs::path run = o.run_dir;
-  const MetricsLog log = metrics_log_read((run / "metrics.jsonl").string());
+  const RunDir run(o.run_dir);
+  const MetricsLog log = metrics_log_read(run.metrics().string());
   Report r;
   r.lines = log.lines;
   r.skipped = log.skipped;
@@ -330,9 +331,9 @@ Report report_build(const ReportOptions& o) {
 
 Report report_write(const ReportOptions& o) {
   Report r = report_build(o);
-  const fs::path run = o.run_dir;
-  write_file_atomic((run / "report.md").string(), r.markdown);
-  write_file_atomic((run / "report.html").string(), r.html);
+  const RunDir run(o.run_dir);
+  write_file_atomic(run.report_md().string(), r.markdown);
+  write_file_atomic(run.report_html().string(), r.html);
   return r;
 }
 

@@ -90,21 +90,15 @@ std::vector<MetricPoint> downsample(const std::vector<MetricPoint>& points, size
   return out;
 }
 
-std::string chart_svg(const Chart& chart, const std::string& id) {
-  std::vector<std::vector<MetricPoint>> shown;
-  double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
-  for (const ChartSeries& s : chart.series) {
-    shown.push_back(downsample(s.points));
-    for (const MetricPoint& p : s.points) {
-      x_lo = std::min(x_lo, static_cast<double>(p.step));
-      x_hi = std::max(x_hi, static_cast<double>(p.step));
-      y_lo = std::min(y_lo, p.value);
-      y_hi = std::max(y_hi, p.value);
-    }
-  }
-  if (!(x_lo <= x_hi)) x_lo = x_hi = y_lo = y_hi = 0;  // no points at all: empty axes
+namespace {
 
-  // the legend first: its rows push the plot down
+// The series' labels in rows across the top, wrapping at the plot's right edge.
+struct Legend {
+  std::string svg;
+  double last_row_y;  // the plot starts below it
+};
+
+Legend legend_svg(const Chart& chart) {
   std::string legend;
   double lx = kLeft, ly = kLegendY;
   for (size_t i = 0; i < chart.series.size(); i++) {
@@ -121,7 +115,28 @@ std::string chart_svg(const Chart& chart, const std::string& id) {
                           xml_escape(label));
     lx += w;
   }
-  const double top = ly + 14, bottom = kHeight - kBottom, left = kLeft, right = kWidth - kRight;
+  return {legend, ly};
+}
+
+}  // namespace
+
+std::string chart_svg(const Chart& chart, const std::string& id) {
+  std::vector<std::vector<MetricPoint>> shown;
+  double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
+  for (const ChartSeries& s : chart.series) {
+    shown.push_back(downsample(s.points));
+    for (const MetricPoint& p : s.points) {
+      x_lo = std::min(x_lo, static_cast<double>(p.step));
+      x_hi = std::max(x_hi, static_cast<double>(p.step));
+      y_lo = std::min(y_lo, p.value);
+      y_hi = std::max(y_hi, p.value);
+    }
+  }
+  if (!(x_lo <= x_hi)) x_lo = x_hi = y_lo = y_hi = 0;  // no points at all: empty axes
+
+  // the legend first: its rows push the plot down
+  const Legend legend = legend_svg(chart);
+  const double top = legend.last_row_y + 14, bottom = kHeight - kBottom, left = kLeft, right = kWidth - kRight;
 
   const Axis xa = nice_axis(x_lo, x_hi), ya = nice_axis(y_lo, y_hi);
   auto px = [&](double x) { return left + (x - xa.lo) / (xa.hi - xa.lo) * (right - left); };
@@ -134,7 +149,7 @@ std::string chart_svg(const Chart& chart, const std::string& id) {
   svg += fmt::format(R"(<title id="{}-title">{}</title>)", xml_escape(id), xml_escape(chart.title));
   svg += fmt::format(R"(<text class="label" x="{}" y="{}" font-size="14" font-weight="600" fill="#222">{}</text>)", num(left),
                      num(kTitleY), xml_escape(chart.title));
-  svg += legend;
+  svg += legend.svg;
   for (double t : ya.ticks) {
     svg += fmt::format(R"(<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#e4e5ea"/>)", num(left), num(py(t)),
                        num(right), num(py(t)));

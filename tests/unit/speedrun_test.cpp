@@ -3,7 +3,7 @@
 // metric moving the right way, then a rerun that skips everything, a deleted .done that reruns
 // its stage with --resume, and --from that reruns a stage and what follows from scratch.
 // Deterministic: every stage is seeded and the thread count is fixed (--threads 2).
-#include "eval/speedrun.h"
+#include "pipeline/speedrun.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -88,6 +88,17 @@ TEST(Speedrun, DryRunPrintsEveryCommandAndRunsNothing) {
     EXPECT_CONTAINS(r.output, fmt::format("$ ownchat {} --run {}", cmd, run));
   EXPECT_CONTAINS(r.output, "[12/12] report");
   EXPECT_FALSE(fs::exists(run));
+}
+
+// --table: the stage table, the one place a preset's expectations are written, runs nothing
+TEST(Speedrun, TablePrintsEveryStageWithWhatToExpect) {
+  auto r = run_binary("speedrun --table --preset cpu");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "speedrun --preset cpu: a 4-layer model");
+  for (const std::string& stage : speedrun_stage_names()) EXPECT_CONTAINS(r.output, "| " + stage + " | `ownchat ");
+  EXPECT_CONTAINS(r.output, "| pretrain | `ownchat train pretrain` | a base model learns to continue text");
+  EXPECT_CONTAINS(r.output, "val bits per byte");
+  EXPECT_CONTAINS(run_binary("speedrun --table --preset fast").output, "--preset fast: unknown; expected smoke|cpu");
 }
 
 // The key number a stage printed (its JSON result line, kept in RUN/speedrun/<stage>.done).

@@ -1,10 +1,6 @@
-// `ownchat speedrun`: the whole pipeline from an empty run directory, data -> tokenizer -> pretrain
-// -> SFT -> RM -> PPO, DPO, best-of-n -> eval -> report. Each stage is a child process of this
-// same binary running exactly the command a user would type; the command is printed first, so a
-// speedrun teaches the pipeline. A preset is data: one table of flags per stage (speedrun.cpp).
-// Resumable: a stage that exits 0 writes RUN/speedrun/<stage>.done (its command and stdout);
-// a rerun skips those stages, and a training stage whose checkpoint exists without a .done was
-// interrupted and continues with --resume. It never deletes anything except what --from asks.
+// The speedrun's plan: the stage table (stage_table.h) for one preset and run directory, as the
+// command lines a user would type after `ownchat`, and the table as text for people
+// (`ownchat speedrun --table`). It reads no run-directory state and starts nothing.
 #pragma once
 #include <string>
 #include <vector>
@@ -35,8 +31,8 @@ std::vector<std::string> speedrun_stage_names();
 std::vector<SpeedrunCommand> speedrun_plan(const SpeedrunOptions& o);
 // `args` quoted for a POSIX shell, after "ownchat ".
 std::string speedrun_command_line(const std::vector<std::string>& args);
-// Runs the plan. InputError when a stage fails (naming it and its command), when it was
-// interrupted (say how to resume), or for a bad --from.
-void speedrun(const SpeedrunOptions& o);
+// The preset's stages as a Markdown table: command, what it makes, what to expect on 2 cores.
+// InputError: unknown preset.
+std::string speedrun_table(const std::string& preset);
 
 }  // namespace own

