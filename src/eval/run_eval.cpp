@@ -13,13 +13,15 @@
 #include "core/check.h"
 #include "data/chat_data.h"
 #include "data/pref_data.h"
+#include "data/pref_rows.h"
 #include "eval/chat_eval.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
 #include "tokenizer/chat_template.h"
-#include "train/answer_rows.h"
+#include "train/answer_logps.h"
 #include "train/pref_loss.h"
-#include "train/rm.h"
+#include "train/ranking_accuracy.h"
+#include "train/reward_scorer.h"
 #include "train/rollout.h"
 
 namespace own {

@@ -6,9 +6,10 @@
 #include "core/check.h"
 #include "core/epoch_order.h"
 #include "data/chat_data.h"
+#include "data/pref_rows.h"
 #include "model/checkpoint.h"
 #include "train/loop.h"
-#include "train/rm.h"
+#include "train/reward_scorer.h"
 #include "train/rollout.h"
 
 namespace own {

@@ -89,6 +89,11 @@ void Trainer::save(const BatchSource& train) {
 }
 
 TrainResult Trainer::run(BatchSource& train) {
+  LmObjective lm;
+  return run(train, lm);
+}
+
+TrainResult Trainer::run(BatchSource& train, Objective& objective) {
   TrainResult r;
   r.start_step = opt_.step;
   const int64_t B = model_.batch(), T = model_.seq();
@@ -102,7 +107,8 @@ TrainResult Trainer::run(BatchSource& train) {
     model_.grads.zero();
     double loss_sum = 0;
     for (int64_t micro = 0; micro < o_.grad_accum; micro++) {
-      loss_sum += train.forward_backward(model_, 1.0f / static_cast<float>(o_.grad_accum), inputs_.data(), targets_.data());
+      train.next(inputs_.data(), targets_.data(), B, T);
+      loss_sum += objective.forward_backward(model_, inputs_.data(), targets_.data(), 1.0f / static_cast<float>(o_.grad_accum));
     }
     const float loss = static_cast<float>(loss_sum / static_cast<double>(o_.grad_accum));
     const int64_t step = opt_.step;
@@ -175,9 +181,9 @@ InterruptScope::InterruptScope() {
 InterruptScope::~InterruptScope() { std::signal(SIGINT, previous_); }
 bool InterruptScope::raised() const { return g_sigint != 0; }
 
-TrainResult run_interruptible(Trainer& trainer, BatchSource& train) {
+TrainResult run_interruptible(Trainer& trainer, BatchSource& train, Objective& objective) {
   InterruptScope scope;
-  return trainer.run(train);
+  return trainer.run(train, objective);
 }
 
 }  // namespace own

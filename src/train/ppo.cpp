@@ -14,11 +14,12 @@
 #include "core/progress.h"
 #include "core/rng.h"
 #include "data/loader.h"
+#include "data/pref_rows.h"
 #include "model/llama.h"
 #include "train/loop.h"
 #include "train/optimizer.h"
 #include "train/pref_loss.h"
-#include "train/rm.h"
+#include "train/reward_scorer.h"
 #include "train/rollout.h"
 #include "train/stage.h"
 

@@ -164,7 +164,8 @@ PretrainResult pretrain(const PretrainOptions& o) {
     if (o.sample_every > 0 && step % o.sample_every == 0) print_samples(model, tok, o);
   };
 
-  TrainResult tr = run_interruptible(trainer, train);
+  LmObjective lm;
+  TrainResult tr = run_interruptible(trainer, train, lm);
   result.steps = tr.end_step;
   result.train_loss = tr.last_loss;
   result.interrupted = tr.interrupted;

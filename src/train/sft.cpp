@@ -93,7 +93,8 @@ SftResult train_sft(const SftOptions& o) {
     t.log_metric(step, "val_loss", v);
     t.progress_note = fmt::format("val loss {:.3f}", v);
   };
-  TrainResult tr = run_interruptible(trainer, source);
+  LmObjective lm;
+  TrainResult tr = run_interruptible(trainer, source, lm);
   result.steps = tr.end_step;
   result.train_loss = tr.last_loss;
   result.interrupted = tr.interrupted;
