@@ -5,6 +5,7 @@
 
 #include "core/check.h"
 #include "core/epoch_order.h"
+#include "core/run_dir.h"
 #include "data/chat_data.h"
 #include "data/pref_rows.h"
 #include "model/checkpoint.h"
@@ -17,16 +18,16 @@ namespace fs = std::filesystem;
 
 BonResult train_bon(const BonOptions& o) {
   if (o.n < 1 || o.prompts < 1 || o.max_tokens < 1) input_error("--n, --prompts and --max-tokens must be positive");
-  const fs::path run(o.sft.run_dir);
-  const std::string init = o.sft.init.empty() ? (run / "ckpt" / "sft").string() : o.sft.init;
-  if (fs::exists(run / "ckpt" / "bon") && !o.sft.resume)
-    input_error("{} already exists; pass --resume to continue it, or use another --run", (run / "ckpt" / "bon").string());
-  const std::string data = (run / "data" / "bon" / "train.jsonl").string();
-  const std::string metrics = (run / "metrics.jsonl").string();
+  const RunDir run(o.sft.run_dir);
+  const std::string init = o.sft.init.empty() ? run.ckpt("sft").string() : o.sft.init;
+  if (fs::exists(run.ckpt("bon")) && !o.sft.resume)
+    input_error("{} already exists; pass --resume to continue it, or use another --run", run.ckpt("bon").string());
+  const std::string data = (run.data("bon") / "train.jsonl").string();
+  const std::string metrics = run.metrics().string();
   BonResult result;
   if (!(o.sft.resume && fs::exists(data))) {
-    const std::string rm_dir = o.rm.empty() ? (run / "ckpt" / "rm").string() : o.rm;
-    Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
+    const std::string rm_dir = o.rm.empty() ? run.ckpt("rm").string() : o.rm;
+    Tokenizer tok = Tokenizer::load(run.tokenizer().string());
     const Checkpoint policy = checkpoint_load(init);
     const Checkpoint rm_ck = checkpoint_load(rm_dir);
     // the first `prompts` of a seeded shuffle of the preference prompts

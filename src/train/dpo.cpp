@@ -2,11 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
-
 #include "core/check.h"
+#include "core/run_dir.h"
 #include "data/pair_source.h"
 #include "data/pref_rows.h"
 #include "train/answer_logps.h"
@@ -52,15 +49,12 @@ DpoResult train_dpo(const DpoOptions& o) {
   if (!(o.beta > 0)) input_error("--beta must be > 0, got {}", o.beta);
   PreferenceSplits data = load_preference_splits(o.run_dir, o.user_data, 0);
   StageStart st = stage_start(o.run_dir, "dpo", o.init, "sft", o.resume);
-  if (o.seq > st.ck.config.max_position_embeddings)
-    input_error("--seq {} exceeds the model's context {}", o.seq, st.ck.config.max_position_embeddings);
+  check_stage_seq(st, o.seq);
   if (st.ck.config.num_labels != 0) input_error("{}: a reward model cannot be a DPO policy; pass an SFT checkpoint", st.from);
   // the reference is the model DPO starts from: --init or RUN/ckpt/sft, also when resuming
-  Checkpoint ref_ck = st.resuming ? checkpoint_load(o.init.empty() ? o.run_dir + "/ckpt/sft" : o.init) : Checkpoint{};
-  const Checkpoint& ref_src = st.resuming ? ref_ck : st.ck;
-  Llama model(st.ck.config), ref(ref_src.config);
-  std::copy(st.ck.params.data, st.ck.params.data + st.ck.layout.total, model.params.data);
-  std::copy(ref_src.params.data, ref_src.params.data + ref_src.layout.total, ref.params.data);
+  Llama model = Llama::from(st.ck);
+  Llama ref = st.resuming ? Llama::from(checkpoint_load(o.init.empty() ? RunDir(o.run_dir).ckpt("sft").string() : o.init))
+                          : Llama::from(st.ck);
   model.reserve(o.batch, o.seq);
   ref.reserve(o.batch, o.seq);
 
@@ -71,24 +65,18 @@ DpoResult train_dpo(const DpoOptions& o) {
   result.too_long = rows.too_long;
   result.train_pairs = static_cast<int64_t>(train_pairs.size());
   const int32_t pad = st.tok.special_id("<|pad|>");
-
   const std::vector<double> val_ref = pair_logps(ref, val_pairs, pad);  // once: the reference is frozen
 
-  OptimizerConfig oc;
-  oc.lr = o.lr > 0 ? o.lr : default_lr(st.ck.config) / 10.0f;
-  oc.weight_decay = o.weight_decay;
-  oc.warmup_steps = std::max<int64_t>(1, o.steps / 20);
-  oc.min_lr_frac = 0.0f;
-  TrainLoopOptions lo = stage_loop_options(o.run_dir, "dpo", st.out, o.steps, o.save_every, o.seed, o.stop_at);
   PairSource source(std::move(train_pairs), pad, o.seed);
   DpoObjective objective(source, ref, o.beta);
-  Trainer trainer(model, oc, lo);
-  if (st.resuming) trainer.resume(source);
-  std::fprintf(stderr, "dpo: %lld train pairs, %zu val, from %s, beta %.3g, lr %.2e\n", static_cast<long long>(source.size()),
-               val_pairs.size(), st.from.c_str(), static_cast<double>(o.beta), static_cast<double>(oc.lr));
-  result.val_accuracy_start = evaluate_pairs(model, val_pairs, val_ref, pad, o.beta).accuracy;
-  trainer.hook_every = o.eval_every;
-  trainer.hook = [&](Trainer& t, int64_t step) {
+  StageSpec spec{o.run_dir, "dpo", o.steps, o.save_every, o.eval_every, o.stop_at, o.seed,
+                 fine_tune_optimizer(st.ck.config, o.lr, 10.0f, o.weight_decay, o.steps), {}, {}};
+  spec.on_start = [&] {
+    fmt::print(stderr, "dpo: {} train pairs, {} val, from {}, beta {:.3g}, lr {:.2e}\n", source.size(), val_pairs.size(),
+               st.from, o.beta, spec.optimizer.lr);
+    result.val_accuracy_start = evaluate_pairs(model, val_pairs, val_ref, pad, o.beta).accuracy;
+  };
+  spec.validate = [&](Trainer& t, int64_t step) {
     const auto [acc, margin] = objective.take_stats();
     const PairEval v = evaluate_pairs(model, val_pairs, val_ref, pad, o.beta);
     result.val_accuracy = v.accuracy;
@@ -99,7 +87,7 @@ DpoResult train_dpo(const DpoOptions& o) {
     t.log_metric(step, "val_margin", v.margin);
     t.progress_note = fmt::format("val acc {:.3f} margin {:.3f}", v.accuracy, v.margin);
   };
-  TrainResult tr = run_interruptible(trainer, source, objective);
+  const TrainResult tr = run_stage(spec, st, model, source, objective);
   result.steps = tr.end_step;
   result.interrupted = tr.interrupted;
   return result;

@@ -6,6 +6,7 @@
 
 #include "core/check.h"
 #include "core/rng.h"
+#include "core/run_dir.h"
 #include "data/loader.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
@@ -97,13 +98,13 @@ void print_samples(Llama& m, const Tokenizer& tok, const PretrainOptions& o) {
 }  // namespace
 
 PretrainResult pretrain(const PretrainOptions& o) {
-  const fs::path run(o.run_dir);
-  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
-  const std::string shard_dir = (run / "data" / "shards").string();
+  const RunDir run(o.run_dir);
+  Tokenizer tok = Tokenizer::load(run.tokenizer().string());
+  const std::string shard_dir = run.shards().string();
   std::vector<int32_t> train_tokens = load_split_tokens(shard_dir, "train", tok.vocab_size());
   std::vector<int32_t> val_tokens = load_split_tokens(shard_dir, "val", tok.vocab_size());
 
-  const std::string ckpt = (run / "ckpt" / "base").string();
+  const std::string ckpt = run.ckpt("base").string();
   const bool exists = fs::exists(ckpt) || fs::exists(ckpt + ".old");
   if (exists && !o.resume)
     input_error("{} already exists; pass --resume to continue it, or use another --run", ckpt);
@@ -133,7 +134,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   TrainLoopOptions lo;
   lo.stage = "pretrain";
   lo.ckpt_dir = ckpt;
-  lo.metrics_path = (run / "metrics.jsonl").string();
+  lo.metrics_path = run.metrics().string();
   lo.steps = o.steps;
   lo.grad_accum = total / micro_tokens;
   lo.save_every = o.save_every;
@@ -143,7 +144,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   lo.stop_at = o.stop_at;
   lo.flops_per_token = train_flops_per_token(cfg, o.seq);
   lo.peak_gflops = o.peak_gflops;
-  fs::create_directories(run / "ckpt");
+  fs::create_directories(run.ckpt_root());
 
   PretrainResult result;
   result.unigram_bpb = static_cast<float>(unigram_bpb(tok, train_tokens, val_tokens));
