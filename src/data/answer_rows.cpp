@@ -13,7 +13,7 @@ AnswerRow answer_row(const Tokenizer& tok, std::span<const ChatMessage> prompt, 
   std::vector<uint8_t> is_answer;
   render_chat_masked(tok, conv, r.ids, is_answer);
   r.answer_start = static_cast<int64_t>(r.ids.size());
-  while (r.answer_start > 0 && is_answer[static_cast<size_t>(r.answer_start - 1)]) r.answer_start--;
+  while (r.answer_start > 0 && is_answer[r.answer_start - 1]) r.answer_start--;
   return r;
 }
 
@@ -23,8 +23,8 @@ void put_answer_row(const AnswerRow& r, int64_t b, int64_t T, int32_t pad, int32
   int32_t* in = inputs + b * T;
   int32_t* tg = targets + b * T;
   for (int64_t t = 0; t < T; t++) {
-    in[t] = t < n ? r.ids[static_cast<size_t>(t)] : pad;
-    tg[t] = t + 1 < n && t + 1 >= r.answer_start ? r.ids[static_cast<size_t>(t + 1)] : -1;
+    in[t] = t < n ? r.ids[t] : pad;
+    tg[t] = t + 1 < n && t + 1 >= r.answer_start ? r.ids[t + 1] : -1;
   }
 }
 

@@ -1,6 +1,7 @@
 #include "train/bon.h"
 
-#include <cstdio>
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "core/check.h"
@@ -37,14 +38,13 @@ BonResult train_bon(const BonOptions& o) {
     EpochOrder order(all.size(), o.sft.seed, true);
     std::vector<std::vector<ChatMessage>> prompts;
     for (int64_t i = 0; i < std::min<int64_t>(o.prompts, static_cast<int64_t>(all.size())); i++)
-      prompts.push_back(all[static_cast<size_t>(order.at(static_cast<uint64_t>(i)))]);
+      prompts.push_back(all[order.at(static_cast<uint64_t>(i))]);
     RolloutOptions ro;
     ro.per_prompt = o.n;
     ro.max_tokens = o.max_tokens;
     ro.temperature = o.temperature;
     ro.seed = o.sft.seed;
-    std::fprintf(stderr, "bon: sampling %lld answers to each of %zu prompts from %s\n", static_cast<long long>(o.n),
-                 prompts.size(), init.c_str());
+    fmt::print(stderr, "bon: sampling {} answers to each of {} prompts from {}\n", o.n, prompts.size(), init);
     const std::vector<Rollout> samples = sample_answers(policy, tok, prompts, ro);
     std::vector<AnswerRow> rows;
     for (const Rollout& r : samples) rows.push_back(r.row);
@@ -76,8 +76,8 @@ BonResult train_bon(const BonOptions& o) {
     append_metric(metrics, "bon", 0, "best_reward", result.best_reward);
     fs::create_directories(fs::path(data).parent_path());
     write_chat_jsonl(data, best);
-    std::fprintf(stderr, "bon: mean reward %.3f, best of %lld %.3f; %zu answers -> %s\n", result.mean_reward,
-                 static_cast<long long>(o.n), result.best_reward, best.size(), data.c_str());
+    fmt::print(stderr, "bon: mean reward {:.3f}, best of {} {:.3f}; {} answers -> {}\n", result.mean_reward, o.n,
+               result.best_reward, best.size(), data);
   }
   SftOptions so = o.sft;
   so.stage = "bon";
