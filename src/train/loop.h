@@ -90,8 +90,8 @@ class InterruptScope {
 
 // The flag SIGINT raises while run_interruptible runs: put it in TrainLoopOptions::stop_flag.
 const volatile int* sigint_flag();
-// trainer.run(train) with Ctrl-C (SIGINT) turned into "save and return"; the previous handler is
-// restored afterwards, also when run throws.
+// trainer.run(train, objective) with Ctrl-C (SIGINT) turned into "save and return"; the previous
+// handler is restored afterwards, also when run throws.
 TrainResult run_interruptible(Trainer& trainer, BatchSource& train, Objective& objective);
 
 }  // namespace own
