@@ -1,7 +1,7 @@
 // ownchat train pretrain | sft | rm | dpo | bon | ppo
 #include <fmt/format.h>
 
-#include <cstdio>
+#include <cstdlib>
 
 #include "cli/commands.h"
 #include "core/check.h"
@@ -62,13 +62,8 @@ void check_stage_flags(const Options& o) {
 constexpr const char* kPrefDataHelp =
     "your preferences (TRL pairs JSONL as `ownchat feedback export` writes, or rankings), as FILE or FILE:WEIGHT";
 
-}  // namespace
-
-void register_train_commands(CLI::App& app) {
-  CLI::App* train = app.add_subcommand("train", "training stages; each reads the previous stage's checkpoint");
-  train->require_subcommand(1);
-
-  CLI::App* pre = train->add_subcommand("pretrain", "pretrain a base model on DIR/data/shards -> DIR/ckpt/base");
+void add_pretrain_command(CLI::App& train) {
+  CLI::App* pre = train.add_subcommand("pretrain", "pretrain a base model on DIR/data/shards -> DIR/ckpt/base");
   struct Flags {
     ModelFlags model;
     PretrainOptions o;
@@ -102,11 +97,13 @@ void register_train_commands(CLI::App& app) {
     f->o.config = f->model.config(f->o.seq);
     f->o.precision = parse_precision(f->dtype);
     PretrainResult r = pretrain(f->o);
-    std::printf("{\"steps\": %lld, \"train_loss\": %.4f, \"val_bpb\": %.4f, \"unigram_bpb\": %.4f, \"interrupted\": %s}\n",
-                static_cast<long long>(r.steps), r.train_loss, r.val_bpb, r.unigram_bpb, r.interrupted ? "true" : "false");
+    fmt::print("{{\"steps\": {}, \"train_loss\": {:.4f}, \"val_bpb\": {:.4f}, \"unigram_bpb\": {:.4f}, \"interrupted\": {}}}\n",
+               r.steps, r.train_loss, r.val_bpb, r.unigram_bpb, r.interrupted);
   });
+}
 
-  CLI::App* sft = train->add_subcommand("sft", "supervised fine-tuning on DIR/data/chat (+ your JSONL) -> DIR/ckpt/sft");
+void add_sft_command(CLI::App& train) {
+  CLI::App* sft = train.add_subcommand("sft", "supervised fine-tuning on DIR/data/chat (+ your JSONL) -> DIR/ckpt/sft");
   auto so = std::make_shared<SftOptions>();
   auto data = std::make_shared<std::vector<std::string>>();
   add_stage_flags(sft, *so, *data, "sft", "base",
@@ -119,14 +116,14 @@ void register_train_commands(CLI::App& app) {
     check_stage_flags(*so);
     so->user_data = weighted_files(*data);
     SftResult r = train_sft(*so);
-    std::printf("{\"steps\": %lld, \"train_loss\": %.4f, \"val_loss_start\": %.4f, \"val_loss\": %.4f, "
-                "\"train_examples\": %lld, \"too_long\": %lld, \"interrupted\": %s}\n",
-                static_cast<long long>(r.steps), r.train_loss, r.val_loss_start, r.val_loss,
-                static_cast<long long>(r.train_examples), static_cast<long long>(r.too_long),
-                r.interrupted ? "true" : "false");
+    fmt::print("{{\"steps\": {}, \"train_loss\": {:.4f}, \"val_loss_start\": {:.4f}, \"val_loss\": {:.4f}, "
+               "\"train_examples\": {}, \"too_long\": {}, \"interrupted\": {}}}\n",
+               r.steps, r.train_loss, r.val_loss_start, r.val_loss, r.train_examples, r.too_long, r.interrupted);
   });
+}
 
-  CLI::App* rm = train->add_subcommand("rm", "reward model on DIR/data/prefs (+ your preferences) -> DIR/ckpt/rm");
+void add_rm_command(CLI::App& train) {
+  CLI::App* rm = train.add_subcommand("rm", "reward model on DIR/data/prefs (+ your preferences) -> DIR/ckpt/rm");
   auto ro = std::make_shared<RmOptions>();
   auto rm_data = std::make_shared<std::vector<std::string>>();
   add_stage_flags(rm, *ro, *rm_data, "rm", "sft", kPrefDataHelp);
@@ -135,14 +132,14 @@ void register_train_commands(CLI::App& app) {
     check_stage_flags(*ro);
     ro->user_data = weighted_files(*rm_data);
     RmResult r = train_rm(*ro);
-    std::printf("{\"steps\": %lld, \"train_rankings\": %lld, \"too_long\": %lld, \"val_acc_start\": %.4f, "
-                "\"val_acc\": %.4f, \"interrupted\": %s}\n",
-                static_cast<long long>(r.steps), static_cast<long long>(r.train_rankings),
-                static_cast<long long>(r.too_long), r.val_accuracy_start, r.val.accuracy,
-                r.interrupted ? "true" : "false");
+    fmt::print("{{\"steps\": {}, \"train_rankings\": {}, \"too_long\": {}, \"val_acc_start\": {:.4f}, "
+               "\"val_acc\": {:.4f}, \"interrupted\": {}}}\n",
+               r.steps, r.train_rankings, r.too_long, r.val_accuracy_start, r.val.accuracy, r.interrupted);
   });
+}
 
-  CLI::App* dpo = train->add_subcommand("dpo", "direct preference optimization on DIR/data/prefs -> DIR/ckpt/dpo");
+void add_dpo_command(CLI::App& train) {
+  CLI::App* dpo = train.add_subcommand("dpo", "direct preference optimization on DIR/data/prefs -> DIR/ckpt/dpo");
   auto dop = std::make_shared<DpoOptions>();
   auto dpo_data = std::make_shared<std::vector<std::string>>();
   add_stage_flags(dpo, *dop, *dpo_data, "dpo", "sft", kPrefDataHelp);
@@ -152,14 +149,14 @@ void register_train_commands(CLI::App& app) {
     check_stage_flags(*dop);
     dop->user_data = weighted_files(*dpo_data);
     DpoResult r = train_dpo(*dop);
-    std::printf("{\"steps\": %lld, \"train_pairs\": %lld, \"too_long\": %lld, \"val_acc_start\": %.4f, "
-                "\"val_acc\": %.4f, \"val_margin\": %.4f, \"interrupted\": %s}\n",
-                static_cast<long long>(r.steps), static_cast<long long>(r.train_pairs),
-                static_cast<long long>(r.too_long), r.val_accuracy_start, r.val_accuracy, r.val_margin,
-                r.interrupted ? "true" : "false");
+    fmt::print("{{\"steps\": {}, \"train_pairs\": {}, \"too_long\": {}, \"val_acc_start\": {:.4f}, "
+               "\"val_acc\": {:.4f}, \"val_margin\": {:.4f}, \"interrupted\": {}}}\n",
+               r.steps, r.train_pairs, r.too_long, r.val_accuracy_start, r.val_accuracy, r.val_margin, r.interrupted);
   });
+}
 
-  CLI::App* ppo = train->add_subcommand("ppo", "PPO against the reward model (InstructGPT step 3) -> DIR/ckpt/ppo");
+void add_ppo_command(CLI::App& train) {
+  CLI::App* ppo = train.add_subcommand("ppo", "PPO against the reward model (InstructGPT step 3) -> DIR/ckpt/ppo");
   auto po = std::make_shared<PpoOptions>();
   ppo->add_option("--run", po->run_dir, "run directory")->capture_default_str();
   ppo->add_option("--init", po->init, "policy and reference to start from (default RUN/ckpt/sft)");
@@ -194,15 +191,16 @@ void register_train_commands(CLI::App& app) {
   add_threads_flag(ppo);
   ppo->callback([=] {
     PpoResult r = train_ppo(*po);
-    std::printf("{\"steps\": %lld, \"prompts\": %lld, \"reward_first\": %.4f, \"reward_last\": %.4f, "
-                "\"kl_last\": %.4f, \"length_last\": %.2f, \"nonfinite_skipped\": %lld, \"kl_stopped\": %s, "
-                "\"interrupted\": %s}\n",
-                static_cast<long long>(r.steps), static_cast<long long>(r.prompts), r.reward_first, r.reward_last,
-                r.kl_last, r.length_last, static_cast<long long>(r.nonfinite_skipped), r.kl_stopped ? "true" : "false",
-                r.interrupted ? "true" : "false");
+    fmt::print("{{\"steps\": {}, \"prompts\": {}, \"reward_first\": {:.4f}, \"reward_last\": {:.4f}, "
+               "\"kl_last\": {:.4f}, \"length_last\": {:.2f}, \"nonfinite_skipped\": {}, \"kl_stopped\": {}, "
+               "\"interrupted\": {}}}\n",
+               r.steps, r.prompts, r.reward_first, r.reward_last, r.kl_last, r.length_last, r.nonfinite_skipped,
+               r.kl_stopped, r.interrupted);
   });
+}
 
-  CLI::App* bon = train->add_subcommand(
+void add_bon_command(CLI::App& train) {
+  CLI::App* bon = train.add_subcommand(
       "bon", "best-of-n: sample n answers per prompt, keep the reward model's best, fine-tune on them -> DIR/ckpt/bon");
   auto bo = std::make_shared<BonOptions>();
   bo->sft.steps = 100;
@@ -220,12 +218,24 @@ void register_train_commands(CLI::App& app) {
     check_stage_flags(bo->sft);
     bo->sft.user_data = weighted_files(*bon_data);
     BonResult r = train_bon(*bo);
-    std::printf("{\"prompts\": %lld, \"samples\": %lld, \"mean_reward\": %.4f, \"best_reward\": %.4f, "
-                "\"steps\": %lld, \"val_loss_start\": %.4f, \"val_loss\": %.4f, \"interrupted\": %s}\n",
-                static_cast<long long>(r.prompts), static_cast<long long>(r.samples), r.mean_reward, r.best_reward,
-                static_cast<long long>(r.sft.steps), r.sft.val_loss_start, r.sft.val_loss,
-                r.sft.interrupted ? "true" : "false");
+    fmt::print("{{\"prompts\": {}, \"samples\": {}, \"mean_reward\": {:.4f}, \"best_reward\": {:.4f}, "
+               "\"steps\": {}, \"val_loss_start\": {:.4f}, \"val_loss\": {:.4f}, \"interrupted\": {}}}\n",
+               r.prompts, r.samples, r.mean_reward, r.best_reward, r.sft.steps, r.sft.val_loss_start, r.sft.val_loss,
+               r.sft.interrupted);
   });
+}
+
+}  // namespace
+
+void register_train_commands(CLI::App& app) {
+  CLI::App* train = app.add_subcommand("train", "training stages; each reads the previous stage's checkpoint");
+  train->require_subcommand(1);
+  add_pretrain_command(*train);
+  add_sft_command(*train);
+  add_rm_command(*train);
+  add_dpo_command(*train);
+  add_ppo_command(*train);
+  add_bon_command(*train);
 }
 
 }  // namespace own::cli

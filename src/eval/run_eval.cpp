@@ -11,15 +11,18 @@
 #include <set>
 
 #include "core/check.h"
+#include "core/run_dir.h"
 #include "data/chat_data.h"
 #include "data/pref_data.h"
+#include "data/pref_rows.h"
 #include "eval/chat_eval.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
 #include "tokenizer/chat_template.h"
-#include "train/answer_rows.h"
+#include "train/answer_logps.h"
 #include "train/pref_loss.h"
-#include "train/rm.h"
+#include "train/ranking_accuracy.h"
+#include "train/reward_scorer.h"
 #include "train/rollout.h"
 
 namespace own {
@@ -92,139 +95,181 @@ struct WinRate {
 };
 
 Llama load_llama(const Checkpoint& ck, int64_t B, int64_t T) {
-  Llama m(ck.config);
-  std::copy(ck.params.data, ck.params.data + ck.layout.total, m.params.data);
+  Llama m = Llama::from(ck);
   m.reserve(B, T);
   return m;
 }
 
-}  // namespace
+// The table being filled: a row per metric, a column per model
+class EvalTable {
+ public:
+  explicit EvalTable(RunEval& e) : e_(e) {}
+  void put(const std::string& model, const std::string& name, double value, int64_t n, double chance) {
+    auto [it, fresh] = row_of_.try_emplace(name, e_.rows.size());
+    if (fresh) e_.rows.push_back({name, chance, n, std::vector<double>(e_.models.size(), NAN)});
+    e_.rows[it->second].values[column(model)] = value;
+    e_.rows[it->second].n = std::max(e_.rows[it->second].n, n);
+  }
 
-RunEval evaluate_run(const RunEvalOptions& o) {
-  const fs::path run(o.run_dir);
-  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
-  if (!has_chat_tokens(tok)) input_error("{}/tokenizer.json lacks the chat special tokens", o.run_dir);
-  const std::string chat_test = (run / "data" / "chat" / "test.jsonl").string();
-  if (!fs::exists(chat_test)) input_error("{} is missing; run `ownchat data chat --run {}` first", chat_test, o.run_dir);
-  auto has = [&](const std::string& stage) { return fs::exists(run / "ckpt" / stage / "config.json"); };
-  auto ckpt = [&](const std::string& stage) { return checkpoint_load((run / "ckpt" / stage).string()); };
-  if (!has("sft")) input_error("{}/ckpt/sft is missing; train it first (`ownchat train sft --run {}`)", o.run_dir, o.run_dir);
+ private:
+  size_t column(const std::string& model) const {
+    return static_cast<size_t>(std::find(e_.models.begin(), e_.models.end(), model) - e_.models.begin());
+  }
+  RunEval& e_;
+  std::map<std::string, size_t> row_of_;
+};
 
-  RunEval e;
-  for (const char* s : {"base", "sft", "rm", "ppo", "dpo", "bon"})
-    if (has(s)) e.models.push_back(s);
-  auto column = [&](const std::string& model) {
-    return static_cast<size_t>(std::find(e.models.begin(), e.models.end(), model) - e.models.begin());
-  };
-  std::map<std::string, size_t> row_of;
-  auto put = [&](const std::string& model, const std::string& name, double value, int64_t n, double chance) {
-    auto [it, fresh] = row_of.try_emplace(name, e.rows.size());
-    if (fresh) e.rows.push_back({name, chance, n, std::vector<double>(e.models.size(), NAN)});
-    e.rows[it->second].values[column(model)] = value;
-    e.rows[it->second].n = std::max(e.rows[it->second].n, n);
-  };
+// What the evaluations of one run share
+struct EvalRun {
+  const RunEvalOptions& o;
+  RunDir run;
+  Tokenizer tok;
+  bool has(const std::string& stage) const { return fs::exists(run.ckpt(stage) / "config.json"); }
+  Checkpoint ckpt(const std::string& stage) const { return checkpoint_load(run.ckpt(stage).string()); }
+};
 
-  // 1. the chat evals of every generating model
+// 1. the chat evals of every generating model
+void chat_evals(const EvalRun& r, const RunEval& e, EvalTable& table) {
   ChatEvalOptions co;
-  co.per_family = o.per_family;
-  co.max_tokens = o.max_tokens;
-  co.seed = o.seed;
-  const std::vector<Conversation> test = read_chat_jsonl(chat_test, true);
+  co.per_family = r.o.per_family;
+  co.max_tokens = r.o.max_tokens;
+  co.seed = r.o.seed;
+  const std::vector<Conversation> test = read_chat_jsonl((r.run.data("chat") / "test.jsonl").string(), true);
   for (const std::string& m : e.models) {
     if (m == "rm") continue;
-    std::fprintf(stderr, "eval: chat evals of %s\n", m.c_str());
-    for (const auto& [name, v] : chat_eval_scores(ckpt(m), tok, test, co)) put(m, name, v.first, v.second, chat_eval_chance(name));
+    fmt::print(stderr, "eval: chat evals of {}\n", m);
+    for (const auto& [name, v] : chat_eval_scores(r.ckpt(m), r.tok, test, co))
+      table.put(m, name, v.first, v.second, chat_eval_chance(name));
   }
+}
 
-  // 2. the reward model on the held-out rankings, and 3. the aligned models against SFT
-  const fs::path prefs_test = run / "data" / "prefs" / "test.jsonl";
-  if (has("rm") && fs::exists(prefs_test)) {
-    const int64_t T = 256, B = 16;
-    const int32_t pad = tok.special_id("<|pad|>");
-    // the same held-out sample for the reward model's accuracy and the aligned models' prompts
-    const std::vector<Ranking> rankings = spread_by_family(read_preferences_jsonl(prefs_test.string()), o.prompts);
-    const Checkpoint rm_ck = ckpt("rm");
-    RewardScorer rm(rm_ck, B, T, pad);
-    int64_t too_long = 0;
-    const std::vector<RankingRows> rows = ranking_rows(tok, rankings, T, &too_long);
-    const RankingAccuracy acc = ranking_accuracy(rm, rows);
-    put("rm", "rm/test_acc", acc.accuracy, acc.pairs, 0.5);
-    for (const auto& [kind, okn] : acc.by_kind)
-      put("rm", "rm/test_acc/" + kind, okn.first / static_cast<double>(okn.second), okn.second, 0.5);
+// 2. the reward model's accuracy on the held-out rankings
+void reward_model_accuracy(const EvalRun& r, RewardScorer& rm, const std::vector<Ranking>& rankings, EvalTable& table) {
+  int64_t too_long = 0;
+  const std::vector<RankingRows> rows = ranking_rows(r.tok, rankings, rm.model().seq(), &too_long);
+  const RankingAccuracy acc = ranking_accuracy(rm, rows);
+  table.put("rm", "rm/test_acc", acc.accuracy, acc.pairs, 0.5);
+  for (const auto& [kind, okn] : acc.by_kind)
+    table.put("rm", "rm/test_acc/" + kind, okn.first / static_cast<double>(okn.second), okn.second, 0.5);
+}
 
-    const std::vector<HeldOut> held = held_out_prompts(rankings, tok, T - o.max_tokens);
-    std::vector<std::vector<ChatMessage>> prompts;
-    for (const HeldOut& h : held) prompts.push_back(h.prompt);
-    const Checkpoint sft_ck = ckpt("sft");
-    Llama sft_model = load_llama(sft_ck, B, T);
-    RolloutOptions greedy;
-    greedy.max_tokens = o.max_tokens;
-    greedy.temperature = 0.0f;
-    std::map<std::string, std::vector<Rollout>> answers;
-    std::map<std::string, std::vector<float>> rewards;
-    for (const std::string& m : e.models) {
-      if (m != "sft" && std::find(std::begin(kAligned), std::end(kAligned), m) == std::end(kAligned)) continue;
-      std::fprintf(stderr, "eval: %zu held-out prompts for %s\n", prompts.size(), m.c_str());
-      const Checkpoint ck = ckpt(m);
-      answers[m] = sample_answers(ck, tok, prompts, greedy);
-      std::vector<AnswerRow> rs;
-      for (const Rollout& r : answers[m]) rs.push_back(r.row);
-      rewards[m] = rm.score(rs);
-      double mean = 0;
-      for (float r : rewards[m]) mean += r;
-      put(m, "align/rm_reward", mean / static_cast<double>(std::max<size_t>(1, rewards[m].size())),
-          static_cast<int64_t>(prompts.size()), -1);
-      if (m == "sft") continue;
-      // KL(model || sft) on answers sampled from the model: mean of sum_t log p_model - log p_sft
-      RolloutOptions sampled = greedy;
-      sampled.temperature = 1.0f;
-      sampled.seed = o.seed;
-      const std::vector<Rollout> samples = sample_answers(ck, tok, prompts, sampled);
-      Llama model = load_llama(ck, B, T);
-      std::vector<const AnswerRow*> rows;
-      for (const Rollout& r : samples) rows.push_back(&r.row);
-      const std::vector<double> lp = answer_logps(model, rows, pad), lq = answer_logps(sft_model, rows, pad);
-      double kl = 0;
-      for (size_t i = 0; i < samples.size(); i++) kl += lp[i] - lq[i];
-      put(m, "align/kl_vs_sft", kl / static_cast<double>(std::max<size_t>(1, samples.size())),
-          static_cast<int64_t>(samples.size()), -1);
-      // win rates against SFT's greedy answers to the same prompts
-      WinRate by_rm, task, refusal, idk, length;
-      for (size_t i = 0; i < held.size(); i++) {
-        const std::string& a = answers[m][i].text;
-        const std::string& b = answers["sft"][i].text;
-        const float ra = rewards[m][i], rb = rewards["sft"][i];
-        by_rm.add(ra > rb ? 1 : ra < rb ? -1 : 0);
-        auto judge = [&](WinRate& w, int (*rule)(const HeldOut&, const std::string&)) {
-          const int x = rule(held[i], a), y = rule(held[i], b);
-          if (x >= 0) w.add(x - y);
-        };
-        judge(task, task_right);
-        judge(refusal, refusal_right);
-        judge(idk, idk_right);
-        const double ref_len = static_cast<double>(held[i].reference.size());
-        const double da = std::fabs(static_cast<double>(a.size()) - ref_len), db = std::fabs(static_cast<double>(b.size()) - ref_len);
-        length.add(da < db ? 1 : da > db ? -1 : 0);
-      }
-      put(m, "align/win_rate_vs_sft/rm", by_rm.value(), by_rm.n, 0.5);
-      put(m, "align/win_rate_vs_sft/task", task.value(), task.n, 0.5);
-      put(m, "align/win_rate_vs_sft/refusal", refusal.value(), refusal.n, 0.5);
-      put(m, "align/win_rate_vs_sft/idk", idk.value(), idk.n, 0.5);
-      put(m, "align/win_rate_vs_sft/length", length.value(), length.n, 0.5);
-    }
+// win rates of a model's greedy answers against SFT's to the same prompts
+void win_rates(const std::string& m, const std::vector<HeldOut>& held, const std::vector<Rollout>& a_answers,
+               const std::vector<Rollout>& b_answers, const std::vector<float>& a_rewards,
+               const std::vector<float>& b_rewards, EvalTable& table) {
+  WinRate by_rm, task, refusal, idk, length;
+  for (size_t i = 0; i < held.size(); i++) {
+    const std::string& a = a_answers[i].text;
+    const std::string& b = b_answers[i].text;
+    const float ra = a_rewards[i], rb = b_rewards[i];
+    by_rm.add(ra > rb ? 1 : ra < rb ? -1 : 0);
+    auto judge = [&](WinRate& w, int (*rule)(const HeldOut&, const std::string&)) {
+      const int x = rule(held[i], a), y = rule(held[i], b);
+      if (x >= 0) w.add(x - y);
+    };
+    judge(task, task_right);
+    judge(refusal, refusal_right);
+    judge(idk, idk_right);
+    const double ref_len = static_cast<double>(held[i].reference.size());
+    const double da = std::fabs(static_cast<double>(a.size()) - ref_len), db = std::fabs(static_cast<double>(b.size()) - ref_len);
+    length.add(da < db ? 1 : da > db ? -1 : 0);
   }
+  table.put(m, "align/win_rate_vs_sft/rm", by_rm.value(), by_rm.n, 0.5);
+  table.put(m, "align/win_rate_vs_sft/task", task.value(), task.n, 0.5);
+  table.put(m, "align/win_rate_vs_sft/refusal", refusal.value(), refusal.n, 0.5);
+  table.put(m, "align/win_rate_vs_sft/idk", idk.value(), idk.n, 0.5);
+  table.put(m, "align/win_rate_vs_sft/length", length.value(), length.n, 0.5);
+}
 
-  // metrics.jsonl: one line per (model, metric)
-  FILE* f = std::fopen((run / "metrics.jsonl").string().c_str(), "a");
-  if (!f) input_error("{}/metrics.jsonl: cannot open for appending", o.run_dir);
+// KL(model || sft) on answers sampled from the model: mean of sum_t log p_model - log p_sft
+double kl_vs_sft(const EvalRun& r, const Checkpoint& ck, Llama& sft_model, const std::vector<std::vector<ChatMessage>>& prompts,
+                 RolloutOptions sampled, int32_t pad, int64_t* n) {
+  const std::vector<Rollout> samples = sample_answers(ck, r.tok, prompts, sampled);
+  Llama model = load_llama(ck, sft_model.batch(), sft_model.seq());
+  std::vector<const AnswerRow*> rows;
+  for (const Rollout& s : samples) rows.push_back(&s.row);
+  const std::vector<double> lp = answer_logps(model, rows, pad), lq = answer_logps(sft_model, rows, pad);
+  double kl = 0;
+  for (size_t i = 0; i < samples.size(); i++) kl += lp[i] - lq[i];
+  *n = static_cast<int64_t>(samples.size());
+  return kl / static_cast<double>(std::max<size_t>(1, samples.size()));
+}
+
+// 3. the aligned models against SFT on the held-out prompts
+void alignment(const EvalRun& r, const RunEval& e, RewardScorer& rm, const std::vector<Ranking>& rankings,
+               EvalTable& table) {
+  const int64_t B = rm.model().batch(), T = rm.model().seq();
+  const int32_t pad = r.tok.special_id("<|pad|>");
+  const std::vector<HeldOut> held = held_out_prompts(rankings, r.tok, T - r.o.max_tokens);
+  std::vector<std::vector<ChatMessage>> prompts;
+  for (const HeldOut& h : held) prompts.push_back(h.prompt);
+  Llama sft_model = load_llama(r.ckpt("sft"), B, T);
+  RolloutOptions greedy;
+  greedy.max_tokens = r.o.max_tokens;
+  greedy.temperature = 0.0f;
+  std::map<std::string, std::vector<Rollout>> answers;
+  std::map<std::string, std::vector<float>> rewards;
+  for (const std::string& m : e.models) {
+    if (m != "sft" && std::find(std::begin(kAligned), std::end(kAligned), m) == std::end(kAligned)) continue;
+    fmt::print(stderr, "eval: {} held-out prompts for {}\n", prompts.size(), m);
+    const Checkpoint ck = r.ckpt(m);
+    answers[m] = sample_answers(ck, r.tok, prompts, greedy);
+    std::vector<AnswerRow> rs;
+    for (const Rollout& a : answers[m]) rs.push_back(a.row);
+    rewards[m] = rm.score(rs);
+    double mean = 0;
+    for (float x : rewards[m]) mean += x;
+    table.put(m, "align/rm_reward", mean / static_cast<double>(std::max<size_t>(1, rewards[m].size())),
+              static_cast<int64_t>(prompts.size()), -1);
+    if (m == "sft") continue;
+    RolloutOptions sampled = greedy;
+    sampled.temperature = 1.0f;
+    sampled.seed = r.o.seed;
+    int64_t n = 0;
+    const double kl = kl_vs_sft(r, ck, sft_model, prompts, sampled, pad, &n);
+    table.put(m, "align/kl_vs_sft", kl, n, -1);
+    win_rates(m, held, answers[m], answers["sft"], rewards[m], rewards["sft"], table);
+  }
+}
+
+// metrics.jsonl: one line per (model, metric)
+void append_eval_metrics(const RunDir& run, const RunEval& e) {
+  FILE* f = std::fopen(run.metrics().string().c_str(), "a");
+  if (!f) input_error("{}/metrics.jsonl: cannot open for appending", run.root.string());
   for (const RunEvalRow& r : e.rows)
     for (size_t i = 0; i < e.models.size(); i++) {
       if (std::isnan(r.values[i])) continue;
       nlohmann::json j = {{"stage", "eval"}, {"model", e.models[i]}, {"name", r.name}, {"value", r.values[i]}, {"n", r.n}};
       if (r.chance >= 0) j["chance"] = r.chance;
-      std::fprintf(f, "%s\n", j.dump().c_str());
+      fmt::print(f, "{}\n", j.dump());
     }
   std::fclose(f);
+}
+
+}  // namespace
+
+RunEval evaluate_run(const RunEvalOptions& o) {
+  const EvalRun r{o, RunDir(o.run_dir), Tokenizer::load(RunDir(o.run_dir).tokenizer().string())};
+  if (!has_chat_tokens(r.tok)) input_error("{}/tokenizer.json lacks the chat special tokens", o.run_dir);
+  const std::string chat_test = (r.run.data("chat") / "test.jsonl").string();
+  if (!fs::exists(chat_test)) input_error("{} is missing; run `ownchat data chat --run {}` first", chat_test, o.run_dir);
+  if (!r.has("sft")) input_error("{}/ckpt/sft is missing; train it first (`ownchat train sft --run {}`)", o.run_dir, o.run_dir);
+
+  RunEval e;
+  for (const char* s : {"base", "sft", "rm", "ppo", "dpo", "bon"})
+    if (r.has(s)) e.models.push_back(s);
+  EvalTable table(e);
+  chat_evals(r, e, table);
+  const fs::path prefs_test = r.run.data("prefs") / "test.jsonl";
+  if (r.has("rm") && fs::exists(prefs_test)) {
+    const int64_t T = 256, B = 16;
+    // the same held-out sample for the reward model's accuracy and the aligned models' prompts
+    const std::vector<Ranking> rankings = spread_by_family(read_preferences_jsonl(prefs_test.string()), o.prompts);
+    RewardScorer rm(r.ckpt("rm"), B, T, r.tok.special_id("<|pad|>"));
+    reward_model_accuracy(r, rm, rankings, table);
+    alignment(r, e, rm, rankings, table);
+  }
+  append_eval_metrics(r.run, e);
   return e;
 }
 

@@ -10,10 +10,19 @@
 #include "kernels/rmsnorm.h"
 #include "kernels/rope.h"
 #include "kernels/swiglu.h"
+#include "model/checkpoint.h"
 
 namespace own {
 
 Llama::Llama(const ModelConfig& c) : config(c), layout(param_layout(c)), params(layout.total) { c.validate(); }
+
+Llama Llama::from(const Checkpoint& ck) {
+  Llama m(ck.config);
+  OWN_CHECK(ck.layout.total == m.layout.total, "checkpoint of {} params for a model of {}", ck.layout.total,
+            m.layout.total);
+  std::copy(ck.params.data, ck.params.data + ck.layout.total, m.params.data);
+  return m;
+}
 
 void Llama::enable_grads() {
   if (grads.size != layout.total) grads = FloatBuffer(layout.total);

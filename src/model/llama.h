@@ -12,6 +12,8 @@
 
 namespace own {
 
+struct Checkpoint;
+
 // Views into the activation arena for one layer; every buffer is (B*T rows, width).
 struct LayerActs {
   float* res_in;   // (BT, C) residual stream entering the layer
@@ -36,6 +38,8 @@ class Llama {
   Precision precision = Precision::f32;
 
   explicit Llama(const ModelConfig& c);
+  // The model a checkpoint holds: its config and a copy of its weights (no grads, no reserve).
+  static Llama from(const Checkpoint& ck);
   void enable_grads();
   // Size the activation arena for B sequences of T tokens (T <= max_position_embeddings).
   void reserve(int64_t B, int64_t T);

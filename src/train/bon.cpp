@@ -1,14 +1,17 @@
 #include "train/bon.h"
 
-#include <cstdio>
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "core/check.h"
 #include "core/epoch_order.h"
+#include "core/run_dir.h"
 #include "data/chat_data.h"
+#include "data/pref_rows.h"
 #include "model/checkpoint.h"
 #include "train/loop.h"
-#include "train/rm.h"
+#include "train/reward_scorer.h"
 #include "train/rollout.h"
 
 namespace own {
@@ -16,16 +19,16 @@ namespace fs = std::filesystem;
 
 BonResult train_bon(const BonOptions& o) {
   if (o.n < 1 || o.prompts < 1 || o.max_tokens < 1) input_error("--n, --prompts and --max-tokens must be positive");
-  const fs::path run(o.sft.run_dir);
-  const std::string init = o.sft.init.empty() ? (run / "ckpt" / "sft").string() : o.sft.init;
-  if (fs::exists(run / "ckpt" / "bon") && !o.sft.resume)
-    input_error("{} already exists; pass --resume to continue it, or use another --run", (run / "ckpt" / "bon").string());
-  const std::string data = (run / "data" / "bon" / "train.jsonl").string();
-  const std::string metrics = (run / "metrics.jsonl").string();
+  const RunDir run(o.sft.run_dir);
+  const std::string init = o.sft.init.empty() ? run.ckpt("sft").string() : o.sft.init;
+  if (fs::exists(run.ckpt("bon")) && !o.sft.resume)
+    input_error("{} already exists; pass --resume to continue it, or use another --run", run.ckpt("bon").string());
+  const std::string data = (run.data("bon") / "train.jsonl").string();
+  const std::string metrics = run.metrics().string();
   BonResult result;
   if (!(o.sft.resume && fs::exists(data))) {
-    const std::string rm_dir = o.rm.empty() ? (run / "ckpt" / "rm").string() : o.rm;
-    Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
+    const std::string rm_dir = o.rm.empty() ? run.ckpt("rm").string() : o.rm;
+    Tokenizer tok = Tokenizer::load(run.tokenizer().string());
     const Checkpoint policy = checkpoint_load(init);
     const Checkpoint rm_ck = checkpoint_load(rm_dir);
     // the first `prompts` of a seeded shuffle of the preference prompts
@@ -35,14 +38,13 @@ BonResult train_bon(const BonOptions& o) {
     EpochOrder order(all.size(), o.sft.seed, true);
     std::vector<std::vector<ChatMessage>> prompts;
     for (int64_t i = 0; i < std::min<int64_t>(o.prompts, static_cast<int64_t>(all.size())); i++)
-      prompts.push_back(all[static_cast<size_t>(order.at(static_cast<uint64_t>(i)))]);
+      prompts.push_back(all[order.at(static_cast<uint64_t>(i))]);
     RolloutOptions ro;
     ro.per_prompt = o.n;
     ro.max_tokens = o.max_tokens;
     ro.temperature = o.temperature;
     ro.seed = o.sft.seed;
-    std::fprintf(stderr, "bon: sampling %lld answers to each of %zu prompts from %s\n", static_cast<long long>(o.n),
-                 prompts.size(), init.c_str());
+    fmt::print(stderr, "bon: sampling {} answers to each of {} prompts from {}\n", o.n, prompts.size(), init);
     const std::vector<Rollout> samples = sample_answers(policy, tok, prompts, ro);
     std::vector<AnswerRow> rows;
     for (const Rollout& r : samples) rows.push_back(r.row);
@@ -74,8 +76,8 @@ BonResult train_bon(const BonOptions& o) {
     append_metric(metrics, "bon", 0, "best_reward", result.best_reward);
     fs::create_directories(fs::path(data).parent_path());
     write_chat_jsonl(data, best);
-    std::fprintf(stderr, "bon: mean reward %.3f, best of %lld %.3f; %zu answers -> %s\n", result.mean_reward,
-                 static_cast<long long>(o.n), result.best_reward, best.size(), data.c_str());
+    fmt::print(stderr, "bon: mean reward {:.3f}, best of {} {:.3f}; {} answers -> {}\n", result.mean_reward, o.n,
+               result.best_reward, best.size(), data);
   }
   SftOptions so = o.sft;
   so.stage = "bon";

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <csignal>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -59,8 +58,7 @@ bool Trainer::resume(BatchSource& train) {
     o_.time_budget_s = 0;
   }
   train.seek(st.data_cursor);
-  std::fprintf(stderr, "%s: resumed from %s at step %lld\n", o_.stage.c_str(), o_.ckpt_dir.c_str(),
-               static_cast<long long>(st.step));
+  fmt::print(stderr, "{}: resumed from {} at step {}\n", o_.stage, o_.ckpt_dir, st.step);
   return true;
 }
 
@@ -89,6 +87,11 @@ void Trainer::save(const BatchSource& train) {
 }
 
 TrainResult Trainer::run(BatchSource& train) {
+  LmObjective lm;
+  return run(train, lm);
+}
+
+TrainResult Trainer::run(BatchSource& train, Objective& objective) {
   TrainResult r;
   r.start_step = opt_.step;
   const int64_t B = model_.batch(), T = model_.seq();
@@ -102,7 +105,8 @@ TrainResult Trainer::run(BatchSource& train) {
     model_.grads.zero();
     double loss_sum = 0;
     for (int64_t micro = 0; micro < o_.grad_accum; micro++) {
-      loss_sum += train.forward_backward(model_, 1.0f / static_cast<float>(o_.grad_accum), inputs_.data(), targets_.data());
+      train.next(inputs_.data(), targets_.data(), B, T);
+      loss_sum += objective.forward_backward(model_, inputs_.data(), targets_.data(), 1.0f / static_cast<float>(o_.grad_accum));
     }
     const float loss = static_cast<float>(loss_sum / static_cast<double>(o_.grad_accum));
     const int64_t step = opt_.step;
@@ -114,8 +118,7 @@ TrainResult Trainer::run(BatchSource& train) {
       r.skipped_steps++;
       opt_.step++;
       log_metric(step, "skipped_nonfinite", 1);
-      std::fprintf(stderr, "%s: step %lld: non-finite loss or gradient, update skipped\n", o_.stage.c_str(),
-                   static_cast<long long>(step));
+      fmt::print(stderr, "{}: step {}: non-finite loss or gradient, update skipped\n", o_.stage, step);
     }
     double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.last_loss = loss;
@@ -132,8 +135,7 @@ TrainResult Trainer::run(BatchSource& train) {
       opt_.cfg.warmup_steps = opt_.cfg.warmup_steps * o_.steps / std::max<int64_t>(1, planned);
       last = o_.stop_at > 0 ? std::min(o_.stop_at, o_.steps) : o_.steps;
       o_.time_budget_s = 0;
-      std::fprintf(stderr, "%s: %.2f s/step, time budget fits %lld steps\n", o_.stage.c_str(), per_step,
-                   static_cast<long long>(o_.steps));
+      fmt::print(stderr, "{}: {:.2f} s/step, time budget fits {} steps\n", o_.stage, per_step, o_.steps);
       progress = Progress(o_.stage, o_.steps, "steps", 2.0);
     }
     if (o_.log_every > 0 && (step % o_.log_every == 0 || opt_.step == o_.steps)) {
@@ -150,8 +152,7 @@ TrainResult Trainer::run(BatchSource& train) {
     if (hook && hook_every > 0 && (opt_.step % hook_every == 0 || opt_.step == last)) hook(*this, opt_.step);
     if (o_.stop_flag && *o_.stop_flag) {
       r.interrupted = true;
-      std::fprintf(stderr, "%s: interrupted at step %lld; saving a checkpoint\n", o_.stage.c_str(),
-                   static_cast<long long>(opt_.step));
+      fmt::print(stderr, "{}: interrupted at step {}; saving a checkpoint\n", o_.stage, opt_.step);
       break;
     }
     if (o_.save_every > 0 && opt_.step % o_.save_every == 0 && opt_.step < last) save(train);
@@ -175,9 +176,9 @@ InterruptScope::InterruptScope() {
 InterruptScope::~InterruptScope() { std::signal(SIGINT, previous_); }
 bool InterruptScope::raised() const { return g_sigint != 0; }
 
-TrainResult run_interruptible(Trainer& trainer, BatchSource& train) {
+TrainResult run_interruptible(Trainer& trainer, BatchSource& train, Objective& objective) {
   InterruptScope scope;
-  return trainer.run(train);
+  return trainer.run(train, objective);
 }
 
 }  // namespace own

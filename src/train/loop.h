@@ -1,7 +1,8 @@
 // The training loop every stage shares: gradient accumulation, AdamW + schedule + clipping,
 // NaN guard, metrics.jsonl, progress line, Ctrl-C, a time budget, a periodic hook (validation,
 // samples), and checkpoints that resume bit for bit (params, AdamW moments, step, data cursor).
-// Stages differ in their BatchSource (what a batch is), their hook and their starting checkpoint.
+// Stages differ in their BatchSource (what a batch is), their Objective (train/objective.h: what
+// loss it makes), their hook and their starting checkpoint.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -10,6 +11,7 @@
 #include "data/batch_source.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
+#include "train/objective.h"
 #include "train/optimizer.h"
 
 namespace own {
@@ -44,7 +46,8 @@ class Trainer {
   // Loads <ckpt_dir> (params, moments, step, cursor) when it holds a train state.
   // Returns true when it resumed.
   bool resume(BatchSource& train);
-  TrainResult run(BatchSource& train);
+  TrainResult run(BatchSource& train, Objective& objective);
+  TrainResult run(BatchSource& train);  // the language-model objective
   void save(const BatchSource& train);
   AdamW& optimizer() { return opt_; }
   const TrainLoopOptions& options() const { return o_; }
@@ -87,8 +90,8 @@ class InterruptScope {
 
 // The flag SIGINT raises while run_interruptible runs: put it in TrainLoopOptions::stop_flag.
 const volatile int* sigint_flag();
-// trainer.run(train) with Ctrl-C (SIGINT) turned into "save and return"; the previous handler is
-// restored afterwards, also when run throws.
-TrainResult run_interruptible(Trainer& trainer, BatchSource& train);
+// trainer.run(train, objective) with Ctrl-C (SIGINT) turned into "save and return"; the previous
+// handler is restored afterwards, also when run throws.
+TrainResult run_interruptible(Trainer& trainer, BatchSource& train, Objective& objective);
 
 }  // namespace own

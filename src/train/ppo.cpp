@@ -13,12 +13,14 @@
 #include "core/fileio.h"
 #include "core/progress.h"
 #include "core/rng.h"
+#include "core/run_dir.h"
 #include "data/loader.h"
+#include "data/pref_rows.h"
 #include "model/llama.h"
 #include "train/loop.h"
 #include "train/optimizer.h"
 #include "train/pref_loss.h"
-#include "train/rm.h"
+#include "train/reward_scorer.h"
 #include "train/rollout.h"
 #include "train/stage.h"
 
@@ -44,7 +46,7 @@ struct Trajectory {
 void put_rows(const std::vector<Trajectory>& tr, const std::vector<size_t>& idx, size_t r0, int64_t B, int64_t T,
               int32_t pad, int32_t* in, int32_t* tg) {
   for (int64_t b = 0; b < B; b++) {
-    if (r0 + static_cast<size_t>(b) < idx.size()) put_answer_row(tr[idx[r0 + static_cast<size_t>(b)]].row, b, T, pad, in, tg);
+    if (r0 + b < idx.size()) put_answer_row(tr[idx[r0 + b]].row, b, T, pad, in, tg);
     else put_empty_row(b, T, pad, in, tg);
   }
 }
@@ -93,7 +95,7 @@ void save_policy_and_critic(const std::string& dir, const Llama& policy, AdamW& 
 std::string saved_critic_dir(const std::string& out, const fs::path& run) {
   for (const std::string& d : {out, out + ".old"})
     if (fs::is_directory(fs::path(d) / kCriticSubdir)) return (fs::path(d) / kCriticSubdir).string();
-  return (run / "ckpt" / "ppo_critic").string();
+  return RunDir(run).ckpt("ppo_critic").string();
 }
 
 // params and optimizer state of a saved stage; returns the TrainState's step/cursor/extra
@@ -116,274 +118,353 @@ Checkpoint snapshot(const Llama& m) {
   return ck;
 }
 
-}  // namespace
-
-PpoResult train_ppo(const PpoOptions& o) {
+void check_options(const PpoOptions& o) {
   if (o.prompts <= 0 || o.minibatch <= 0 || o.epochs <= 0 || o.max_tokens <= 0 || o.steps <= 0)
     input_error("--steps, --prompts, --minibatch, --epochs and --max-tokens must be positive");
   if (!(o.kl_coef >= 0) || !(o.clip > 0) || !(o.value_clip > 0) || !(o.temperature > 0))
     input_error("--kl-coef must be >= 0; --clip, --value-clip and --temperature > 0");
-  const fs::path run(o.run_dir);
-  StageStart st = stage_start(o.run_dir, "ppo", o.init, "sft", o.resume);
-  const Tokenizer& tok = st.tok;
-  const std::string init = o.init.empty() ? (run / "ckpt" / "sft").string() : o.init;
-  const std::string rm_dir = o.rm.empty() ? (run / "ckpt" / "rm").string() : o.rm;
+}
+
+OptimizerConfig constant_lr(float lr) {
+  OptimizerConfig c;
+  c.lr = lr;
+  c.weight_decay = 0.0f;
+  c.total_steps = 0;  // constant learning rates
+  return c;
+}
+
+// The trained models and their optimizers: policy and frozen reference from the SFT checkpoint,
+// the critic from the reward model, all reserved for (minibatch, seq)
+struct PpoModels {
+  Llama policy, ref, critic;
+  AdamW popt, copt;
+  PpoModels(const PpoOptions& o, const Checkpoint& sft, const Checkpoint& rm)
+      : policy(Llama::from(sft)), ref(Llama::from(sft)), critic(Llama::from(rm)),
+        popt(constant_lr(o.lr > 0 ? o.lr : default_lr(sft.config) / 30.0f), sft.layout.total),
+        copt(constant_lr(o.critic_lr > 0 ? o.critic_lr : default_lr(rm.config) / 3.0f), rm.layout.total) {
+    for (Llama* m : {&policy, &ref, &critic}) m->reserve(o.minibatch, o.seq);
+    policy.enable_grads();
+    critic.enable_grads();
+  }
+};
+
+// The (B, T) scratch of a step, and PPO-ptx's pretraining batches
+struct PpoScratch {
+  std::vector<int32_t> in, tg;                  // (B, T)
+  std::vector<float> weights, scores, dscores;  // (B, T)
+  std::unique_ptr<PackedSource> ptx;            // null: PPO-ptx off
+  std::vector<int32_t> ptx_in, ptx_tg;          // (B, T)
+  PpoScratch(const PpoOptions& o, const ModelConfig& policy) {
+    const size_t n = static_cast<size_t>(o.minibatch * o.seq);
+    in.resize(n), tg.resize(n), weights.resize(n), scores.resize(n), dscores.resize(n);
+    if (o.ptx_coef <= 0) return;
+    ptx = std::make_unique<PackedSource>(load_split_tokens(RunDir(o.run_dir).shards().string(), "train", policy.vocab_size),
+                                         o.seq, o.seed, true);
+    ptx_in.resize(n), ptx_tg.resize(n);
+  }
+};
+
+// Where the run is: saved with the checkpoint, and the result so far
+struct PpoProgress {
+  int64_t step = 0;
+  uint64_t cursor = 0;
+  float kl_coef = 0;
+  PpoResult result;
+};
+
+// 1. rollouts from a snapshot of the policy, o.prompts prompts from the cursor on
+std::vector<Trajectory> rollout(const PpoOptions& o, const Llama& policy, const Tokenizer& tok,
+                                const std::vector<std::vector<ChatMessage>>& prompts, EpochOrder& order, PpoProgress& p) {
+  std::vector<std::vector<ChatMessage>> batch;
+  for (int64_t i = 0; i < o.prompts; i++) batch.push_back(prompts[order.at(p.cursor++)]);
+  RolloutOptions ro;
+  ro.max_tokens = o.max_tokens;
+  ro.temperature = o.temperature;
+  ro.seed = o.seed * 1000003ull + static_cast<uint64_t>(p.step);
+  std::vector<Rollout> rolls = sample_answers(snapshot(policy), tok, batch, ro);
+  std::vector<Trajectory> tr(rolls.size());
+  for (size_t i = 0; i < rolls.size(); i++) {
+    tr[i].row = std::move(rolls[i].row);
+    tr[i].ended = rolls[i].ended;
+  }
+  return tr;
+}
+
+// 2. scores, log-probabilities under the policy and the reference, values
+void score(std::vector<Trajectory>& tr, RewardScorer& rm, PpoModels& m, PpoScratch& s, int32_t pad) {
+  std::vector<AnswerRow> rows;
+  for (const Trajectory& t : tr) rows.push_back(t.row);
+  const std::vector<float> rm_scores = rm.score(rows);
+  for (size_t i = 0; i < tr.size(); i++) tr[i].score = rm_scores[i];
+  const int64_t B = m.policy.batch(), T = m.policy.seq();
+  const std::vector<size_t> all = iota_n(tr.size());
+  for (size_t r0 = 0; r0 < tr.size(); r0 += static_cast<size_t>(B)) {
+    put_rows(tr, all, r0, B, T, pad, s.in.data(), s.tg.data());
+    m.policy.forward_loss(s.in.data(), s.tg.data());
+    for (int64_t b = 0; b < B && r0 + b < tr.size(); b++) {
+      Trajectory& t = tr[r0 + b];
+      for (int64_t k = 0; k < t.len(); k++) t.logp.push_back(-m.policy.token_losses()[b * T + t.pos(k)]);
+    }
+    m.ref.forward_loss(s.in.data(), s.tg.data());
+    m.critic.forward_scores(s.scores.data(), s.in.data());
+    for (int64_t b = 0; b < B && r0 + b < tr.size(); b++) {
+      Trajectory& t = tr[r0 + b];
+      for (int64_t k = 0; k < t.len(); k++) {
+        t.ref_logp.push_back(-m.ref.token_losses()[b * T + t.pos(k)]);
+        t.value.push_back(s.scores[b * T + t.pos(k)]);
+      }
+    }
+  }
+}
+
+struct RolloutStats {
+  double reward_sum = 0, kl_sum = 0, len_sum = 0, ended = 0, entropy_sum = 0, tokens = 0;
+  bool finite = true;
+  double n = 0;  // rollouts
+  double mean_reward() const { return reward_sum / n; }
+  double mean_kl() const { return kl_sum / n; }
+};
+
+// 3. per-token rewards, GAE, whitened advantages
+RolloutStats advantages(std::vector<Trajectory>& tr, const PpoOptions& o, double kl_coef) {
+  RolloutStats st;
+  std::vector<double> all_adv;
+  for (Trajectory& t : tr) {
+    const int64_t n = t.len();
+    std::vector<double> r(static_cast<size_t>(n));
+    double kl = 0;
+    for (int64_t k = 0; k < n; k++) {
+      const double d = t.logp[k] - t.ref_logp[k];
+      kl += d;
+      r[k] = -kl_coef * d;
+      st.entropy_sum -= t.logp[k];
+    }
+    r[n - 1] += t.score - (t.ended ? 0.0 : o.no_end_penalty);
+    t.adv.assign(static_cast<size_t>(n), 0.0);
+    t.ret.assign(static_cast<size_t>(n), 0.0);
+    double next_value = 0, gae = 0;
+    for (int64_t k = n - 1; k >= 0; k--) {
+      const double v = t.value[k];
+      const double delta = r[k] + o.gamma * next_value - v;
+      gae = delta + o.gamma * o.lambda * gae;
+      t.adv[k] = gae;
+      t.ret[k] = gae + v;
+      next_value = v;
+    }
+    all_adv.insert(all_adv.end(), t.adv.begin(), t.adv.end());
+    st.reward_sum += t.score;
+    st.kl_sum += kl;
+    st.len_sum += static_cast<double>(n);
+    st.ended += t.ended;
+    st.tokens += static_cast<double>(n);
+    st.finite = st.finite && std::isfinite(t.score) && std::isfinite(kl);
+  }
+  double mean = 0, var = 0;
+  for (double a : all_adv) mean += a;
+  mean /= static_cast<double>(all_adv.size());
+  for (double a : all_adv) var += (a - mean) * (a - mean);
+  const double inv_std = 1.0 / (std::sqrt(var / static_cast<double>(all_adv.size())) + 1e-8);
+  for (Trajectory& t : tr)
+    for (double& a : t.adv) a = (a - mean) * inv_std;
+  st.n = static_cast<double>(tr.size());
+  return st;
+}
+
+struct UpdateStats {
+  double policy_loss = 0, value_loss = 0, clipped = 0, counted = 0, approx_kl = 0, ptx_loss = 0;
+  int64_t updates = 0;
+  bool kl_break = false;
+};
+
+// policy: clipped surrogate through per-token weights on -log p; returns the minibatch's KL sum
+double policy_update(const std::vector<Trajectory>& tr, const std::vector<size_t>& order, size_t r0, int64_t rows_here,
+                     double mb_tokens, const PpoOptions& o, PpoModels& m, PpoScratch& s, UpdateStats& u) {
+  const int64_t T = m.policy.seq();
+  m.policy.forward_loss(s.in.data(), s.tg.data());
+  std::fill(s.weights.begin(), s.weights.end(), 0.0f);
+  double mb_kl = 0;
+  for (int64_t b = 0; b < rows_here; b++) {
+    const Trajectory& t = tr[order[r0 + b]];
+    for (int64_t k = 0; k < t.len(); k++) {
+      const double logp = -m.policy.token_losses()[b * T + t.pos(k)], old = t.logp[k];
+      double loss = 0;
+      bool was_clipped = false;
+      const double g = ppo_token(logp, old, t.adv[k], o.clip, &loss, &was_clipped);
+      s.weights[b * T + t.pos(k)] = static_cast<float>(-g / mb_tokens);
+      u.policy_loss += loss;
+      u.clipped += was_clipped;
+      const double log_ratio = logp - old;
+      mb_kl += std::exp(log_ratio) - 1.0 - log_ratio;  // k3 estimator of KL(old || new), >= 0
+      u.counted++;
+    }
+  }
+  u.approx_kl += mb_kl;
+  m.policy.grads.zero();
+  m.policy.backward_weighted(s.in.data(), s.tg.data(), s.weights.data());
+  if (s.ptx) {
+    s.ptx->next(s.ptx_in.data(), s.ptx_tg.data(), m.policy.batch(), T);
+    u.ptx_loss += m.policy.forward_backward(s.ptx_in.data(), s.ptx_tg.data(), o.ptx_coef);
+  }
+  return mb_kl;
+}
+
+// critic: clipped value loss
+void critic_backward(const std::vector<Trajectory>& tr, const std::vector<size_t>& order, size_t r0, int64_t rows_here,
+                     double mb_tokens, const PpoOptions& o, PpoModels& m, PpoScratch& s, UpdateStats& u) {
+  const int64_t T = m.critic.seq();
+  m.critic.forward_scores(s.scores.data(), s.in.data());
+  std::fill(s.dscores.begin(), s.dscores.end(), 0.0f);
+  for (int64_t b = 0; b < rows_here; b++) {
+    const Trajectory& t = tr[order[r0 + b]];
+    for (int64_t k = 0; k < t.len(); k++) {
+      const size_t at = static_cast<size_t>(b * T + t.pos(k));
+      double loss = 0;
+      const double g = ppo_value(s.scores[at], t.value[k], t.ret[k], o.value_clip, &loss);
+      s.dscores[at] = static_cast<float>(g / mb_tokens);
+      u.value_loss += loss;
+    }
+  }
+  m.critic.grads.zero();
+  m.critic.backward_scores(s.in.data(), s.dscores.data());
+}
+
+// 4. PPO epochs over minibatches
+UpdateStats update(const std::vector<Trajectory>& tr, const PpoOptions& o, PpoModels& m, PpoScratch& s, int32_t pad,
+                   PpoProgress& p) {
+  const int64_t B = m.policy.batch(), T = m.policy.seq();
+  UpdateStats u;
+  for (int64_t epoch = 0; epoch < o.epochs && !u.kl_break; epoch++) {
+    std::vector<size_t> order = iota_n(tr.size());
+    Rng shuffle(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(p.step) * 131 + static_cast<uint64_t>(epoch));
+    for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[shuffle.below(i)]);
+    for (size_t r0 = 0; r0 < order.size(); r0 += static_cast<size_t>(B)) {
+      put_rows(tr, order, r0, B, T, pad, s.in.data(), s.tg.data());
+      const int64_t rows_here = std::min<int64_t>(B, static_cast<int64_t>(order.size() - r0));
+      double mb_tokens = 0;
+      for (int64_t b = 0; b < rows_here; b++) mb_tokens += static_cast<double>(tr[order[r0 + b]].len());
+      const double mb_kl = policy_update(tr, order, r0, rows_here, mb_tokens, o, m, s, u);
+      const float pnorm = m.popt.update(m.policy);
+      critic_backward(tr, order, r0, rows_here, mb_tokens, o, m, s, u);
+      const float cnorm = m.copt.update(m.critic);
+      if (!std::isfinite(pnorm) || !std::isfinite(cnorm)) {
+        p.result.nonfinite_skipped++;
+        fmt::print(stderr, "ppo: step {}: non-finite gradient; update skipped\n", p.step);
+      }
+      u.updates++;
+      if (mb_kl / mb_tokens > o.max_update_kl) u.kl_break = true;  // the policy moved too far from its rollouts
+    }
+  }
+  return u;
+}
+
+// 5. adaptive KL coefficient (Ziegler et al. 2019): proportional control towards target_kl
+void adapt_kl_coef(const PpoOptions& o, const RolloutStats& rs, PpoProgress& p) {
+  if (o.target_kl <= 0) return;
+  const double e = std::clamp(rs.mean_kl() / o.target_kl - 1.0, -0.2, 0.2);
+  p.kl_coef = static_cast<float>(p.kl_coef * (1.0 + e * rs.n / o.kl_horizon));
+}
+
+// the step's metrics, result and progress line (p.step is the step just taken)
+void report_step(const std::string& metrics, const RolloutStats& rs, const UpdateStats& u, bool ptx, PpoProgress& p,
+                 Progress& progress) {
+  const double cnt = std::max(u.counted, 1.0);
+  const std::pair<const char*, double> logged[] = {
+      {"reward", rs.mean_reward()},         {"kl", rs.mean_kl()},
+      {"kl_coef", p.kl_coef},               {"entropy", rs.entropy_sum / std::max(rs.tokens, 1.0)},
+      {"clip_frac", u.clipped / cnt},       {"approx_kl", u.approx_kl / cnt},
+      {"policy_loss", u.policy_loss / cnt}, {"value_loss", u.value_loss / cnt},
+      {"response_len", rs.len_sum / rs.n},  {"ended_frac", rs.ended / rs.n},
+      {"nonfinite_skipped", static_cast<double>(p.result.nonfinite_skipped)}};
+  for (const auto& [name, value] : logged) append_metric(metrics, "ppo", p.step, name, value);
+  if (ptx && u.updates > 0) append_metric(metrics, "ppo", p.step, "ptx_loss", u.ptx_loss / static_cast<double>(u.updates));
+  if (p.result.steps == 0) p.result.reward_first = rs.mean_reward();  // this invocation's first step
+  p.result.steps = p.step;
+  p.result.reward_last = rs.mean_reward();
+  p.result.kl_last = rs.mean_kl();
+  p.result.length_last = rs.len_sum / rs.n;
+  progress.update(p.step, fmt::format("reward {:+.3f} | kl {:.3f} | len {:.1f} | clip {:.2f}{}", rs.mean_reward(),
+                                      rs.mean_kl(), rs.len_sum / rs.n, u.clipped / cnt,
+                                      u.kl_break ? " | update KL cap" : ""));
+}
+
+// a resumed run's policy, critic, step, cursor, KL coefficient and skip count
+void resume(const StageStart& st, const std::string& run_dir, PpoModels& m, PpoProgress& p) {
+  TrainState ps = load_state(st.out, m.policy, m.popt);
+  load_state(saved_critic_dir(st.out, run_dir), m.critic, m.copt);
+  p.step = ps.step;
+  p.cursor = ps.data_cursor;
+  if (ps.extra.contains("kl_coef")) p.kl_coef = ps.extra["kl_coef"].get<float>();
+  if (ps.extra.contains("nonfinite_skipped")) p.result.nonfinite_skipped = ps.extra["nonfinite_skipped"].get<int64_t>();
+  fmt::print(stderr, "ppo: resumed from {} at step {}\n", st.out, p.step);
+}
+
+void save(const StageStart& st, PpoModels& m, const PpoProgress& p) {
+  nlohmann::json extra = {{"stage", "ppo"}, {"kl_coef", p.kl_coef}, {"nonfinite_skipped", p.result.nonfinite_skipped}};
+  save_policy_and_critic(st.out, m.policy, m.popt, m.critic, m.copt, p.step, p.cursor, extra);
+}
+
+}  // namespace
+
+PpoResult train_ppo(const PpoOptions& o) {
+  check_options(o);
+  const RunDir run(o.run_dir);
+  const StageStart st = stage_start(o.run_dir, "ppo", o.init, "sft", o.resume);
+  const std::string init = o.init.empty() ? run.ckpt("sft").string() : o.init;
+  const std::string rm_dir = o.rm.empty() ? run.ckpt("rm").string() : o.rm;
   const Checkpoint ref_ck = checkpoint_load(init);
   const Checkpoint rm_ck = checkpoint_load(rm_dir);
   if (rm_ck.layout.score < 0) input_error("{}: not a reward model (no score head); run `ownchat train rm` first", rm_dir);
   if (ref_ck.config.num_labels != 0) input_error("{}: a reward model cannot be the PPO policy", init);
   if (o.seq > ref_ck.config.max_position_embeddings)
     input_error("--seq {} exceeds the model's context {}", o.seq, ref_ck.config.max_position_embeddings);
-  const int64_t B = o.minibatch, T = o.seq;
-  const int32_t pad = tok.special_id("<|pad|>");
+  const int32_t pad = st.tok.special_id("<|pad|>");
+  PpoModels m(o, ref_ck, rm_ck);
+  RewardScorer rm(rm_ck, o.minibatch, o.seq, pad);
 
-  Llama policy(ref_ck.config), ref(ref_ck.config), critic(rm_ck.config);
-  std::copy(ref_ck.params.data, ref_ck.params.data + ref_ck.layout.total, ref.params.data);
-  std::copy(ref_ck.params.data, ref_ck.params.data + ref_ck.layout.total, policy.params.data);
-  std::copy(rm_ck.params.data, rm_ck.params.data + rm_ck.layout.total, critic.params.data);
-  for (Llama* m : {&policy, &ref, &critic}) m->reserve(B, T);
-  RewardScorer rm(rm_ck, B, T, pad);
-
-  OptimizerConfig pc, cc;
-  pc.lr = o.lr > 0 ? o.lr : default_lr(policy.config) / 30.0f;
-  cc.lr = o.critic_lr > 0 ? o.critic_lr : default_lr(critic.config) / 3.0f;
-  pc.weight_decay = cc.weight_decay = 0.0f;
-  pc.total_steps = cc.total_steps = 0;  // constant learning rates
-  AdamW popt(pc, policy.layout.total), copt(cc, critic.layout.total);
-  policy.enable_grads();
-  critic.enable_grads();
-
-  std::vector<std::vector<ChatMessage>> prompts =
-      unique_prompts(load_preference_splits(o.run_dir, {}, 0).train, tok, T - o.max_tokens);
-  if (prompts.empty()) input_error("no prompts fit --seq {} with room for --max-tokens {}", T, o.max_tokens);
+  const std::vector<std::vector<ChatMessage>> prompts =
+      unique_prompts(load_preference_splits(o.run_dir, {}, 0).train, st.tok, o.seq - o.max_tokens);
+  if (prompts.empty()) input_error("no prompts fit --seq {} with room for --max-tokens {}", o.seq, o.max_tokens);
   EpochOrder prompt_order(prompts.size(), o.seed, true);
+  PpoScratch s(o, m.policy.config);
+  PpoProgress p;
+  p.kl_coef = o.kl_coef;
+  if (st.resuming) resume(st, o.run_dir, m, p);
+  fmt::print(stderr, "ppo: {} prompts, {} rollouts per step, policy {}, reward model {}, lr {:.2e} / critic {:.2e}\n",
+             prompts.size(), o.prompts, st.from, rm_dir, m.popt.cfg.lr, m.copt.cfg.lr);
 
-  std::unique_ptr<PackedSource> ptx;
-  std::vector<int32_t> ptx_in, ptx_tg;
-  if (o.ptx_coef > 0) {
-    ptx = std::make_unique<PackedSource>(load_split_tokens((run / "data" / "shards").string(), "train",
-                                                           policy.config.vocab_size), T, o.seed, true);
-    ptx_in.resize(static_cast<size_t>(B * T));
-    ptx_tg.resize(ptx_in.size());
-  }
-
-  int64_t step = 0;
-  uint64_t cursor = 0;
-  float kl_coef = o.kl_coef;
-  PpoResult result;
-  if (st.resuming) {
-    TrainState ps = load_state(st.out, policy, popt);
-    load_state(saved_critic_dir(st.out, run), critic, copt);
-    step = ps.step;
-    cursor = ps.data_cursor;
-    if (ps.extra.contains("kl_coef")) kl_coef = ps.extra["kl_coef"].get<float>();
-    if (ps.extra.contains("nonfinite_skipped")) result.nonfinite_skipped = ps.extra["nonfinite_skipped"].get<int64_t>();
-    std::fprintf(stderr, "ppo: resumed from %s at step %lld\n", st.out.c_str(), static_cast<long long>(step));
-  }
-  std::fprintf(stderr, "ppo: %zu prompts, %lld rollouts per step, policy %s, reward model %s, lr %.2e / critic %.2e\n",
-               prompts.size(), static_cast<long long>(o.prompts), st.from.c_str(), rm_dir.c_str(),
-               static_cast<double>(pc.lr), static_cast<double>(cc.lr));
-
-  const std::string metrics = (run / "metrics.jsonl").string();
-  auto save = [&]() {
-    nlohmann::json extra = {{"stage", "ppo"}, {"kl_coef", kl_coef}, {"nonfinite_skipped", result.nonfinite_skipped}};
-    save_policy_and_critic(st.out, policy, popt, critic, copt, step, cursor, extra);
-  };
-  std::vector<int32_t> in(static_cast<size_t>(B * T)), tg(in.size());
-  std::vector<float> weights(in.size()), scores(in.size()), dscores(in.size());
   const int64_t last = o.stop_at > 0 ? std::min(o.stop_at, o.steps) : o.steps;
   Progress progress("ppo", o.steps, "steps", 2.0);
   InterruptScope interrupt;  // Ctrl-C: finish this step, save, return
-  while (step < last) {
-    // 1. rollouts from a snapshot of the policy
-    std::vector<std::vector<ChatMessage>> batch;
-    for (int64_t i = 0; i < o.prompts; i++) batch.push_back(prompts[static_cast<size_t>(prompt_order.at(cursor++))]);
-    RolloutOptions ro;
-    ro.max_tokens = o.max_tokens;
-    ro.temperature = o.temperature;
-    ro.seed = o.seed * 1000003ull + static_cast<uint64_t>(step);
-    std::vector<Rollout> rolls = sample_answers(snapshot(policy), tok, batch, ro);
-    std::vector<Trajectory> tr(rolls.size());
-    std::vector<AnswerRow> rows;
-    for (size_t i = 0; i < rolls.size(); i++) {
-      tr[i].row = std::move(rolls[i].row);
-      tr[i].ended = rolls[i].ended;
-      rows.push_back(tr[i].row);
+  while (p.step < last) {
+    std::vector<Trajectory> tr = rollout(o, m.policy, st.tok, prompts, prompt_order, p);
+    score(tr, rm, m, s, pad);
+    const RolloutStats rs = advantages(tr, o, p.kl_coef);
+    UpdateStats u;
+    if (rs.finite) {
+      u = update(tr, o, m, s, pad, p);
+    } else {
+      p.result.nonfinite_skipped++;
+      fmt::print(stderr, "ppo: step {}: non-finite reward or KL; update skipped\n", p.step);
     }
-    // 2. scores, log-probabilities under the policy and the reference, values
-    const std::vector<float> rm_scores = rm.score(rows);
-    const std::vector<size_t> all = iota_n(tr.size());
-    for (size_t r0 = 0; r0 < tr.size(); r0 += static_cast<size_t>(B)) {
-      put_rows(tr, all, r0, B, T, pad, in.data(), tg.data());
-      policy.forward_loss(in.data(), tg.data());
-      for (int64_t b = 0; b < B && r0 + static_cast<size_t>(b) < tr.size(); b++) {
-        Trajectory& t = tr[r0 + static_cast<size_t>(b)];
-        for (int64_t k = 0; k < t.len(); k++) t.logp.push_back(-policy.token_losses()[b * T + t.pos(k)]);
-      }
-      ref.forward_loss(in.data(), tg.data());
-      critic.forward_scores(scores.data(), in.data());
-      for (int64_t b = 0; b < B && r0 + static_cast<size_t>(b) < tr.size(); b++) {
-        Trajectory& t = tr[r0 + static_cast<size_t>(b)];
-        for (int64_t k = 0; k < t.len(); k++) {
-          t.ref_logp.push_back(-ref.token_losses()[b * T + t.pos(k)]);
-          t.value.push_back(scores[static_cast<size_t>(b * T + t.pos(k))]);
-        }
-      }
-    }
-    // 3. per-token rewards, GAE, whitened advantages
-    double reward_sum = 0, kl_sum = 0, len_sum = 0, ended = 0, entropy_sum = 0, tokens = 0;
-    bool finite = true;
-    std::vector<double> all_adv;
-    for (size_t i = 0; i < tr.size(); i++) {
-      Trajectory& t = tr[i];
-      t.score = rm_scores[i];
-      const int64_t n = t.len();
-      std::vector<double> r(static_cast<size_t>(n));
-      double kl = 0;
-      for (int64_t k = 0; k < n; k++) {
-        const double d = t.logp[static_cast<size_t>(k)] - t.ref_logp[static_cast<size_t>(k)];
-        kl += d;
-        r[static_cast<size_t>(k)] = -kl_coef * d;
-        entropy_sum -= t.logp[static_cast<size_t>(k)];
-      }
-      r[static_cast<size_t>(n - 1)] += t.score - (t.ended ? 0.0 : o.no_end_penalty);
-      t.adv.assign(static_cast<size_t>(n), 0.0);
-      t.ret.assign(static_cast<size_t>(n), 0.0);
-      double next_value = 0, gae = 0;
-      for (int64_t k = n - 1; k >= 0; k--) {
-        const double v = t.value[static_cast<size_t>(k)];
-        const double delta = r[static_cast<size_t>(k)] + o.gamma * next_value - v;
-        gae = delta + o.gamma * o.lambda * gae;
-        t.adv[static_cast<size_t>(k)] = gae;
-        t.ret[static_cast<size_t>(k)] = gae + v;
-        next_value = v;
-      }
-      all_adv.insert(all_adv.end(), t.adv.begin(), t.adv.end());
-      reward_sum += t.score;
-      kl_sum += kl;
-      len_sum += static_cast<double>(n);
-      ended += t.ended;
-      tokens += static_cast<double>(n);
-      finite = finite && std::isfinite(t.score) && std::isfinite(kl);
-    }
-    double mean = 0, var = 0;
-    for (double a : all_adv) mean += a;
-    mean /= static_cast<double>(all_adv.size());
-    for (double a : all_adv) var += (a - mean) * (a - mean);
-    const double inv_std = 1.0 / (std::sqrt(var / static_cast<double>(all_adv.size())) + 1e-8);
-    for (Trajectory& t : tr)
-      for (double& a : t.adv) a = (a - mean) * inv_std;
-    const double n_roll = static_cast<double>(tr.size());
-    const double mean_reward = reward_sum / n_roll, mean_kl = kl_sum / n_roll;
-
-    // 4. PPO epochs over minibatches
-    double policy_loss = 0, value_loss = 0, clipped = 0, counted = 0, approx_kl = 0, ptx_loss = 0;
-    int64_t updates = 0;
-    bool kl_break = false;
-    if (!finite) {
-      result.nonfinite_skipped++;
-      std::fprintf(stderr, "ppo: step %lld: non-finite reward or KL; update skipped\n", static_cast<long long>(step));
-    }
-    for (int64_t epoch = 0; epoch < o.epochs && finite && !kl_break; epoch++) {
-      std::vector<size_t> order = iota_n(tr.size());
-      Rng shuffle(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 131 + static_cast<uint64_t>(epoch));
-      for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[shuffle.below(i)]);
-      for (size_t r0 = 0; r0 < order.size(); r0 += static_cast<size_t>(B)) {
-        put_rows(tr, order, r0, B, T, pad, in.data(), tg.data());
-        const int64_t rows_here = std::min<int64_t>(B, static_cast<int64_t>(order.size() - r0));
-        double mb_tokens = 0;
-        for (int64_t b = 0; b < rows_here; b++) mb_tokens += static_cast<double>(tr[order[r0 + static_cast<size_t>(b)]].len());
-        // policy: clipped surrogate through per-token weights on -log p
-        policy.forward_loss(in.data(), tg.data());
-        std::fill(weights.begin(), weights.end(), 0.0f);
-        double mb_kl = 0;
-        for (int64_t b = 0; b < rows_here; b++) {
-          const Trajectory& t = tr[order[r0 + static_cast<size_t>(b)]];
-          for (int64_t k = 0; k < t.len(); k++) {
-            const double logp = -policy.token_losses()[b * T + t.pos(k)], old = t.logp[static_cast<size_t>(k)];
-            double loss = 0;
-            bool was_clipped = false;
-            const double g = ppo_token(logp, old, t.adv[static_cast<size_t>(k)], o.clip, &loss, &was_clipped);
-            weights[static_cast<size_t>(b * T + t.pos(k))] = static_cast<float>(-g / mb_tokens);
-            policy_loss += loss;
-            clipped += was_clipped;
-            const double log_ratio = logp - old;
-            mb_kl += std::exp(log_ratio) - 1.0 - log_ratio;  // k3 estimator of KL(old || new), >= 0
-            counted++;
-          }
-        }
-        approx_kl += mb_kl;
-        policy.grads.zero();
-        policy.backward_weighted(in.data(), tg.data(), weights.data());
-        if (ptx) {
-          ptx->next(ptx_in.data(), ptx_tg.data(), B, T);
-          ptx_loss += policy.forward_backward(ptx_in.data(), ptx_tg.data(), o.ptx_coef);
-        }
-        const float pnorm = popt.update(policy);
-        // critic: clipped value loss
-        critic.forward_scores(scores.data(), in.data());
-        std::fill(dscores.begin(), dscores.end(), 0.0f);
-        for (int64_t b = 0; b < rows_here; b++) {
-          const Trajectory& t = tr[order[r0 + static_cast<size_t>(b)]];
-          for (int64_t k = 0; k < t.len(); k++) {
-            const size_t at = static_cast<size_t>(b * T + t.pos(k));
-            double loss = 0;
-            const double g = ppo_value(scores[at], t.value[static_cast<size_t>(k)], t.ret[static_cast<size_t>(k)],
-                                       o.value_clip, &loss);
-            dscores[at] = static_cast<float>(g / mb_tokens);
-            value_loss += loss;
-          }
-        }
-        critic.grads.zero();
-        critic.backward_scores(in.data(), dscores.data());
-        const float cnorm = copt.update(critic);
-        if (!std::isfinite(pnorm) || !std::isfinite(cnorm)) {
-          result.nonfinite_skipped++;
-          std::fprintf(stderr, "ppo: step %lld: non-finite gradient; update skipped\n", static_cast<long long>(step));
-        }
-        updates++;
-        if (mb_kl / mb_tokens > o.max_update_kl) kl_break = true;  // the policy moved too far from its rollouts
-      }
-    }
-    step++;
-    // 5. adaptive KL coefficient (Ziegler et al. 2019): proportional control towards target_kl
-    if (o.target_kl > 0) {
-      const double e = std::clamp(mean_kl / o.target_kl - 1.0, -0.2, 0.2);
-      kl_coef = static_cast<float>(kl_coef * (1.0 + e * n_roll / o.kl_horizon));
-    }
-    const double cnt = std::max(counted, 1.0);
-    const std::pair<const char*, double> logged[] = {
-        {"reward", mean_reward},           {"kl", mean_kl},
-        {"kl_coef", kl_coef},              {"entropy", entropy_sum / std::max(tokens, 1.0)},
-        {"clip_frac", clipped / cnt},      {"approx_kl", approx_kl / cnt},
-        {"policy_loss", policy_loss / cnt}, {"value_loss", value_loss / cnt},
-        {"response_len", len_sum / n_roll}, {"ended_frac", ended / n_roll},
-        {"nonfinite_skipped", static_cast<double>(result.nonfinite_skipped)}};
-    for (const auto& [name, value] : logged) append_metric(metrics, "ppo", step, name, value);
-    if (ptx && updates > 0) append_metric(metrics, "ppo", step, "ptx_loss", ptx_loss / static_cast<double>(updates));
-    if (result.steps == 0) result.reward_first = mean_reward;  // this invocation's first step
-    result.steps = step;
-    result.reward_last = mean_reward;
-    result.kl_last = mean_kl;
-    result.length_last = len_sum / n_roll;
-    progress.update(step, fmt::format("reward {:+.3f} | kl {:.3f} | len {:.1f} | clip {:.2f}{}", mean_reward, mean_kl,
-                                      len_sum / n_roll, clipped / cnt, kl_break ? " | update KL cap" : ""));
-    if (mean_kl > o.kl_stop) {
-      result.kl_stopped = true;
-      std::fprintf(stderr, "ppo: KL to the reference %.2f > --kl-stop %.2f at step %lld; stopping\n", mean_kl,
-                   static_cast<double>(o.kl_stop), static_cast<long long>(step));
-      append_metric(metrics, "ppo", step, "kl_stop", 1);
+    p.step++;
+    adapt_kl_coef(o, rs, p);
+    report_step(run.metrics().string(), rs, u, s.ptx != nullptr, p, progress);
+    if (rs.mean_kl() > o.kl_stop) {
+      p.result.kl_stopped = true;
+      fmt::print(stderr, "ppo: KL to the reference {:.2f} > --kl-stop {:.2f} at step {}; stopping\n", rs.mean_kl(),
+                 o.kl_stop, p.step);
+      append_metric(run.metrics().string(), "ppo", p.step, "kl_stop", 1);
       break;
     }
     if (interrupt.raised()) {
-      result.interrupted = true;
+      p.result.interrupted = true;
       break;
     }
-    if (o.save_every > 0 && step % o.save_every == 0 && step < last) save();
+    if (o.save_every > 0 && p.step % o.save_every == 0 && p.step < last) save(st, m, p);
   }
-  save();
-  result.prompts = static_cast<int64_t>(prompts.size());
-  return result;
+  save(st, m, p);
+  p.result.prompts = static_cast<int64_t>(prompts.size());
+  return p.result;
 }
 
 }  // namespace own

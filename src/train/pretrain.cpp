@@ -1,11 +1,13 @@
 #include "train/pretrain.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 
 #include "core/check.h"
 #include "core/rng.h"
+#include "core/run_dir.h"
 #include "data/loader.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
@@ -32,9 +34,9 @@ struct BpbEvaluator {
       m.forward_loss(in.data(), tg.data());
       const float* l = m.token_losses();
       for (int64_t j = 0; j < B * T; j++) {
-        if (tok.is_special(tg[static_cast<size_t>(j)])) continue;  // <|bos|> carries no text
+        if (tok.is_special(tg[j])) continue;  // <|bos|> carries no text
         nats += l[j];
-        bytes += static_cast<double>(tok.token_bytes(tg[static_cast<size_t>(j)]).size());
+        bytes += static_cast<double>(tok.token_bytes(tg[j]).size());
       }
     }
     return bytes > 0 ? nats / std::log(2.0) / bytes : 0.0;
@@ -44,13 +46,13 @@ struct BpbEvaluator {
 // bits per byte of a unigram model fitted on the training tokens: the baseline to beat
 double unigram_bpb(const Tokenizer& tok, const std::vector<int32_t>& train, const std::vector<int32_t>& val) {
   std::vector<double> count(static_cast<size_t>(tok.vocab_size()), 1.0);  // add-one smoothing
-  for (int32_t t : train) count[static_cast<size_t>(t)] += 1;
+  for (int32_t t : train) count[t] += 1;
   double total = 0;
   for (double c : count) total += c;
   double bits = 0, bytes = 0;
   for (int32_t t : val) {
     if (tok.is_special(t)) continue;
-    bits -= std::log2(count[static_cast<size_t>(t)] / total);
+    bits -= std::log2(count[t] / total);
     bytes += static_cast<double>(tok.token_bytes(t).size());
   }
   return bytes > 0 ? bits / bytes : 0.0;
@@ -76,10 +78,10 @@ std::string sample(Llama& m, const Tokenizer& tok, const std::string& prompt, in
     float zmax = *std::max_element(z, z + m.config.vocab_size);
     std::vector<double> p(static_cast<size_t>(m.config.vocab_size));
     double sum = 0;
-    for (int64_t v = 0; v < m.config.vocab_size; v++) sum += p[static_cast<size_t>(v)] = std::exp((z[v] - zmax) / 0.8);
+    for (int64_t v = 0; v < m.config.vocab_size; v++) sum += p[v] = std::exp((z[v] - zmax) / 0.8);
     double u = rng.uniform() * sum;
     int32_t next = 0;
-    for (; next < m.config.vocab_size - 1 && (u -= p[static_cast<size_t>(next)]) > 0; next++) {
+    for (; next < m.config.vocab_size - 1 && (u -= p[next]) > 0; next++) {
     }
     if (next == tok.special_id("<|bos|>") || next == tok.special_id("<|eos|>")) break;
     ids.push_back(next);
@@ -90,20 +92,19 @@ std::string sample(Llama& m, const Tokenizer& tok, const std::string& prompt, in
 
 void print_samples(Llama& m, const Tokenizer& tok, const PretrainOptions& o) {
   for (size_t i = 0; i < o.sample_prompts.size(); i++)
-    std::fprintf(stderr, "sample %zu: %s|%s\n", i, o.sample_prompts[i].c_str(),
-                 sample(m, tok, o.sample_prompts[i], 32, o.seed + i).c_str());
+    fmt::print(stderr, "sample {}: {}|{}\n", i, o.sample_prompts[i], sample(m, tok, o.sample_prompts[i], 32, o.seed + i));
 }
 
 }  // namespace
 
 PretrainResult pretrain(const PretrainOptions& o) {
-  const fs::path run(o.run_dir);
-  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
-  const std::string shard_dir = (run / "data" / "shards").string();
+  const RunDir run(o.run_dir);
+  Tokenizer tok = Tokenizer::load(run.tokenizer().string());
+  const std::string shard_dir = run.shards().string();
   std::vector<int32_t> train_tokens = load_split_tokens(shard_dir, "train", tok.vocab_size());
   std::vector<int32_t> val_tokens = load_split_tokens(shard_dir, "val", tok.vocab_size());
 
-  const std::string ckpt = (run / "ckpt" / "base").string();
+  const std::string ckpt = run.ckpt("base").string();
   const bool exists = fs::exists(ckpt) || fs::exists(ckpt + ".old");
   if (exists && !o.resume)
     input_error("{} already exists; pass --resume to continue it, or use another --run", ckpt);
@@ -133,7 +134,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   TrainLoopOptions lo;
   lo.stage = "pretrain";
   lo.ckpt_dir = ckpt;
-  lo.metrics_path = (run / "metrics.jsonl").string();
+  lo.metrics_path = run.metrics().string();
   lo.steps = o.steps;
   lo.grad_accum = total / micro_tokens;
   lo.save_every = o.save_every;
@@ -143,7 +144,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   lo.stop_at = o.stop_at;
   lo.flops_per_token = train_flops_per_token(cfg, o.seq);
   lo.peak_gflops = o.peak_gflops;
-  fs::create_directories(run / "ckpt");
+  fs::create_directories(run.ckpt_root());
 
   PretrainResult result;
   result.unigram_bpb = static_cast<float>(unigram_bpb(tok, train_tokens, val_tokens));
@@ -152,9 +153,8 @@ PretrainResult pretrain(const PretrainOptions& o) {
   if (o.resume) trainer.resume(train);
 
   BpbEvaluator eval{tok, val_tokens, std::max<int64_t>(1, o.eval_tokens / micro_tokens)};
-  std::fprintf(stderr, "pretrain: %lld train tokens, %lld val tokens, %lld parameters, %lld tokens/step; unigram val bpb %.3f\n",
-               static_cast<long long>(train.tokens()), static_cast<long long>(val_tokens.size()),
-               static_cast<long long>(model.layout.total), static_cast<long long>(total), result.unigram_bpb);
+  fmt::print(stderr, "pretrain: {} train tokens, {} val tokens, {} parameters, {} tokens/step; unigram val bpb {:.3f}\n",
+             train.tokens(), val_tokens.size(), model.layout.total, total, result.unigram_bpb);
   trainer.hook_every = o.eval_every;
   trainer.hook = [&](Trainer& t, int64_t step) {
     double bpb = eval.evaluate(model);
@@ -164,7 +164,8 @@ PretrainResult pretrain(const PretrainOptions& o) {
     if (o.sample_every > 0 && step % o.sample_every == 0) print_samples(model, tok, o);
   };
 
-  TrainResult tr = run_interruptible(trainer, train);
+  LmObjective lm;
+  TrainResult tr = run_interruptible(trainer, train, lm);
   result.steps = tr.end_step;
   result.train_loss = tr.last_loss;
   result.interrupted = tr.interrupted;

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "data/answer_rows.h"
+#include "data/pref_data.h"
 #include "infer/sampler.h"
 #include "model/checkpoint.h"
 #include "tokenizer/chat_template.h"
-#include "data/pref_data.h"
-#include "train/answer_rows.h"
 
 namespace own {
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/check.h"
+#include "core/run_dir.h"
 #include "tokenizer/chat_template.h"
 
 namespace own {
@@ -10,14 +11,14 @@ namespace fs = std::filesystem;
 
 StageStart stage_start(const std::string& run_dir, const std::string& stage, const std::string& init,
                        const std::string& default_init_stage, bool resume) {
-  const fs::path run(run_dir);
-  StageStart s{Tokenizer::load((run / "tokenizer.json").string()), {}, (run / "ckpt" / stage).string(), {}, false};
+  const RunDir run(run_dir);
+  StageStart s{Tokenizer::load(run.tokenizer().string()), {}, run.ckpt(stage).string(), {}, false};
   if (!has_chat_tokens(s.tok)) input_error("{}/tokenizer.json lacks the chat special tokens", run_dir);
   const bool exists = fs::exists(s.out) || fs::exists(s.out + ".old");
   if (exists && !resume)
     input_error("{} already exists; pass --resume to continue it, or use another --run", s.out);
   s.resuming = exists;
-  s.from = exists ? s.out : init.empty() ? (run / "ckpt" / default_init_stage).string() : init;
+  s.from = exists ? s.out : init.empty() ? run.ckpt(default_init_stage).string() : init;
   if (!fs::exists(s.from) && !fs::exists(s.from + ".old"))
     input_error("{} is missing; train it first (`ownchat train {} --run {}`) or pass --init", s.from,
                 default_init_stage, run_dir);
@@ -28,19 +29,47 @@ StageStart stage_start(const std::string& run_dir, const std::string& stage, con
   return s;
 }
 
+void check_stage_seq(const StageStart& st, int64_t seq) {
+  if (seq > st.ck.config.max_position_embeddings)
+    input_error("--seq {} exceeds the model's context {}", seq, st.ck.config.max_position_embeddings);
+}
+
 TrainLoopOptions stage_loop_options(const std::string& run_dir, const std::string& stage, const std::string& out,
                                     int64_t steps, int64_t save_every, uint64_t seed, int64_t stop_at) {
+  const RunDir run(run_dir);
   TrainLoopOptions lo;
   lo.stage = stage;
   lo.ckpt_dir = out;
-  lo.metrics_path = (fs::path(run_dir) / "metrics.jsonl").string();
+  lo.metrics_path = run.metrics().string();
   lo.steps = steps;
   lo.save_every = save_every;
   lo.seed = seed;
   lo.stop_flag = sigint_flag();
   lo.stop_at = stop_at;
-  fs::create_directories(fs::path(run_dir) / "ckpt");
+  fs::create_directories(run.ckpt_root());
   return lo;
+}
+
+OptimizerConfig fine_tune_optimizer(const ModelConfig& base, float lr, float default_divisor, float weight_decay,
+                                    int64_t steps) {
+  OptimizerConfig oc;
+  oc.lr = lr > 0 ? lr : default_lr(base) / default_divisor;
+  oc.weight_decay = weight_decay;
+  oc.warmup_steps = std::max<int64_t>(1, steps / 20);
+  oc.min_lr_frac = 0.0f;
+  return oc;
+}
+
+TrainResult run_stage(const StageSpec& spec, const StageStart& st, Llama& model, BatchSource& data,
+                      Objective& objective) {
+  TrainLoopOptions lo =
+      stage_loop_options(spec.run_dir, spec.stage, st.out, spec.steps, spec.save_every, spec.seed, spec.stop_at);
+  Trainer trainer(model, spec.optimizer, lo);
+  if (st.resuming) trainer.resume(data);
+  if (spec.on_start) spec.on_start();
+  trainer.hook_every = spec.eval_every;
+  trainer.hook = spec.validate;
+  return run_interruptible(trainer, data, objective);
 }
 
 }  // namespace own

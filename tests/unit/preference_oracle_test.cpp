@@ -13,10 +13,11 @@
 #include <vector>
 
 #include "core/rng.h"
+#include "data/answer_rows.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
 #include "model/safetensors.h"
-#include "train/answer_rows.h"
+#include "train/answer_logps.h"
 #include "train/pref_loss.h"
 
 using namespace own;

@@ -2,14 +2,14 @@
 // answers: the reward model (score at the answer's last token), DPO and PPO (log-probability of
 // the answer's tokens), best-of-n. The row is the chat-rendered prompt + the answer + <|end|>
 // (data/chat_loader's rendering), so the stages see exactly the text SFT trained on. Rollouts
-// build rows from token ids directly, never by re-encoding sampled text.
+// build rows from token ids directly, never by re-encoding sampled text. Their log-probabilities
+// under a model are train/answer_logps.h.
 #pragma once
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "model/llama.h"
 #include "tokenizer/chat_template.h"
 
 namespace own {
@@ -28,11 +28,5 @@ AnswerRow answer_row(const Tokenizer& tok, std::span<const ChatMessage> prompt, 
 void put_answer_row(const AnswerRow& r, int64_t b, int64_t T, int32_t pad, int32_t* inputs, int32_t* targets);
 // An empty row b (all pad, no targets): fills a batch's unused rows.
 void put_empty_row(int64_t b, int64_t T, int32_t pad, int32_t* inputs, int32_t* targets);
-
-// sum of log p(answer tokens) for row b, from the token losses of a forward over the batch
-double row_logp(const float* token_losses, int64_t b, int64_t T);
-
-// sum of log p(answer tokens) of each row under m: forward only, m.batch() rows at a time
-std::vector<double> answer_logps(Llama& m, const std::vector<const AnswerRow*>& rows, int32_t pad);
 
 }  // namespace own
