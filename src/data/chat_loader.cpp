@@ -25,7 +25,7 @@ ChatSource::ChatSource(std::vector<ChatExample> examples, int32_t pad_id, uint64
   if (examples_.empty()) input_error("no conversations to train on (all empty or longer than the sequence length?)");
 }
 
-const ChatExample& ChatSource::at(uint64_t cursor) { return examples_[static_cast<size_t>(order_.at(cursor))]; }
+const ChatExample& ChatSource::at(uint64_t cursor) { return examples_[order_.at(cursor)]; }
 
 void ChatSource::next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) {
   for (int64_t b = 0; b < B; b++) {

@@ -591,7 +591,7 @@ std::vector<ModerationLexicon::Sample> ModerationLexicon::samples(uint64_t seed,
           if (nd.terminal && r == options - 1) break;
           std::string w;
           if (r < next.size()) {
-            w = words[static_cast<size_t>(next[r].first)];
+            w = words[next[r].first];
             n = next[r].second;
           } else {
             w = kFillers[rng.below(std::size(kFillers))];

@@ -116,7 +116,7 @@ void save_checkpoint(const fs::path& dir, const ModerationModel& m, const json& 
   std::vector<float> w(static_cast<size_t>(static_cast<int64_t>(C) * B));  // (13, buckets) for the file
   for (int64_t b = 0; b < B; b++)
     for (size_t c = 0; c < C; c++)
-      w[c * static_cast<size_t>(B) + static_cast<size_t>(b)] = m.weight[static_cast<size_t>(b) * C + c];
+      w[c * B + b] = m.weight[b * C + c];
   try {
     safetensors_write((tmp / "model.safetensors").string(),
                       {{"weight", Dtype::F32, {static_cast<int64_t>(C), B}, w.data()},

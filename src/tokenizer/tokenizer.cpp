@@ -172,7 +172,7 @@ int32_t Tokenizer::find_token(std::string_view b) const {
     if (index_tag_[i] != tag) continue;
     int32_t id = index_[i];
     auto off = offsets_[id];
-    auto len = offsets_[static_cast<size_t>(id) + 1] - off;
+    auto len = offsets_[id + 1] - off;
     if (len == b.size() && std::memcmp(bytes_.data() + off, b.data(), len) == 0) return id;
   }
   return -1;

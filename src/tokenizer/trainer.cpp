@@ -252,7 +252,7 @@ std::vector<std::pair<std::string_view, int64_t>> count_chunks(std::span<const s
   std::vector<ChunkMap> maps(static_cast<size_t>(n_threads));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
   for (size_t b = 0; b < n_batches; b++) {
-    ChunkMap& m = maps[static_cast<size_t>(omp_get_thread_num())];
+    ChunkMap& m = maps[omp_get_thread_num()];
     for (size_t i = batch_begin[b]; i < batch_begin[b + 1]; i++) {
       Pretokenizer::Cursor cursor(pre, work[i]);
       std::string_view chunk;
