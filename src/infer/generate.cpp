@@ -101,7 +101,8 @@ void run_generate(const GenerateOptions& o) {
     std::printf("\n");
   }
   std::fflush(stdout);
-  fmt::print(stderr, "ownchat: {} prompt tokens, {} generated ({}), prefill {:.0f} tok/s, decode {:.1f} tok/s, {} weights\n",
+  fmt::print(stderr,
+             "ownchat: {} prompt tokens, {} generated ({}), prefill {:.0f} tok/s, decode {:.1f} tok/s, {} weights\n",
              last.prompt_tokens, last.completion_tokens, finish_reason_name(last.finish),
              static_cast<double>(last.prompt_tokens) / std::max(prefill_s, 1e-9),
              static_cast<double>(last.completion_tokens - 1) / std::max(decode_s, 1e-9),
