@@ -30,11 +30,9 @@ void Progress::update(int64_t done, const std::string& extra) {
   double elapsed = std::chrono::duration<double>(now - start_).count();
   double rate = elapsed > 0 ? static_cast<double>(done - start_done_) / elapsed : 0.0;
   double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : -1.0;
-  std::fprintf(stderr, "%s %lld/%lld (%.1f%%) | %.2f %s/s | elapsed %s | eta %s%s%s\n", what_.c_str(),
-               static_cast<long long>(done), static_cast<long long>(total_),
-               total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, rate,
-               unit_.c_str(), format_duration(elapsed).c_str(), format_duration(eta).c_str(),
-               extra.empty() ? "" : " | ", extra.c_str());
+  fmt::print(stderr, "{} {}/{} ({:.1f}%) | {:.2f} {}/s | elapsed {} | eta {}{}{}\n", what_, done, total_,
+             total_ > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, rate, unit_,
+             format_duration(elapsed), format_duration(eta), extra.empty() ? "" : " | ", extra);
   std::fflush(stderr);
 }
 

@@ -81,8 +81,8 @@ void utf8_report(const std::string& where, int64_t count, const std::vector<int6
   std::string at;
   for (size_t k = 0; k < offsets.size(); ++k) at += fmt::format("{}{}", k ? ", " : "", offsets[k]);
   if (static_cast<int64_t>(offsets.size()) < count) at += ", ...";
-  std::fprintf(stderr, "ownchat: warning: %s: %lld invalid UTF-8 sequence%s at byte %s; replaced by U+FFFD\n",
-               where.c_str(), static_cast<long long>(count), count == 1 ? "" : "s", at.c_str());
+  fmt::print(stderr, "ownchat: warning: {}: {} invalid UTF-8 sequence{} at byte {}; replaced by U+FFFD\n", where, count,
+             count == 1 ? "" : "s", at);
 }
 
 double replacement_share(std::string_view text) {

@@ -25,7 +25,7 @@ ChatSource::ChatSource(std::vector<ChatExample> examples, int32_t pad_id, uint64
   if (examples_.empty()) input_error("no conversations to train on (all empty or longer than the sequence length?)");
 }
 
-const ChatExample& ChatSource::at(uint64_t cursor) { return examples_[static_cast<size_t>(order_.at(cursor))]; }
+const ChatExample& ChatSource::at(uint64_t cursor) { return examples_[order_.at(cursor)]; }
 
 void ChatSource::next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) {
   for (int64_t b = 0; b < B; b++) {
@@ -40,8 +40,8 @@ void ChatSource::next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) {
       // s[used + i] = e.ids[i]: the input at used + i, and the target of position used + i - 1
       for (int64_t i = 0; i < len; i++) {
         const int64_t t = used + i;
-        if (t < T) in[t] = e.ids[static_cast<size_t>(i)];
-        if (t > 0) tg[t - 1] = e.is_answer[static_cast<size_t>(i)] ? e.ids[static_cast<size_t>(i)] : -1;
+        if (t < T) in[t] = e.ids[i];
+        if (t > 0) tg[t - 1] = e.is_answer[i] ? e.ids[i] : -1;
       }
       used += len;
       cursor_++;

@@ -10,6 +10,7 @@
 #include "core/check.h"
 #include "core/fileio.h"
 #include "core/rng.h"
+#include "core/run_dir.h"
 #include "data/clean.h"
 #include "data/decompress.h"
 #include "data/manifest.h"
@@ -463,7 +464,7 @@ ChatSplits synthesize_chat(const ChatSynthOptions& o) {
 
 ChatSplits build_chat_data(const ChatSynthOptions& o) {
   ChatSplits sp = synthesize_chat(o);
-  const fs::path out = fs::path(o.run_dir) / "data" / "chat";
+  const fs::path out = RunDir(o.run_dir).data("chat");
   fs::create_directories(out.parent_path());
   // the splits and stats.json are one set, swapped in as one directory: a kill leaves the old set or the new
   replace_dir_atomic(out.string(), [&](const std::string& tmp) {

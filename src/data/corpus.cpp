@@ -14,6 +14,7 @@
 #include "core/check.h"
 #include "core/fileio.h"
 #include "core/progress.h"
+#include "core/run_dir.h"
 #include "data/clean.h"
 #include "data/sources.h"
 
@@ -77,6 +78,156 @@ int64_t st_documents(const CorpusStats& st) {
   return n;
 }
 
+// one SourceStats per plan; warns about each missing source, and stops when none can be read
+void plan_stats(const std::vector<SourcePlan>& plans, CorpusStats& st, int64_t& total_bytes) {
+  std::vector<std::string> missing;
+  for (const SourcePlan& p : plans) {
+    SourceStats s;
+    s.name = p.name;
+    s.package = p.package;
+    s.license = p.license;
+    s.reader = reader_name(p.reader);
+    s.weight = p.weight;
+    s.missing = p.missing;
+    if (!p.missing.empty()) {
+      fmt::print(stderr, "ownchat: warning: source {} skipped: {}\n", p.name, p.missing);
+      missing.push_back(p.name);
+    }
+    for (int64_t b : p.file_bytes) total_bytes += b;
+    st.sources.push_back(s);
+  }
+  if (missing.size() == plans.size()) {
+    std::string names;
+    for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
+    input_error("no corpus source could be read ({} missing: {}); install the corpus packages with scripts/setup.sh, "
+                "or pass your own text with --sources DIR|FILE.jsonl",
+                missing.size(), names);
+  }
+}
+
+// Reads every planned source into train.jsonl / val.jsonl of one directory, deduplicating by text
+// hash. A tiny corpus (say 50 documents) may have no document whose hash picks val. So the train
+// document with the smallest hash % 1000 is held back until the end, and goes to val if val is
+// still empty: the split stays a pure function of the corpus, and val is never empty when two
+// or more documents exist.
+class CorpusSplitter {
+ public:
+  CorpusSplitter(const std::vector<SourcePlan>& plans, CorpusStats& st, int64_t total_bytes)
+      : plans_(plans),
+        st_(st),
+        total_mb_(std::max<int64_t>(1, (total_bytes + 999'999) / 1'000'000)),
+        progress_("data build: reading", total_mb_, "MB") {
+    seen_.reserve(1 << 20);
+  }
+
+  // train.jsonl, val.jsonl and stats.json into `dir`
+  void write(const std::string& dir) {
+    write_file_atomic(dir + "/train.jsonl", [&](FileSink& train) {
+      write_file_atomic(dir + "/val.jsonl", [&](FileSink& val) {
+        train_ = &train;
+        val_ = &val;
+        for (size_t k = 0; k < plans_.size(); ++k)
+          if (plans_[k].missing.empty()) read_source(k);
+        write_held();
+        for (const std::string& line : extra_copies_) train.write(line);
+      });
+    });
+    progress_.update(total_mb_, "done");
+    for (const SourceStats& s : st_.sources) st_.total.add(s);
+    write_file_atomic(dir + "/stats.json", corpus_stats_json(st_).dump(2) + "\n");
+  }
+
+ private:
+  void read_source(size_t k) {
+    const SourcePlan& plan = plans_[k];
+    SourceStats& s = st_.sources[k];
+    int utf8_reports_left = 10, skip_reports_left = 5;
+    for (size_t f = 0; f < plan.files.size(); ++f) {
+      const std::string& path = plan.files[f];
+      int64_t doc_index = 0;
+      auto keep = [&](std::string&& raw) { keep_document(k, raw, path, ++doc_index, skip_reports_left); };
+      try {
+        read_source_file(plan, path, keep, &s.invalid_utf8, &utf8_reports_left);
+      } catch (const InputError& e) {
+        if (plan.origin == Origin::user) throw;  // the user's own file: stop and say where
+        fmt::print(stderr, "ownchat: warning: source {}: file skipped: {}\n", plan.name, e.what());
+      }
+      ++s.files;
+      done_bytes_ += plan.file_bytes[f];
+      progress_.update(std::min(total_mb_, done_bytes_ / 1'000'000),
+                       fmt::format("{} | {} docs, {:.1f} MB kept", plan.name, s.documents, mb(s.bytes)));
+    }
+  }
+
+  // the doc_index-th document of `path` (source k): normalised, deduplicated, then to val or train
+  void keep_document(size_t k, const std::string& raw, const std::string& path, int64_t doc_index,
+                     int& skip_reports_left) {
+    const SourcePlan& plan = plans_[k];
+    SourceStats& s = st_.sources[k];
+    std::string text = normalize_text(raw);
+    if (text.empty()) return;
+    if (replacement_share(text) > k_max_replacement_share) {
+      ++s.skipped_invalid;
+      if (skip_reports_left-- > 0)
+        fmt::print(stderr, "ownchat: warning: {}: document {} is mostly invalid UTF-8; skipped\n", path, doc_index);
+      return;
+    }
+    const uint64_t h = text_hash(text);
+    if (!seen_.insert(h).second) {
+      ++s.duplicates;
+      return;
+    }
+    const auto size = static_cast<int64_t>(text.size());
+    ++s.documents;
+    s.bytes += size;
+    std::string line = jsonl_line(text, plan.name);
+    if (hash_is_val(h)) {
+      val_->write(line);
+      ++s.val_documents;
+      s.val_bytes += size;
+      return;
+    }
+    const double whole = std::floor(plan.weight), frac = plan.weight - whole;
+    Held doc{std::move(line), h, size, k, whole, frac};
+    if (!held_) {
+      held_ = std::move(doc);
+      return;
+    }
+    if (doc.key() < held_->key()) std::swap(doc, *held_);  // hold the new one, write the old one
+    write_train(doc);
+  }
+
+  void write_train(const Held& d) {
+    const int64_t copies = static_cast<int64_t>(d.whole) + (hash_unit(d.hash) < d.frac ? 1 : 0);
+    if (copies >= 1) train_->write(d.line);
+    for (int64_t c = 1; c < copies; ++c) extra_copies_.push_back(d.line);  // written after every first copy
+    st_.sources[d.source].train_documents += copies;
+    st_.sources[d.source].train_bytes += copies * d.size;
+  }
+
+  void write_held() {  // the one train document that becomes val if nothing else did
+    if (!held_) return;
+    if (st_val_documents(st_) == 0 && st_documents(st_) >= 2) {
+      val_->write(held_->line);
+      ++st_.sources[held_->source].val_documents;
+      st_.sources[held_->source].val_bytes += held_->size;
+    } else {
+      write_train(*held_);
+    }
+  }
+
+  const std::vector<SourcePlan>& plans_;
+  CorpusStats& st_;
+  const int64_t total_mb_;
+  Progress progress_;
+  int64_t done_bytes_ = 0;
+  std::unordered_set<uint64_t> seen_;
+  std::vector<std::string> extra_copies_;  // written after every first copy
+  std::optional<Held> held_;
+  FileSink* train_ = nullptr;
+  FileSink* val_ = nullptr;
+};
+
 }  // namespace
 
 void SourceStats::add(const SourceStats& o) {
@@ -101,131 +252,17 @@ CorpusStats corpus_build_plans(const CorpusOptions& options, const std::vector<S
   CorpusStats st;
   st.total.name = "total";
   int64_t total_bytes = 0;
-  std::vector<std::string> missing;
-  for (const SourcePlan& p : plans) {
-    SourceStats s;
-    s.name = p.name;
-    s.package = p.package;
-    s.license = p.license;
-    s.reader = reader_name(p.reader);
-    s.weight = p.weight;
-    s.missing = p.missing;
-    if (!p.missing.empty()) {
-      std::fprintf(stderr, "ownchat: warning: source %s skipped: %s\n", p.name.c_str(), p.missing.c_str());
-      missing.push_back(p.name);
-    }
-    for (int64_t b : p.file_bytes) total_bytes += b;
-    st.sources.push_back(s);
-  }
-  if (missing.size() == plans.size()) {
-    std::string names;
-    for (const std::string& m : missing) names += (names.empty() ? "" : ", ") + m;
-    input_error("no corpus source could be read ({} missing: {}); install the corpus packages with scripts/setup.sh, "
-                "or pass your own text with --sources DIR|FILE.jsonl",
-                missing.size(), names);
-  }
+  plan_stats(plans, st, total_bytes);
 
-  st.dir = (fs::path(options.run_dir) / "data" / "corpus").string();
+  st.dir = RunDir(options.run_dir).data("corpus").string();
   std::error_code ec;
   fs::create_directories(fs::path(st.dir).parent_path(), ec);
   if (ec) input_error("{}: cannot create the data directory: {}", st.dir, ec.message());
 
-  const int64_t total_mb = std::max<int64_t>(1, (total_bytes + 999'999) / 1'000'000);
-  Progress progress("data build: reading", total_mb, "MB");
-  int64_t done_bytes = 0;
-  std::unordered_set<uint64_t> seen;
-  seen.reserve(1 << 20);
-  std::vector<std::string> extra_copies;  // written after every first copy
-
   // train.jsonl, val.jsonl and stats.json are one set: written into data/corpus.tmp and swapped in
   // as one directory, so a killed build leaves the previous corpus or the new one, never a mix.
-  // A tiny corpus (say 50 documents) may have no document whose hash picks val. So the train
-  // document with the smallest hash % 1000 is held back until the end, and goes to val if val is
-  // still empty: the split stays a pure function of the corpus, and val is never empty when two
-  // or more documents exist.
-  replace_dir_atomic(st.dir, [&](const std::string& dir) {
-    const std::string train_path = dir + "/train.jsonl", val_path = dir + "/val.jsonl";
-    std::optional<Held> held;
-    write_file_atomic(train_path, [&](FileSink& train) {
-      auto write_train = [&](const Held& d) {
-        const int64_t copies = static_cast<int64_t>(d.whole) + (hash_unit(d.hash) < d.frac ? 1 : 0);
-        if (copies >= 1) train.write(d.line);
-        for (int64_t c = 1; c < copies; ++c) extra_copies.push_back(d.line);
-        st.sources[d.source].train_documents += copies;
-        st.sources[d.source].train_bytes += copies * d.size;
-      };
-      write_file_atomic(val_path, [&](FileSink& val) {
-        for (size_t k = 0; k < plans.size(); ++k) {
-          const SourcePlan& plan = plans[k];
-          SourceStats& s = st.sources[k];
-          if (!plan.missing.empty()) continue;
-          int utf8_reports_left = 10, skip_reports_left = 5;
-          const double whole = std::floor(plan.weight), frac = plan.weight - whole;
-          for (size_t f = 0; f < plan.files.size(); ++f) {
-            const std::string& path = plan.files[f];
-            int64_t doc_index = 0;
-            auto keep = [&](std::string&& raw) {
-              ++doc_index;
-              std::string text = normalize_text(raw);
-              if (text.empty()) return;
-              if (replacement_share(text) > k_max_replacement_share) {
-                ++s.skipped_invalid;
-                if (skip_reports_left-- > 0)
-                  std::fprintf(stderr, "ownchat: warning: %s: document %lld is mostly invalid UTF-8; skipped\n",
-                               path.c_str(), static_cast<long long>(doc_index));
-                return;
-              }
-              const uint64_t h = text_hash(text);
-              if (!seen.insert(h).second) {
-                ++s.duplicates;
-                return;
-              }
-              const auto size = static_cast<int64_t>(text.size());
-              ++s.documents;
-              s.bytes += size;
-              std::string line = jsonl_line(text, plan.name);
-              if (hash_is_val(h)) {
-                val.write(line);
-                ++s.val_documents;
-                s.val_bytes += size;
-                return;
-              }
-              Held doc{std::move(line), h, size, k, whole, frac};
-              if (!held) {
-                held = std::move(doc);
-                return;
-              }
-              if (doc.key() < held->key()) std::swap(doc, *held);  // hold the new one, write the old one
-              write_train(doc);
-            };
-            try {
-              read_source_file(plan, path, keep, &s.invalid_utf8, &utf8_reports_left);
-            } catch (const InputError& e) {
-              if (plan.origin == Origin::user) throw;  // the user's own file: stop and say where
-              std::fprintf(stderr, "ownchat: warning: source %s: file skipped: %s\n", plan.name.c_str(), e.what());
-            }
-            ++s.files;
-            done_bytes += plan.file_bytes[f];
-            progress.update(std::min(total_mb, done_bytes / 1'000'000),
-                            fmt::format("{} | {} docs, {:.1f} MB kept", plan.name, s.documents, mb(s.bytes)));
-          }
-        }
-        if (held) {  // the one train document that becomes val if nothing else did
-          if (st_val_documents(st) == 0 && st_documents(st) >= 2) {
-            val.write(held->line);
-            ++st.sources[held->source].val_documents;
-            st.sources[held->source].val_bytes += held->size;
-          } else {
-            write_train(*held);
-          }
-        }
-        for (const std::string& line : extra_copies) train.write(line);
-      });
-    });
-    progress.update(total_mb, "done");
-    for (const SourceStats& s : st.sources) st.total.add(s);
-    write_file_atomic(dir + "/stats.json", corpus_stats_json(st).dump(2) + "\n");
-  });
+  CorpusSplitter splitter(plans, st, total_bytes);
+  replace_dir_atomic(st.dir, [&](const std::string& dir) { splitter.write(dir); });
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return st;
 }

@@ -18,11 +18,11 @@ void PackedSource::set_epoch(uint64_t e) {
   if (e == epoch_) return;
   epoch_ = e;
   order_.resize(static_cast<size_t>(n_windows_));
-  for (int64_t i = 0; i < n_windows_; i++) order_[static_cast<size_t>(i)] = i;
+  for (int64_t i = 0; i < n_windows_; i++) order_[i] = i;
   if (!shuffle_) return;
   Rng rng(seed_ * 0x9E3779B97F4A7C15ull + e);
   for (int64_t i = n_windows_ - 1; i > 0; i--)
-    std::swap(order_[static_cast<size_t>(i)], order_[rng.below(static_cast<uint64_t>(i + 1))]);
+    std::swap(order_[i], order_[rng.below(static_cast<uint64_t>(i + 1))]);
 }
 
 void PackedSource::seek(uint64_t c) {

@@ -125,175 +125,229 @@ bool html_entity(std::string_view name, std::string& out) {
   return false;
 }
 
-std::string html_to_text(std::string_view html, bool sphinx_main) {
-  HtmlText t;
-  size_t i = 0;
-  const size_t n = html.size();
-  int main_depth = -1;  // div depth inside the Sphinx body; -1 = not tracking
-  if (sphinx_main) {
-    size_t at = html.find("role=\"main\"");
-    if (at != std::string_view::npos) {
-      size_t lt = html.rfind('<', at);
-      if (lt != std::string_view::npos) {
-        i = lt;
-        main_depth = 0;
-      }
+namespace {
+
+// One pass over the HTML: text runs and entities go to `t`; each tag is scanned, then either ends
+// the Sphinx body, is skipped (with what it contains, for dropped elements), or shapes the layout.
+class HtmlToText {
+ public:
+  HtmlToText(std::string_view html, bool sphinx_main) : html_(html), n_(html.size()), sphinx_main_(sphinx_main) {}
+
+  std::string run() {
+    if (sphinx_main_) start_at_main();
+    while (i_ < n_) {
+      const char c = html_[i_];
+      if (c == '&') entity();
+      else if (c != '<') text_run();
+      else if (!markup()) break;  // end of the Sphinx page body
+    }
+    return std::move(t_.out);
+  }
+
+ private:
+  struct Tag {
+    std::string name;  // lower case
+    std::string_view attrs;
+    bool closing = false, self_closing = false;
+  };
+
+  void text(std::string_view s) {
+    if (skip_depth_ == 0) t_.text(s, pre_ > 0);
+  }
+
+  void start_at_main() {
+    size_t at = html_.find("role=\"main\"");
+    if (at == std::string_view::npos) return;
+    size_t lt = html_.rfind('<', at);
+    if (lt == std::string_view::npos) return;
+    i_ = lt;
+    main_depth_ = 0;
+  }
+
+  // &name; or &#n; / &#xh; decoded into decoded_; false (decoded_ unusable) when it is neither
+  bool decode_entity(size_t& semi) {
+    semi = i_ + 1;
+    while (semi < n_ && semi - i_ < 12 && (is_name_char(html_[semi]) || html_[semi] == '#')) ++semi;
+    decoded_.clear();
+    if (!(semi < n_ && html_[semi] == ';' && semi > i_ + 1)) return false;
+    std::string_view name = html_.substr(i_ + 1, semi - i_ - 1);
+    if (name[0] != '#') return html_entity(name, decoded_);
+    uint32_t cp = 0;
+    bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+    size_t k = hex ? 2 : 1;
+    bool ok = k < name.size();
+    for (; k < name.size() && ok; ++k) {
+      char d = name[k];
+      int v = d >= '0' && d <= '9' ? d - '0' : hex && d >= 'a' && d <= 'f' ? d - 'a' + 10 : hex && d >= 'A' && d <= 'F' ? d - 'A' + 10 : -1;
+      if (v < 0 || cp > 0x10FFFF) ok = false;
+      else cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
+    }
+    if (ok) utf8_append(decoded_, cp == 0 ? 0xFFFD : cp);
+    return ok;
+  }
+
+  void entity() {
+    size_t semi = 0;
+    if (decode_entity(semi)) {
+      text(decoded_);
+      i_ = semi + 1;
+    } else {
+      text("&");
+      ++i_;
     }
   }
-  int pre = 0;
-  std::vector<int> lists;  // open lists: 0 = bulleted, n = numbered (next number n)
-  int cell_depth = 0;      // inside <td>/<th>
-  bool first_cell = true;
-  std::string skip_tag;  // inside an element whose content is dropped
-  int skip_depth = 0;
-  std::string decoded;
-  while (i < n) {
-    char c = html[i];
-    if (c == '&') {
-      size_t semi = i + 1;
-      while (semi < n && semi - i < 12 && (is_name_char(html[semi]) || html[semi] == '#')) ++semi;
-      decoded.clear();
-      bool ok = false;
-      if (semi < n && html[semi] == ';' && semi > i + 1) {
-        std::string_view name = html.substr(i + 1, semi - i - 1);
-        if (name[0] == '#') {
-          uint32_t cp = 0;
-          bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
-          size_t k = hex ? 2 : 1;
-          ok = k < name.size();
-          for (; k < name.size() && ok; ++k) {
-            char d = name[k];
-            int v = d >= '0' && d <= '9' ? d - '0' : hex && d >= 'a' && d <= 'f' ? d - 'a' + 10 : hex && d >= 'A' && d <= 'F' ? d - 'A' + 10 : -1;
-            if (v < 0 || cp > 0x10FFFF) ok = false;
-            else cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
-          }
-          if (ok) utf8_append(decoded, cp == 0 ? 0xFFFD : cp);
-        } else {
-          ok = html_entity(name, decoded);
-        }
-      }
-      if (ok) {
-        if (skip_depth == 0) t.text(decoded, pre > 0);
-        i = semi + 1;
-      } else {
-        if (skip_depth == 0) t.text("&", pre > 0);
-        ++i;
-      }
-      continue;
+
+  void text_run() {
+    size_t next = i_;
+    while (next < n_ && html_[next] != '<' && html_[next] != '&') ++next;
+    text(html_.substr(i_, next - i_));
+    i_ = next;
+  }
+
+  // <!-- ... -->, <!DOCTYPE ...>, <?xml ...?>: skipped
+  bool skip_comment_or_declaration() {
+    if (html_.substr(i_, 4) == "<!--") {
+      size_t end = html_.find("-->", i_ + 4);
+      i_ = end == std::string_view::npos ? n_ : end + 3;
+      return true;
     }
-    if (c != '<') {
-      size_t next = i;
-      while (next < n && html[next] != '<' && html[next] != '&') ++next;
-      if (skip_depth == 0) t.text(html.substr(i, next - i), pre > 0);
-      i = next;
-      continue;
+    if (i_ + 1 < n_ && (html_[i_ + 1] == '!' || html_[i_ + 1] == '?')) {
+      size_t end = html_.find('>', i_);
+      i_ = end == std::string_view::npos ? n_ : end + 1;
+      return true;
     }
-    // markup
-    if (html.substr(i, 4) == "<!--") {
-      size_t end = html.find("-->", i + 4);
-      i = end == std::string_view::npos ? n : end + 3;
-      continue;
-    }
-    if (i + 1 < n && (html[i + 1] == '!' || html[i + 1] == '?')) {
-      size_t end = html.find('>', i);
-      i = end == std::string_view::npos ? n : end + 1;
-      continue;
-    }
-    bool closing = i + 1 < n && html[i + 1] == '/';
-    size_t name_start = i + (closing ? 2 : 1);
+    return false;
+  }
+
+  // the tag at html_[i_] ('<'), moving i_ past it; false (i_ unmoved) when no tag name follows
+  bool scan_tag(Tag& tag) {
+    tag.closing = i_ + 1 < n_ && html_[i_ + 1] == '/';
+    size_t name_start = i_ + (tag.closing ? 2 : 1);
     size_t name_end = name_start;
-    while (name_end < n && is_name_char(html[name_end])) ++name_end;
-    if (name_end == name_start || !(std::isalpha(static_cast<unsigned char>(html[name_start])))) {
-      if (skip_depth == 0) t.text("<", pre > 0);  // a literal '<'
-      ++i;
-      continue;
-    }
+    while (name_end < n_ && is_name_char(html_[name_end])) ++name_end;
+    if (name_end == name_start || !(std::isalpha(static_cast<unsigned char>(html_[name_start])))) return false;
     // the end of the tag, skipping quoted attribute values
     size_t end = name_end;
     char quote = 0;
-    while (end < n && (quote || html[end] != '>')) {
-      if (quote && html[end] == quote) quote = 0;
-      else if (!quote && (html[end] == '"' || html[end] == '\'')) quote = html[end];
+    while (end < n_ && (quote || html_[end] != '>')) {
+      if (quote && html_[end] == quote) quote = 0;
+      else if (!quote && (html_[end] == '"' || html_[end] == '\'')) quote = html_[end];
       ++end;
     }
-    std::string name = lower(html.substr(name_start, name_end - name_start));
-    std::string_view attrs = html.substr(name_end, (end < n ? end : n) - name_end);
-    bool self_closing = !attrs.empty() && attrs.back() == '/';
-    i = end < n ? end + 1 : n;
+    tag.name = lower(html_.substr(name_start, name_end - name_start));
+    tag.attrs = html_.substr(name_end, (end < n_ ? end : n_) - name_end);
+    tag.self_closing = !tag.attrs.empty() && tag.attrs.back() == '/';
+    i_ = end < n_ ? end + 1 : n_;
+    return true;
+  }
 
-    if (main_depth >= 0 && name == "div") {
-      if (closing && --main_depth == 0) break;  // end of the Sphinx page body
-      if (!closing && !self_closing) ++main_depth;
+  // false at the end of the Sphinx page body
+  bool markup() {
+    if (skip_comment_or_declaration()) return true;
+    Tag tag;
+    if (!scan_tag(tag)) {
+      text("<");  // a literal '<'
+      ++i_;
+      return true;
     }
-    if (skip_depth > 0) {
-      if (name == skip_tag) skip_depth += closing ? -1 : (self_closing ? 0 : 1);
-      continue;
+    const std::string& name = tag.name;
+    if (main_depth_ >= 0 && name == "div") {
+      if (tag.closing && --main_depth_ == 0) return false;
+      if (!tag.closing && !tag.self_closing) ++main_depth_;
     }
-    if (!closing && (name == "script" || name == "style")) {  // raw text: skip to the end tag
-      size_t close = find_ci(html, "</" + name, i);
-      i = close == std::string_view::npos ? n : close;
-      continue;
+    if (skip_depth_ > 0) {
+      if (name == skip_tag_) skip_depth_ += tag.closing ? -1 : (tag.self_closing ? 0 : 1);
+      return true;
+    }
+    if (!tag.closing && (name == "script" || name == "style")) {  // raw text: skip to the end tag
+      size_t close = find_ci(html_, "</" + name, i_);
+      i_ = close == std::string_view::npos ? n_ : close;
+      return true;
     }
     bool drop = in(name, {"head", "title", "noscript", "template", "svg", "select", "button", "nav"}) ||
-                (sphinx_main && name == "a" && attrs.find("headerlink") != std::string_view::npos);
-    if (!closing && drop && !self_closing) {
-      skip_tag = name;
-      skip_depth = 1;
-      continue;
+                (sphinx_main_ && name == "a" && tag.attrs.find("headerlink") != std::string_view::npos);
+    if (!tag.closing && drop && !tag.self_closing) {
+      skip_tag_ = name;
+      skip_depth_ = 1;
+      return true;
     }
+    layout(tag);
+    return true;
+  }
+
+  // what a kept tag does to the text: line breaks, list items, table cells, <pre> mode
+  void layout(const Tag& tag) {
+    const std::string& name = tag.name;
     if (name == "pre") {
-      t.line_break(2);
-      if (closing) {
-        pre = std::max(0, pre - 1);
+      t_.line_break(2);
+      if (tag.closing) {
+        pre_ = std::max(0, pre_ - 1);
       } else {
-        ++pre;
-        if (i < n && html[i] == '\n') ++i;  // a newline right after <pre> is not content
+        ++pre_;
+        if (i_ < n_ && html_[i_] == '\n') ++i_;  // a newline right after <pre> is not content
       }
-      continue;
+      return;
     }
     if (name == "ul" || name == "ol") {  // list items are "- " or "1. ", "2. ", ...
-      if (closing && !lists.empty()) lists.pop_back();
-      if (!closing && !self_closing) lists.push_back(name == "ol" ? 1 : 0);
+      if (tag.closing && !lists_.empty()) lists_.pop_back();
+      if (!tag.closing && !tag.self_closing) lists_.push_back(name == "ol" ? 1 : 0);
     }
     if (name == "td" || name == "th") {  // a table row becomes one line: "a | b | c"
-      if (closing) {
-        cell_depth = std::max(0, cell_depth - 1);
+      if (tag.closing) {
+        cell_depth_ = std::max(0, cell_depth_ - 1);
       } else {
-        if (!first_cell) {
-          t.space();
-          t.put('|');
-          t.space();
+        if (!first_cell_) {
+          t_.space();
+          t_.put('|');
+          t_.space();
         }
-        first_cell = false;
-        ++cell_depth;
+        first_cell_ = false;
+        ++cell_depth_;
       }
-      continue;
+      return;
     }
     if (name == "tr") {
-      t.line_break(1);
-      first_cell = true;
-      continue;
+      t_.line_break(1);
+      first_cell_ = true;
+      return;
     }
-    if (cell_depth > 0 && !in(name, {"table"})) {  // paragraphs inside a cell stay on the row's line
-      if (!in(name, {"a", "span", "em", "strong", "code", "b", "i", "tt", "sup", "sub", "kbd", "var", "cite"})) t.space();
-      continue;
+    if (cell_depth_ > 0 && !in(name, {"table"})) {  // paragraphs inside a cell stay on the row's line
+      if (!in(name, {"a", "span", "em", "strong", "code", "b", "i", "tt", "sup", "sub", "kbd", "var", "cite"})) t_.space();
+      return;
     }
     if (in(name, {"p", "div", "section", "article", "header", "footer", "main", "aside", "blockquote", "table", "ul",
                   "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "form", "fieldset", "address", "hr",
                   "center", "body", "html"})) {
-      t.line_break(2);
-    } else if (name == "li" && !closing) {
-      if (!lists.empty() && lists.back() > 0) {
-        t.item(std::to_string(lists.back()) + ". ");
-        ++lists.back();
+      t_.line_break(2);
+    } else if (name == "li" && !tag.closing) {
+      if (!lists_.empty() && lists_.back() > 0) {
+        t_.item(std::to_string(lists_.back()) + ". ");
+        ++lists_.back();
       } else {
-        t.item("- ");
+        t_.item("- ");
       }
     } else if (in(name, {"br", "dt", "dd", "caption", "li", "option", "tbody", "thead"})) {
-      t.line_break(1);
+      t_.line_break(1);
     }
   }
-  return t.out;
-}
+
+  std::string_view html_;
+  size_t n_;
+  bool sphinx_main_;
+  HtmlText t_;
+  size_t i_ = 0;
+  int main_depth_ = -1;  // div depth inside the Sphinx body; -1 = not tracking
+  int pre_ = 0;
+  std::vector<int> lists_;  // open lists: 0 = bulleted, n = numbered (next number n)
+  int cell_depth_ = 0;      // inside <td>/<th>
+  bool first_cell_ = true;
+  std::string skip_tag_;  // inside an element whose content is dropped
+  int skip_depth_ = 0;
+  std::string decoded_;
+};
+
+}  // namespace
+
+std::string html_to_text(std::string_view html, bool sphinx_main) { return HtmlToText(html, sphinx_main).run(); }
 
 }  // namespace own

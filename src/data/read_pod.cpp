@@ -15,6 +15,43 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
 
+// E<...>: the character it names (E<lt>, E<0x263A>, E<eacute>); unknown ones stay as written
+std::string pod_escape(const std::string& inner) {
+  std::string e;
+  if (inner == "lt") e = "<";
+  else if (inner == "gt") e = ">";
+  else if (inner == "verbar") e = "|";
+  else if (inner == "sol") e = "/";
+  else if (!inner.empty() && inner[0] >= '0' && inner[0] <= '9') {
+    uint32_t cp = 0;
+    bool ok = true;
+    int base = inner.size() > 2 && (inner[1] == 'x' || inner[1] == 'X') ? 16 : inner[0] == '0' && inner.size() > 1 ? 8 : 10;
+    for (size_t p = base == 16 ? 2 : 0; p < inner.size() && ok; ++p) {
+      char d = inner[p];
+      int v = d >= '0' && d <= '9' ? d - '0' : d >= 'a' && d <= 'f' ? d - 'a' + 10 : d >= 'A' && d <= 'F' ? d - 'A' + 10 : 99;
+      if (v >= base || cp > 0x10FFFF) ok = false;
+      else cp = cp * static_cast<uint32_t>(base) + static_cast<uint32_t>(v);
+    }
+    if (ok) utf8_append(e, cp);
+    else e = "E<" + inner + ">";
+  } else if (!html_entity(inner, e)) {
+    e = "E<" + inner + ">";
+  }
+  return e;
+}
+
+// L<...>: the text a reader sees ("text|target" -> text, "name/\"sec\"" -> "sec" in name, a URL itself)
+std::string pod_link(const std::string& inner) {
+  size_t bar = inner.find('|');
+  if (bar != std::string::npos) return inner.substr(0, bar);
+  if (inner.find("://") != std::string::npos) return inner;
+  size_t slash = inner.find('/');
+  if (slash == std::string::npos) return inner;
+  std::string name = inner.substr(0, slash), sec = inner.substr(slash + 1);
+  if (sec.size() >= 2 && sec.front() == '"' && sec.back() == '"') sec = sec.substr(1, sec.size() - 2);
+  return name.empty() ? "\"" + sec + "\"" : "\"" + sec + "\" in " + name;
+}
+
 // Formatting codes, recursively. `closer` is 1 for X<...>, or n for X<<< ... >>> with n brackets
 // (preceded by whitespace). Unterminated codes run to the end of the paragraph; codes nested
 // deeper than 32 are left as text, so no input can exhaust the stack.
@@ -51,48 +88,12 @@ std::string pod_inline(std::string_view s, size_t& i, size_t closer, int depth) 
         case 'X':
         case 'Z':
           break;
-        case 'E': {
-          std::string e;
-          if (inner == "lt") e = "<";
-          else if (inner == "gt") e = ">";
-          else if (inner == "verbar") e = "|";
-          else if (inner == "sol") e = "/";
-          else if (!inner.empty() && inner[0] >= '0' && inner[0] <= '9') {
-            uint32_t cp = 0;
-            bool ok = true;
-            int base = inner.size() > 2 && (inner[1] == 'x' || inner[1] == 'X') ? 16 : inner[0] == '0' && inner.size() > 1 ? 8 : 10;
-            for (size_t p = base == 16 ? 2 : 0; p < inner.size() && ok; ++p) {
-              char d = inner[p];
-              int v = d >= '0' && d <= '9' ? d - '0' : d >= 'a' && d <= 'f' ? d - 'a' + 10 : d >= 'A' && d <= 'F' ? d - 'A' + 10 : 99;
-              if (v >= base || cp > 0x10FFFF) ok = false;
-              else cp = cp * static_cast<uint32_t>(base) + static_cast<uint32_t>(v);
-            }
-            if (ok) utf8_append(e, cp);
-            else e = "E<" + inner + ">";
-          } else if (!html_entity(inner, e)) {
-            e = "E<" + inner + ">";
-          }
-          out += e;
+        case 'E':
+          out += pod_escape(inner);
           break;
-        }
-        case 'L': {
-          size_t bar = inner.find('|');
-          if (bar != std::string::npos) {
-            out += inner.substr(0, bar);
-          } else if (inner.find("://") != std::string::npos) {
-            out += inner;
-          } else {
-            size_t slash = inner.find('/');
-            if (slash == std::string::npos) {
-              out += inner;
-            } else {
-              std::string name = inner.substr(0, slash), sec = inner.substr(slash + 1);
-              if (sec.size() >= 2 && sec.front() == '"' && sec.back() == '"') sec = sec.substr(1, sec.size() - 2);
-              out += name.empty() ? "\"" + sec + "\"" : "\"" + sec + "\" in " + name;
-            }
-          }
+        case 'L':
+          out += pod_link(inner);
           break;
-        }
         default:  // B I C F S: the text itself
           out += inner;
       }

@@ -10,6 +10,7 @@
 #include "core/check.h"
 #include "core/fileio.h"
 #include "core/progress.h"
+#include "core/run_dir.h"
 #include "data/shards.h"
 #include "tokenizer/tokenizer.h"
 
@@ -75,9 +76,9 @@ void tokenize_split(const Tokenizer& tok, const fs::path& jsonl, const fs::path&
 }  // namespace
 
 TokenizeStats tokenize_corpus(const TokenizeOptions& o) {
-  const fs::path run(o.run_dir);
-  Tokenizer tok = Tokenizer::load(o.tokenizer.empty() ? (run / "tokenizer.json").string() : o.tokenizer);
-  const fs::path out = run / "data" / "shards";
+  const RunDir run(o.run_dir);
+  Tokenizer tok = Tokenizer::load(o.tokenizer.empty() ? run.tokenizer().string() : o.tokenizer);
+  const fs::path out = run.shards();
   fs::create_directories(out.parent_path());
   // The shards of both splits are one set: written into data/shards.tmp and swapped in as one
   // directory (which also drops stale shards of an older tokenizer), so a killed run leaves the
@@ -85,7 +86,7 @@ TokenizeStats tokenize_corpus(const TokenizeOptions& o) {
   TokenizeStats st;
   replace_dir_atomic(out.string(), [&](const std::string& tmp) {
     for (const char* split : {"train", "val"})
-      tokenize_split(tok, run / "data" / "corpus" / (std::string(split) + ".jsonl"), tmp, split, o.shard_tokens, st);
+      tokenize_split(tok, run.data("corpus") / (std::string(split) + ".jsonl"), tmp, split, o.shard_tokens, st);
   });
   return st;
 }

@@ -68,8 +68,57 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 void emit(nlohmann::json j) {
-  std::printf("%s\n", j.dump().c_str());
+  fmt::print("{}\n", j.dump());
   std::fflush(stdout);
+}
+
+// prefill: the whole prompt in one forward; tokens/s, the median of reps (after one warm-up run)
+double prefill_tok_s(InferModel& model, std::span<const int32_t> prompt, int64_t reps) {
+  std::vector<float> logits(static_cast<size_t>(model.config().vocab_size));
+  std::vector<double> pp;
+  for (int64_t r = 0; r < reps + 1; r++) {
+    SeqChunk ch{0, 0, prompt, true};
+    const auto t0 = std::chrono::steady_clock::now();
+    model.forward(std::span(&ch, 1), logits.data());
+    if (r > 0) pp.push_back(static_cast<double>(prompt.size()) / seconds_since(t0));  // first run warms up
+  }
+  return median(pp);
+}
+
+// decode at batch 1 from an empty cache, greedy; tokens/s as above
+double decode_tok_s(InferModel& model, int32_t first, int64_t gen, int64_t reps) {
+  std::vector<float> logits(static_cast<size_t>(model.config().vocab_size));
+  std::vector<double> tg;
+  for (int64_t r = 0; r < reps + 1; r++) {
+    int32_t tok = first;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int64_t p = 0; p < gen; p++) {
+      SeqChunk ch{0, p, std::span<const int32_t>(&tok, 1), true};
+      model.forward(std::span(&ch, 1), logits.data());
+      tok = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+    }
+    if (r > 0) tg.push_back(static_cast<double>(gen) / seconds_since(t0));
+  }
+  return median(tg);
+}
+
+// aggregate throughput through the scheduler at n concurrent sequences (16-token prompts)
+double engine_tok_s(InferModel& model, const std::vector<int32_t>& prompt, int64_t n, int64_t gen, int64_t reps) {
+  std::vector<double> agg;
+  for (int64_t r = 0; r < reps; r++) {
+    Engine engine(model, nullptr);
+    for (int64_t i = 0; i < n; i++) {
+      GenerationRequest req;
+      req.prompt.assign(prompt.begin() + i, prompt.begin() + i + 16);
+      req.max_tokens = gen;
+      req.sampling.temperature = 0.0f;
+      engine.submit(std::move(req));
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    engine.run_until_idle();
+    agg.push_back(static_cast<double>(n * gen) / seconds_since(t0));
+  }
+  return median(agg);
 }
 
 }  // namespace
@@ -103,56 +152,20 @@ void bench_generate(const GenerateBenchOptions& o) {
   Rng rng(7);
   std::vector<int32_t> prompt(static_cast<size_t>(o.prompt));
   for (auto& t : prompt) t = static_cast<int32_t>(rng.below(static_cast<uint64_t>(V)));
-  std::vector<float> logits(static_cast<size_t>(V));
 
-  // prefill: the whole prompt in one forward
-  std::vector<double> pp;
-  for (int64_t r = 0; r < o.reps + 1; r++) {
-    SeqChunk ch{0, 0, prompt, true};
-    const auto t0 = std::chrono::steady_clock::now();
-    model.forward(std::span(&ch, 1), logits.data());
-    if (r > 0) pp.push_back(static_cast<double>(o.prompt) / seconds_since(t0));  // first run warms up
-  }
-  emit(with({{"test", fmt::format("pp{}", o.prompt)}, {"tok_s", median(pp)}}));
-
-  // decode at batch 1 from an empty cache, greedy
-  std::vector<double> tg;
-  for (int64_t r = 0; r < o.reps + 1; r++) {
-    int32_t tok = prompt[0];
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int64_t p = 0; p < o.gen; p++) {
-      SeqChunk ch{0, p, std::span<const int32_t>(&tok, 1), true};
-      model.forward(std::span(&ch, 1), logits.data());
-      tok = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
-    }
-    if (r > 0) tg.push_back(static_cast<double>(o.gen) / seconds_since(t0));
-  }
-  const double tg_med = median(tg);
+  emit(with({{"test", fmt::format("pp{}", o.prompt)}, {"tok_s", prefill_tok_s(model, prompt, o.reps)}}));
+  const double tg_med = decode_tok_s(model, prompt[0], o.gen, o.reps);
   bw = std::max(bw, measure_read_bandwidth());
   emit(with({{"test", "membw"}, {"read_gb_s", bw}, {"weight_mb", weight_gb * 1e3}}));
   emit(with({{"test", fmt::format("tg{}", o.gen)},
              {"tok_s", tg_med},
              {"gb_s", tg_med * weight_gb},
              {"bandwidth_utilisation", tg_med * weight_gb / bw}}));
-
-  // aggregate throughput through the scheduler at N concurrent sequences
   for (int64_t n : o.concurrency) {
     if (n < 1 || n > model.n_slots()) continue;
-    std::vector<double> agg;
-    for (int64_t r = 0; r < o.reps; r++) {
-      Engine engine(model, nullptr);
-      for (int64_t i = 0; i < n; i++) {
-        GenerationRequest req;
-        req.prompt.assign(prompt.begin() + i, prompt.begin() + i + 16);
-        req.max_tokens = o.gen;
-        req.sampling.temperature = 0.0f;
-        engine.submit(std::move(req));
-      }
-      const auto t0 = std::chrono::steady_clock::now();
-      engine.run_until_idle();
-      agg.push_back(static_cast<double>(n * o.gen) / seconds_since(t0));
-    }
-    emit(with({{"test", fmt::format("agg{}x{}", n, o.gen)}, {"concurrency", n}, {"tok_s", median(agg)}}));
+    emit(with({{"test", fmt::format("agg{}x{}", n, o.gen)},
+               {"concurrency", n},
+               {"tok_s", engine_tok_s(model, prompt, n, o.gen, o.reps)}}));
   }
 }
 

@@ -64,24 +64,142 @@ constexpr const char* kHelp =
     "          /temp X (sampling temperature, 0 = greedy)  /help  /quit (or Ctrl-D)\n"
     "Ctrl-C stops the answer being written.\n";
 
+// One REPL session: the model and its engine, the sampling settings and the conversation so far.
+class ChatSession {
+ public:
+  ChatSession(const ChatOptions& o, FILE* out)
+      : o_(o),
+        out_(out),
+        tok_(Tokenizer::load(find_tokenizer(o.ckpt, o.tokenizer))),
+        model_(load_model(o, tok_)),
+        engine_(*model_, &tok_),
+        stops_(chat_stop_tokens(tok_)),
+        sampling_(o.sampling),
+        system_(o.system) {
+    sampling_.validate(model_->config().vocab_size);
+  }
+
+  void banner() const {
+    const ModelConfig& c = model_->config();
+    fmt::print(out_, "ownchat chat: {} ({} layers, width {}, {} weights, context {}). /help for commands.\n", o_.ckpt,
+               c.num_hidden_layers, c.hidden_size, weight_type_name(model_->weight_type()), model_->context());
+  }
+
+  // a /command; false for /quit
+  bool command(const std::string& line) {
+    const size_t sp = line.find(' ');
+    const std::string cmd = line.substr(0, sp);
+    const std::string arg = sp == std::string::npos ? "" : std::string(trim(line.substr(sp)));
+    if (cmd == "/quit" || cmd == "/exit") return false;
+    if (cmd == "/help") {
+      std::fputs(kHelp, out_);
+    } else if (cmd == "/reset") {
+      history_.clear();
+      std::fputs("(conversation cleared)\n", out_);
+    } else if (cmd == "/system") {
+      system_ = arg;
+      fmt::print(out_, "(system message {})\n", arg.empty() ? "removed" : "set");
+    } else if (cmd == "/temp") {
+      char* end = nullptr;
+      const float t = std::strtof(arg.c_str(), &end);
+      if (arg.empty() || *end != '\0' || !(t >= 0.0f && t <= 100.0f)) {
+        fmt::print(out_, "(/temp needs a number in [0, 100], got '{}')\n", arg);
+      } else {
+        sampling_.temperature = t;
+        fmt::print(out_, "(temperature {:g})\n", t);
+      }
+    } else {
+      fmt::print(out_, "(unknown command {}; /help lists them)\n", cmd);
+    }
+    return true;
+  }
+
+  // the user's message, answered and added to the history with the answer
+  void turn(const std::string& line) {
+    history_.push_back({"user", line});
+    std::vector<int32_t> prompt;
+    if (!render_prompt(prompt)) {
+      fmt::print(out_, "(that message is {} tokens with the template; the context holds {})\n", prompt.size(),
+                 model_->context());
+      history_.pop_back();
+      return;
+    }
+    history_.push_back({"assistant", answer(std::move(prompt))});
+  }
+
+ private:
+  static std::unique_ptr<InferModel> load_model(const ChatOptions& o, const Tokenizer& tok) {
+    InferOptions io = o.infer;
+    io.n_slots = 1;
+    return load_infer_model(o.ckpt, tok, io);
+  }
+
+  // render, dropping the oldest turns while the prompt leaves too little room for an answer;
+  // false when even the last message alone does not fit the context
+  bool render_prompt(std::vector<int32_t>& prompt) {
+    const int64_t room = std::min<int64_t>(o_.max_tokens, model_->context() / 4);
+    size_t dropped = 0;
+    for (;;) {
+      std::vector<ChatMessage> msgs;
+      if (!system_.empty()) msgs.push_back({"system", system_});
+      msgs.insert(msgs.end(), history_.begin(), history_.end());
+      prompt = render_chat(tok_, msgs, true);
+      if (static_cast<int64_t>(prompt.size()) + room <= model_->context() || history_.size() <= 1) break;
+      history_.erase(history_.begin());
+      dropped++;
+    }
+    if (dropped > 0)
+      fmt::print(out_, "(context full: dropped the {} oldest message{})\n", dropped, dropped == 1 ? "" : "s");
+    return static_cast<int64_t>(prompt.size()) < model_->context();
+  }
+
+  // streams the answer to out_ as it is written; Ctrl-C cancels it
+  std::string answer(std::vector<int32_t> prompt) {
+    GenerationRequest r;
+    r.prompt = std::move(prompt);
+    r.sampling = sampling_;
+    r.max_tokens = o_.max_tokens;
+    r.stop_tokens = stops_;
+    std::string text;
+    bool done = false;
+    FinishReason finish = FinishReason::none;
+    r.on_event = [&](const GenerationEvent& ev) {
+      text += ev.text;
+      std::fwrite(ev.text.data(), 1, ev.text.size(), out_);
+      std::fflush(out_);
+      if (ev.done) {
+        done = true;
+        finish = ev.finish;
+      }
+    };
+    const int64_t id = engine_.submit(std::move(r));
+    while (!done) {
+      if (g_interrupted.exchange(false)) engine_.cancel(id);
+      engine_.step();
+    }
+    if (finish == FinishReason::cancelled) std::fputs(" [stopped]", out_);
+    if (finish == FinishReason::length) std::fputs(" [length limit]", out_);
+    std::fputs("\n", out_);
+    return text;
+  }
+
+  const ChatOptions& o_;
+  FILE* out_;
+  Tokenizer tok_;
+  std::unique_ptr<InferModel> model_;
+  Engine engine_;
+  const std::vector<int32_t> stops_;
+  SamplingParams sampling_;
+  std::string system_;
+  std::vector<ChatMessage> history_;  // user/assistant turns
+};
+
 }  // namespace
 
 void run_chat(const ChatOptions& o, int in_fd, FILE* out) {
-  Tokenizer tok = Tokenizer::load(find_tokenizer(o.ckpt, o.tokenizer));
-  InferOptions io = o.infer;
-  io.n_slots = 1;
-  auto model = load_infer_model(o.ckpt, tok, io);
-  Engine engine(*model, &tok);
-  const std::vector<int32_t> stops = chat_stop_tokens(tok);
-  SamplingParams sampling = o.sampling;
-  sampling.validate(model->config().vocab_size);
-  std::string system = o.system;
-  std::vector<ChatMessage> history;  // user/assistant turns
+  ChatSession chat(o, out);
   const bool tty = ::isatty(in_fd);
-  const ModelConfig& c = model->config();
-  std::fprintf(out, "ownchat chat: %s (%lld layers, width %lld, %s weights, context %lld). /help for commands.\n",
-               o.ckpt.c_str(), static_cast<long long>(c.num_hidden_layers), static_cast<long long>(c.hidden_size),
-               weight_type_name(model->weight_type()), static_cast<long long>(model->context()));
+  chat.banner();
   SigintGuard guard;
   std::string buf, line;
   for (;;) {
@@ -96,80 +214,8 @@ void run_chat(const ChatOptions& o, int in_fd, FILE* out) {
     }
     line = std::string(trim(line));
     if (line.empty()) continue;
-    if (line[0] == '/') {
-      const size_t sp = line.find(' ');
-      const std::string cmd = line.substr(0, sp);
-      const std::string arg = sp == std::string::npos ? "" : std::string(trim(line.substr(sp)));
-      if (cmd == "/quit" || cmd == "/exit") break;
-      if (cmd == "/help") {
-        std::fputs(kHelp, out);
-      } else if (cmd == "/reset") {
-        history.clear();
-        std::fputs("(conversation cleared)\n", out);
-      } else if (cmd == "/system") {
-        system = arg;
-        std::fprintf(out, "(system message %s)\n", arg.empty() ? "removed" : "set");
-      } else if (cmd == "/temp") {
-        char* end = nullptr;
-        const float t = std::strtof(arg.c_str(), &end);
-        if (arg.empty() || *end != '\0' || !(t >= 0.0f && t <= 100.0f)) {
-          std::fprintf(out, "(/temp needs a number in [0, 100], got '%s')\n", arg.c_str());
-        } else {
-          sampling.temperature = t;
-          std::fprintf(out, "(temperature %g)\n", static_cast<double>(t));
-        }
-      } else {
-        std::fprintf(out, "(unknown command %s; /help lists them)\n", cmd.c_str());
-      }
-      continue;
-    }
-    history.push_back({"user", line});
-    // render, dropping the oldest turns while the prompt leaves too little room for an answer
-    const int64_t room = std::min<int64_t>(o.max_tokens, model->context() / 4);
-    std::vector<int32_t> prompt;
-    size_t dropped = 0;
-    for (;;) {
-      std::vector<ChatMessage> msgs;
-      if (!system.empty()) msgs.push_back({"system", system});
-      msgs.insert(msgs.end(), history.begin(), history.end());
-      prompt = render_chat(tok, msgs, true);
-      if (static_cast<int64_t>(prompt.size()) + room <= model->context() || history.size() <= 1) break;
-      history.erase(history.begin());
-      dropped++;
-    }
-    if (dropped > 0) std::fprintf(out, "(context full: dropped the %zu oldest message%s)\n", dropped, dropped == 1 ? "" : "s");
-    if (static_cast<int64_t>(prompt.size()) >= model->context()) {
-      std::fprintf(out, "(that message is %zu tokens with the template; the context holds %lld)\n", prompt.size(),
-                   static_cast<long long>(model->context()));
-      history.pop_back();
-      continue;
-    }
-    GenerationRequest r;
-    r.prompt = std::move(prompt);
-    r.sampling = sampling;
-    r.max_tokens = o.max_tokens;
-    r.stop_tokens = stops;
-    std::string answer;
-    bool done = false;
-    FinishReason finish = FinishReason::none;
-    r.on_event = [&](const GenerationEvent& ev) {
-      answer += ev.text;
-      std::fwrite(ev.text.data(), 1, ev.text.size(), out);
-      std::fflush(out);
-      if (ev.done) {
-        done = true;
-        finish = ev.finish;
-      }
-    };
-    const int64_t id = engine.submit(std::move(r));
-    while (!done) {
-      if (g_interrupted.exchange(false)) engine.cancel(id);
-      engine.step();
-    }
-    if (finish == FinishReason::cancelled) std::fputs(" [stopped]", out);
-    if (finish == FinishReason::length) std::fputs(" [length limit]", out);
-    std::fputs("\n", out);
-    history.push_back({"assistant", answer});
+    if (line[0] != '/') chat.turn(line);
+    else if (!chat.command(line)) break;
   }
   std::fflush(out);
 }

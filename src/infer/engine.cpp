@@ -43,6 +43,14 @@ struct Engine::Sequence {
     p.seed = seed;
     return p;
   }
+  GenerationEvent event() const {  // an event of this sequence, before its text and tokens
+    GenerationEvent ev;
+    ev.id = id;
+    ev.prompt_tokens = n_prompt;
+    ev.completion_tokens = n_generated;
+    ev.seed = seed;
+    return ev;
+  }
 };
 
 Engine::Engine(InferModel& model, const Tokenizer* tokenizer, EngineOptions o)
@@ -62,8 +70,8 @@ int64_t Engine::submit(GenerationRequest r) {
     input_error("the prompt has {} tokens but the context holds {}{}", n, ctx,
                 r.embed ? "" : " (prompt + at least one generated token)");
   for (int64_t i = 0; i < n; i++)
-    if (r.prompt[static_cast<size_t>(i)] < 0 || r.prompt[static_cast<size_t>(i)] >= V)
-      input_error("prompt token {} at position {} is outside the vocabulary [0, {})", r.prompt[static_cast<size_t>(i)], i, V);
+    if (r.prompt[i] < 0 || r.prompt[i] >= V)
+      input_error("prompt token {} at position {} is outside the vocabulary [0, {})", r.prompt[i], i, V);
   for (int32_t t : r.stop_tokens)
     if (t < 0 || t >= V) input_error("stop token {} is outside the vocabulary [0, {})", t, V);
   if (r.max_tokens < 1 && !r.embed) input_error("max_tokens must be >= 1 (got {})", r.max_tokens);  // sampling: the Sampler checks
@@ -103,25 +111,35 @@ void Engine::finish(Sequence& s, FinishReason why, GenerationEvent& ev) {
 }
 
 bool Engine::step() {
-  std::vector<int64_t> cancels;
-  {
-    std::lock_guard lk(mu_);
-    while (!incoming_.empty()) {
-      waiting_.push_back(std::move(incoming_.front()));
-      incoming_.pop_front();
-    }
-    cancels.swap(cancels_);
+  const std::vector<int64_t> cancels = take_incoming();
+  const bool did = retire_cancelled(cancels);
+  admit_waiting();
+  plan_batch();
+  if (chunks_.empty()) {
+    publish_counts();
+    return did;
   }
+  model_.forward(chunks_, logits_.data());
+  read_batch();
+  publish_counts();
+  return true;
+}
+
+// submitted requests join waiting_; returns the cancellations asked for since the last step
+std::vector<int64_t> Engine::take_incoming() {
+  std::vector<int64_t> cancels;
+  std::lock_guard lk(mu_);
+  while (!incoming_.empty()) {
+    waiting_.push_back(std::move(incoming_.front()));
+    incoming_.pop_front();
+  }
+  cancels.swap(cancels_);
+  return cancels;
+}
+
+// cancellations: running sequences free their slot now; queued ones never start
+bool Engine::retire_cancelled(const std::vector<int64_t>& cancels) {
   bool did = false;
-  auto make_event = [](const Sequence& s) {
-    GenerationEvent ev;
-    ev.id = s.id;
-    ev.prompt_tokens = s.n_prompt;
-    ev.completion_tokens = s.n_generated;
-    ev.seed = s.seed;
-    return ev;
-  };
-  // cancellations: running sequences free their slot now; queued ones never start
   for (int64_t id : cancels) {
     for (auto& s : slots_)
       if (s && s->id == id) s->cancelled = true;
@@ -130,14 +148,14 @@ bool Engine::step() {
   }
   for (auto& s : slots_)
     if (s && s->cancelled) {
-      GenerationEvent ev = make_event(*s);
+      GenerationEvent ev = s->event();
       finish(*s, FinishReason::cancelled, ev);
       s.reset();
       did = true;
     }
   for (auto it = waiting_.begin(); it != waiting_.end();) {
     if ((*it)->cancelled) {
-      GenerationEvent ev = make_event(**it);
+      GenerationEvent ev = (*it)->event();
       finish(**it, FinishReason::cancelled, ev);
       it = waiting_.erase(it);
       did = true;
@@ -145,14 +163,21 @@ bool Engine::step() {
       ++it;
     }
   }
-  // admission, first come first served
+  return did;
+}
+
+// admission, first come first served
+void Engine::admit_waiting() {
   for (size_t i = 0; i < slots_.size() && !waiting_.empty(); i++)
     if (!slots_[i]) {
       slots_[i] = std::move(waiting_.front());
       waiting_.pop_front();
       slots_[i]->slot = static_cast<int64_t>(i);
     }
-  // one batch: every decoding sequence's next token, then prefill chunks while the rows last
+}
+
+// one batch: every decoding sequence's next token, then prefill chunks while the rows last
+void Engine::plan_batch() {
   chunks_.clear();
   chunk_seq_.clear();
   int64_t budget = model_.max_batch_rows();
@@ -172,56 +197,61 @@ bool Engine::step() {
       chunk_seq_.push_back(s.get());
       budget -= take;
     }
-  if (chunks_.empty()) {
-    publish_counts();
-    return did;
-  }
-  model_.forward(chunks_, logits_.data());
+}
 
+// after the forward: finished embeddings retire; each chunk that asked for logits samples a token
+void Engine::read_batch() {
   const int64_t V = model_.config().vocab_size;
   int64_t row = 0;
   for (size_t i = 0; i < chunks_.size(); i++) {
     Sequence& s = *chunk_seq_[i];
     s.n_cached += static_cast<int64_t>(chunks_[i].tokens.size());
     if (s.req.embed && s.n_cached == s.n_prompt) {
-      GenerationEvent ev = make_event(s);
-      double norm2 = 0;
-      for (float v : s.pooled) norm2 += static_cast<double>(v) * v;
-      const float scale = norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(norm2)) : 0.0f;  // mean, then unit length
-      ev.embedding = std::move(s.pooled);
-      for (float& v : ev.embedding) v *= scale;
-      finish(s, FinishReason::stop, ev);
-      slots_[static_cast<size_t>(s.slot)].reset();
+      finish_embedding(s);
       continue;
     }
     if (!chunks_[i].want_logits) continue;
-    GeneratedToken gt;
-    const int32_t tok = s.sampler.sample(logits_.data() + row * V, s.req.logprobs, &gt.chosen, &gt.top);
+    next_token(s, logits_.data() + row * V);
     row++;
-    gt.token = tok;
-    s.sampler.accept(tok);
-    s.tokens.push_back(tok);
-    s.n_generated++;
-    GenerationEvent ev = make_event(s);
-    ev.tokens.push_back(std::move(gt));
-    FinishReason why = FinishReason::none;
-    if (std::find(s.req.stop_tokens.begin(), s.req.stop_tokens.end(), tok) != s.req.stop_tokens.end()) {
-      why = FinishReason::stop;
-    } else {
-      // special tokens (reserved ones, a stray <|pad|>) carry no text, as with skip_special_tokens
-      const bool has_text = tok_ && tok < tok_->vocab_size() && tok_->is_valid(tok) && !tok_->is_special(tok);
-      if (s.stream.push(has_text ? tok_->token_bytes(tok) : std::string_view(), ev.text)) why = FinishReason::stop;
-      else if (s.n_generated >= s.max_new) why = FinishReason::length;
-    }
-    if (why == FinishReason::none) {
-      if (s.req.on_event) s.req.on_event(ev);
-    } else {
-      finish(s, why, ev);
-      slots_[static_cast<size_t>(s.slot)].reset();
-    }
   }
-  publish_counts();
-  return true;
+}
+
+void Engine::finish_embedding(Sequence& s) {
+  GenerationEvent ev = s.event();
+  double norm2 = 0;
+  for (float v : s.pooled) norm2 += static_cast<double>(v) * v;
+  const float scale = norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(norm2)) : 0.0f;  // mean, then unit length
+  ev.embedding = std::move(s.pooled);
+  for (float& v : ev.embedding) v *= scale;
+  finish(s, FinishReason::stop, ev);
+  slots_[s.slot].reset();
+}
+
+// samples s's next token from its logits (V), streams its text, and retires s when it is done
+void Engine::next_token(Sequence& s, float* logits) {
+  GeneratedToken gt;
+  const int32_t tok = s.sampler.sample(logits, s.req.logprobs, &gt.chosen, &gt.top);
+  gt.token = tok;
+  s.sampler.accept(tok);
+  s.tokens.push_back(tok);
+  s.n_generated++;
+  GenerationEvent ev = s.event();
+  ev.tokens.push_back(std::move(gt));
+  FinishReason why = FinishReason::none;
+  if (std::find(s.req.stop_tokens.begin(), s.req.stop_tokens.end(), tok) != s.req.stop_tokens.end()) {
+    why = FinishReason::stop;
+  } else {
+    // special tokens (reserved ones, a stray <|pad|>) carry no text, as with skip_special_tokens
+    const bool has_text = tok_ && tok < tok_->vocab_size() && tok_->is_valid(tok) && !tok_->is_special(tok);
+    if (s.stream.push(has_text ? tok_->token_bytes(tok) : std::string_view(), ev.text)) why = FinishReason::stop;
+    else if (s.n_generated >= s.max_new) why = FinishReason::length;
+  }
+  if (why == FinishReason::none) {
+    if (s.req.on_event) s.req.on_event(ev);
+  } else {
+    finish(s, why, ev);
+    slots_[s.slot].reset();
+  }
 }
 
 void Engine::publish_counts() {

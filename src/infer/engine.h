@@ -106,6 +106,14 @@ class Engine {
   std::thread thread_;
   bool stop_requested_ = false;
 
+  // the steps of step(), in order
+  std::vector<int64_t> take_incoming();
+  bool retire_cancelled(const std::vector<int64_t>& cancels);
+  void admit_waiting();
+  void plan_batch();
+  void read_batch();
+  void finish_embedding(Sequence& s);
+  void next_token(Sequence& s, float* logits);
   void finish(Sequence& s, FinishReason why, GenerationEvent& ev);
   void publish_counts();
 };

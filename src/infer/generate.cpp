@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/run_dir.h"
 #include "infer/engine.h"
 #include "model/checkpoint.h"
 #include "tokenizer/chat_template.h"
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 std::string find_tokenizer(const std::string& ckpt_dir, const std::string& explicit_path) {
   if (!explicit_path.empty()) return explicit_path;
   const fs::path d(ckpt_dir);
-  for (const fs::path& p : {d / "tokenizer.json", d.parent_path().parent_path() / "tokenizer.json"})
+  for (const fs::path& p : {d / "tokenizer.json", RunDir(d.parent_path().parent_path()).tokenizer()})
     if (fs::exists(p)) return p.string();
   input_error("{}: no tokenizer.json in the checkpoint or its run folder; pass --tokenizer", ckpt_dir);
 }
@@ -95,16 +96,17 @@ void run_generate(const GenerateOptions& o) {
                      {"completion_tokens", last.completion_tokens},
                      {"seed", last.seed},
                      {"tokens", tokens}};
-    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else {
     std::printf("\n");
   }
   std::fflush(stdout);
-  std::fprintf(stderr, "ownchat: %lld prompt tokens, %lld generated (%s), prefill %.0f tok/s, decode %.1f tok/s, %s weights\n",
-               static_cast<long long>(last.prompt_tokens), static_cast<long long>(last.completion_tokens),
-               finish_reason_name(last.finish), static_cast<double>(last.prompt_tokens) / std::max(prefill_s, 1e-9),
-               static_cast<double>(last.completion_tokens - 1) / std::max(decode_s, 1e-9),
-               weight_type_name(model->weight_type()));
+  fmt::print(stderr,
+             "ownchat: {} prompt tokens, {} generated ({}), prefill {:.0f} tok/s, decode {:.1f} tok/s, {} weights\n",
+             last.prompt_tokens, last.completion_tokens, finish_reason_name(last.finish),
+             static_cast<double>(last.prompt_tokens) / std::max(prefill_s, 1e-9),
+             static_cast<double>(last.completion_tokens - 1) / std::max(decode_s, 1e-9),
+             weight_type_name(model->weight_type()));
 }
 
 }  // namespace own

@@ -36,7 +36,7 @@ InferModel::InferModel(const Checkpoint& ck, const InferOptions& o)
   embed_.assign(p + lay.embed, p + lay.embed + V * C);
   final_norm_.assign(p + lay.final_norm, p + lay.final_norm + C);
   for (int64_t l = 0; l < c.num_hidden_layers; l++) {
-    const LayerOffsets& off = lay.layers[static_cast<size_t>(l)];
+    const LayerOffsets& off = lay.layers[l];
     Layer L;
     L.attn_norm.assign(p + off.attn_norm, p + off.attn_norm + C);
     L.mlp_norm.assign(p + off.mlp_norm, p + off.mlp_norm + C);
@@ -93,7 +93,7 @@ void InferModel::forward(std::span<const SeqChunk> chunks, float* logits) {
   // x: (rows, C) residual stream
   embedding_forward(x_.data, tokens_.data(), embed_.data(), rows, C);
   for (int64_t l = 0; l < c.num_hidden_layers; l++) {
-    const Layer& L = layers_[static_cast<size_t>(l)];
+    const Layer& L = layers_[l];
     rmsnorm_forward(xn_.data, rstd_.data, x_.data, L.attn_norm.data(), rows, C, c.rms_norm_eps);
     linear_forward(qkv_.data, xn_.data, L.qkv, rows, false);  // qkv: (rows, Q)
     for (size_t i = 0; i < chunks.size(); i++) {

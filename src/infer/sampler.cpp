@@ -34,12 +34,12 @@ Sampler::Sampler(const SamplingParams& p, int64_t vocab, std::span<const int32_t
   if (p_.repetition_penalty != 1.0f) {
     in_prompt_.assign(static_cast<size_t>(V_), 0);
     for (int32_t t : prompt)
-      if (t >= 0 && t < V_) in_prompt_[static_cast<size_t>(t)] = 1;
+      if (t >= 0 && t < V_) in_prompt_[t] = 1;
   }
 }
 
 void Sampler::accept(int32_t token) {
-  if (!counts_.empty()) counts_[static_cast<size_t>(token)]++;
+  if (!counts_.empty()) counts_[token]++;
 }
 
 // descending logit, ties -> lower id: a total order, so selection is deterministic
@@ -54,11 +54,11 @@ void Sampler::log_softmax_top(float* logits, int32_t token, TokenLogprob* chosen
   const float chosen_logit = logits[token];
   if (top && p_.top_logprobs > 0) {
     cand_.resize(static_cast<size_t>(V_));
-    for (int64_t i = 0; i < V_; i++) cand_[static_cast<size_t>(i)] = {logits[i], static_cast<int32_t>(i)};
+    for (int64_t i = 0; i < V_; i++) cand_[i] = {logits[i], static_cast<int32_t>(i)};
     const int64_t k = std::min(p_.top_logprobs, V_);
     std::partial_sort(cand_.begin(), cand_.begin() + k, cand_.end(), before);
     top->clear();
-    for (int64_t i = 0; i < k; i++) top->push_back({cand_[static_cast<size_t>(i)].second, cand_[static_cast<size_t>(i)].first});
+    for (int64_t i = 0; i < k; i++) top->push_back({cand_[i].second, cand_[i].first});
   }
   const float lse = m + std::log(simd::exp_shift_sum(logits, m, V_));
   if (chosen) *chosen = {token, chosen_logit - lse};
@@ -73,8 +73,8 @@ int32_t Sampler::sample(float* logits, bool want_logprobs, TokenLogprob* chosen,
   for (auto [id, b] : p_.logit_bias) logits[id] += b;
   if (!counts_.empty()) {
     for (int64_t i = 0; i < V; i++) {
-      const int32_t n = counts_[static_cast<size_t>(i)];
-      if (p_.repetition_penalty != 1.0f && (n > 0 || in_prompt_[static_cast<size_t>(i)]))
+      const int32_t n = counts_[i];
+      if (p_.repetition_penalty != 1.0f && (n > 0 || in_prompt_[i]))
         logits[i] = logits[i] > 0.0f ? logits[i] / p_.repetition_penalty : logits[i] * p_.repetition_penalty;
       if (n > 0) logits[i] -= p_.presence_penalty + p_.frequency_penalty * static_cast<float>(n);
     }
@@ -104,7 +104,7 @@ int32_t Sampler::sample(float* logits, bool want_logprobs, TokenLogprob* chosen,
     } else {
       // candidates sorted by logit: the top_k, or as many as top_p / min_p can need
       cand_.resize(static_cast<size_t>(V));
-      for (int64_t i = 0; i < V; i++) cand_[static_cast<size_t>(i)] = {logits[i], static_cast<int32_t>(i)};
+      for (int64_t i = 0; i < V; i++) cand_[i] = {logits[i], static_cast<int32_t>(i)};
       const int64_t k = p_.top_k > 0 ? std::min(p_.top_k, V) : V;
       if (k < V) std::nth_element(cand_.begin(), cand_.begin() + k, cand_.end(), before);
       cand_.resize(static_cast<size_t>(k));

@@ -141,13 +141,16 @@ void safetensors_write(const std::string& path, const std::vector<StTensorRef>& 
 // ---------------------------------------------------------------------------------------------
 // Reader
 
-SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path), bytes_(read_file(path)) {
-  const int64_t file_size = static_cast<int64_t>(bytes_.size());
+namespace {
+
+// the 8-byte little-endian length of the JSON header, checked against the limit and the file size
+int64_t header_length(const std::string& path, const std::string& bytes) {
+  const int64_t file_size = static_cast<int64_t>(bytes.size());
   if (file_size < 8)
     input_error("{}: file is {} bytes, too short for a safetensors file (needs an 8-byte header length)", path,
                 file_size);
   uint64_t header_len = 0;
-  std::memcpy(&header_len, bytes_.data(), 8);
+  std::memcpy(&header_len, bytes.data(), 8);
   if (header_len > static_cast<uint64_t>(kMaxHeaderBytes))
     input_error("{}: header length {} is over the {} byte limit: not a safetensors file, or corrupt", path,
                 header_len, kMaxHeaderBytes);
@@ -155,66 +158,69 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path), bytes_(
   if (8 + n > file_size)
     input_error("{}: truncated: header length says {} bytes of JSON, file has {} after the length", path, n,
                 file_size - 8);
-  data_start_ = 8 + n;
-  const int64_t data_size = file_size - data_start_;
+  return n;
+}
 
+json parse_header(const std::string& path, const std::string& bytes, int64_t data_start) {
   json header;
   try {
-    header = json::parse(bytes_.begin() + 8, bytes_.begin() + data_start_);
+    header = json::parse(bytes.begin() + 8, bytes.begin() + data_start);
   } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
     input_error("{}: header is not valid JSON: {}", path, e.what());
   }
   if (!header.is_object()) input_error("{}: header must be a JSON object, got {}", path, header.type_name());
+  return header;
+}
 
-  for (const auto& item : header.items()) {
-    const std::string& name = item.key();  // not a structured binding: the lambda below captures it
-    const json& entry = item.value();
-    if (name == "__metadata__") {
-      if (!entry.is_object()) input_error("{}: __metadata__ must be an object of strings", path);
-      for (const auto& [k, v] : entry.items()) {
-        if (!v.is_string()) input_error("{}: __metadata__ \"{}\" must be a string, got {}", path, k, v.dump());
-        metadata_[k] = v.get<std::string>();
-      }
-      continue;
-    }
-    auto bad = [&](const std::string& what) { input_error("{}: tensor \"{}\": {}", path, name, what); };
-    if (!entry.is_object()) bad("entry must be an object, got " + entry.dump());
-    for (const char* key : {"dtype", "shape", "data_offsets"})
-      if (!entry.contains(key)) bad(fmt::format("missing \"{}\"", key));
-
-    StInfo info;
-    const json& dtype = entry["dtype"];
-    if (!dtype.is_string()) bad("dtype must be a string, got " + dtype.dump());
-    if (!dtype_from_name(dtype.get<std::string>(), info.dtype))
-      bad(fmt::format("unknown dtype {} (known: F32, BF16, F16, I32, I64, U8)", dtype.dump()));
-
-    const json& shape = entry["shape"];
-    if (!shape.is_array()) bad("shape must be a list of non-negative integers, got " + shape.dump());
-    for (const json& d : shape) {
-      int64_t v = 0;
-      if (!get_nonneg(d, v)) bad("shape must be a list of non-negative integers, got " + shape.dump());
-      info.shape.push_back(v);
-    }
-    info.numel = checked_numel(info.shape);
-    if (info.numel < 0 || info.numel > kInt64Max / dtype_size(info.dtype))
-      bad("shape " + shape_str(info.shape) + " is too large");
-    info.bytes = info.numel * dtype_size(info.dtype);
-
-    const json& offsets = entry["data_offsets"];
-    int64_t begin = 0, end = 0;
-    if (!offsets.is_array() || offsets.size() != 2 || !get_nonneg(offsets[0], begin) || !get_nonneg(offsets[1], end))
-      bad("data_offsets must be [begin, end] with non-negative integers, got " + offsets.dump());
-    if (begin > end) bad(fmt::format("data_offsets [{}, {}] have begin > end", begin, end));
-    if (end - begin != info.bytes)
-      bad(fmt::format("data_offsets [{}, {}] do not match shape {} of {} ({} bytes)", begin, end,
-                      shape_str(info.shape), dtype_name(info.dtype), info.bytes));
-    info.offset = begin;
-    tensors_[name] = std::move(info);
+void read_metadata(const std::string& path, const json& entry, std::map<std::string, std::string>& metadata) {
+  if (!entry.is_object()) input_error("{}: __metadata__ must be an object of strings", path);
+  for (const auto& [k, v] : entry.items()) {
+    if (!v.is_string()) input_error("{}: __metadata__ \"{}\" must be a string, got {}", path, k, v.dump());
+    metadata[k] = v.get<std::string>();
   }
+}
 
-  // Together: the tensors must tile the data section exactly (no overlap, no hole, no tail).
+// one tensor's entry on its own: dtype, shape, and data_offsets that match them
+StInfo read_entry(const std::string& path, const std::string& name, const json& entry) {
+  auto bad = [&](const std::string& what) { input_error("{}: tensor \"{}\": {}", path, name, what); };
+  if (!entry.is_object()) bad("entry must be an object, got " + entry.dump());
+  for (const char* key : {"dtype", "shape", "data_offsets"})
+    if (!entry.contains(key)) bad(fmt::format("missing \"{}\"", key));
+
+  StInfo info;
+  const json& dtype = entry["dtype"];
+  if (!dtype.is_string()) bad("dtype must be a string, got " + dtype.dump());
+  if (!dtype_from_name(dtype.get<std::string>(), info.dtype))
+    bad(fmt::format("unknown dtype {} (known: F32, BF16, F16, I32, I64, U8)", dtype.dump()));
+
+  const json& shape = entry["shape"];
+  if (!shape.is_array()) bad("shape must be a list of non-negative integers, got " + shape.dump());
+  for (const json& d : shape) {
+    int64_t v = 0;
+    if (!get_nonneg(d, v)) bad("shape must be a list of non-negative integers, got " + shape.dump());
+    info.shape.push_back(v);
+  }
+  info.numel = checked_numel(info.shape);
+  if (info.numel < 0 || info.numel > kInt64Max / dtype_size(info.dtype))
+    bad("shape " + shape_str(info.shape) + " is too large");
+  info.bytes = info.numel * dtype_size(info.dtype);
+
+  const json& offsets = entry["data_offsets"];
+  int64_t begin = 0, end = 0;
+  if (!offsets.is_array() || offsets.size() != 2 || !get_nonneg(offsets[0], begin) || !get_nonneg(offsets[1], end))
+    bad("data_offsets must be [begin, end] with non-negative integers, got " + offsets.dump());
+  if (begin > end) bad(fmt::format("data_offsets [{}, {}] have begin > end", begin, end));
+  if (end - begin != info.bytes)
+    bad(fmt::format("data_offsets [{}, {}] do not match shape {} of {} ({} bytes)", begin, end,
+                    shape_str(info.shape), dtype_name(info.dtype), info.bytes));
+  info.offset = begin;
+  return info;
+}
+
+// Together: the tensors must tile the data section exactly (no overlap, no hole, no tail).
+void check_tiling(const std::string& path, const std::map<std::string, StInfo>& tensors, int64_t data_size) {
   std::vector<std::pair<const std::string*, const StInfo*>> by_offset;
-  for (const auto& [name, info] : tensors_) by_offset.emplace_back(&name, &info);
+  for (const auto& [name, info] : tensors) by_offset.emplace_back(&name, &info);
   std::sort(by_offset.begin(), by_offset.end(), [](const auto& a, const auto& b) {
     if (a.second->offset != b.second->offset) return a.second->offset < b.second->offset;
     return a.second->bytes < b.second->bytes;
@@ -247,6 +253,18 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path), bytes_(
   if (covered != data_size)
     input_error("{}: data section is {} bytes but the tensors cover only {} (corrupt file, or data appended)", path,
                 data_size, covered);
+}
+
+}  // namespace
+
+SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path), bytes_(read_file(path)) {
+  data_start_ = 8 + header_length(path, bytes_);
+  const json header = parse_header(path, bytes_, data_start_);
+  for (const auto& item : header.items()) {
+    if (item.key() == "__metadata__") read_metadata(path, item.value(), metadata_);
+    else tensors_[item.key()] = read_entry(path, item.key(), item.value());
+  }
+  check_tiling(path, tensors_, static_cast<int64_t>(bytes_.size()) - data_start_);
 }
 
 std::vector<std::string> SafetensorsFile::names() const {

@@ -45,21 +45,21 @@ struct Trie {
   std::vector<std::vector<Edge>> building{1};
 
   int32_t child(int32_t n, int32_t tok) {
-    for (const auto& [t, c] : building[static_cast<size_t>(n)])
+    for (const auto& [t, c] : building[n])
       if (t == tok) return c;
     const int32_t c = static_cast<int32_t>(nodes.size());
-    building[static_cast<size_t>(n)].emplace_back(tok, c);
+    building[n].emplace_back(tok, c);
     nodes.emplace_back();
     building.emplace_back();
     return c;
   }
   int32_t any_child(int32_t n) {
-    if (nodes[static_cast<size_t>(n)].any < 0) {
-      nodes[static_cast<size_t>(n)].any = static_cast<int32_t>(nodes.size());
+    if (nodes[n].any < 0) {
+      nodes[n].any = static_cast<int32_t>(nodes.size());
       nodes.emplace_back();
       building.emplace_back();
     }
-    return nodes[static_cast<size_t>(n)].any;
+    return nodes[n].any;
   }
   void finish() {
     for (size_t n = 0; n < nodes.size(); n++) {
@@ -71,7 +71,7 @@ struct Trie {
     building = {};
   }
   std::span<const Edge> children(int32_t n) const {
-    const Node& nd = nodes[static_cast<size_t>(n)];
+    const Node& nd = nodes[n];
     return {edges.data() + nd.first_edge, static_cast<size_t>(nd.n_edges)};
   }
   int32_t find(int32_t n, int32_t tok) const {
@@ -347,10 +347,10 @@ struct ModerationLexicon::Impl {
     slots_by_token.assign(vocab.size(), {});
     for (size_t k = 0; k < slot_tries.size(); k++)
       for (const auto& [tok, node] : slot_tries[k].children(0))
-        slots_by_token[static_cast<size_t>(tok)].push_back(static_cast<int32_t>(k));
+        slots_by_token[tok].push_back(static_cast<int32_t>(k));
     for (Pattern& p : patterns)
       for (int32_t k : p.slots) {
-        const Node& root = slot_tries[static_cast<size_t>(k)].nodes[0];
+        const Node& root = slot_tries[k].nodes[0];
         if (!root.terminal && root.any < 0 && std::find(p.required.begin(), p.required.end(), k) == p.required.end())
           p.required.push_back(k);
       }
@@ -358,8 +358,8 @@ struct ModerationLexicon::Impl {
     for (size_t i = 0; i < patterns.size(); i++) {
       if (patterns[i].out[0].cat == kBenign) continue;  // training phrases only
       const int32_t first = patterns[i].slots[0];
-      for (const auto& [tok, node] : slot_tries[static_cast<size_t>(first)].children(0)) {
-        std::vector<FirstSlot>& groups = by_first[static_cast<size_t>(tok)];
+      for (const auto& [tok, node] : slot_tries[first].children(0)) {
+        std::vector<FirstSlot>& groups = by_first[tok];
         auto g = std::find_if(groups.begin(), groups.end(), [&](const FirstSlot& f) { return f.slot == first; });
         if (g == groups.end()) g = groups.insert(groups.end(), FirstSlot{first, {}});
         g->patterns.push_back(static_cast<int32_t>(i));
@@ -402,11 +402,11 @@ struct ModerationLexicon::Impl {
   // below base + 64 (no pattern spans 64 tokens).
   static void walk(const Trie& t, int32_t node, const std::vector<int32_t>& ids, int32_t pos, int32_t base,
                    uint64_t* ends) {
-    const Node& nd = t.nodes[static_cast<size_t>(node)];
+    const Node& nd = t.nodes[node];
     if (pos - base >= 64) return;
     if (nd.terminal) *ends |= uint64_t{1} << (pos - base);
     if (pos >= static_cast<int32_t>(ids.size())) return;
-    const int32_t tok = ids[static_cast<size_t>(pos)];
+    const int32_t tok = ids[pos];
     if (tok >= 0) {
       const int32_t c = t.find(node, tok);
       if (c >= 0) walk(t, c, ids, pos + 1, base, ends);
@@ -469,7 +469,7 @@ struct ModerationLexicon::Impl {
   // most patterns fail this cheap test on ordinary text and are never walked.
   bool possible(const Scan& sc, const Pattern& p) const {
     for (int32_t k : p.required)
-      if (!sc.slot_possible[static_cast<size_t>(k)]) return false;
+      if (!sc.slot_possible[k]) return false;
     return true;
   }
 
@@ -479,9 +479,9 @@ struct ModerationLexicon::Impl {
     for (size_t j = static_cast<size_t>(i); j < sc.ids.size() && sc.ids[j] >= 0; j++) {
       node = terms_trie.find(node, sc.ids[j]);
       if (node < 0) return;
-      const int32_t ti = terms_trie.nodes[static_cast<size_t>(node)].term;
+      const int32_t ti = terms_trie.nodes[node].term;
       if (ti < 0) continue;
-      const Term& term = terms[static_cast<size_t>(ti)];
+      const Term& term = terms[ti];
       const int32_t end = static_cast<int32_t>(j) + 1;
       auto add = [&](ModCategory c) { sc.raw.push_back({static_cast<int8_t>(c), term.score, i, end, term.text}); };
       switch (term.kind) {
@@ -503,17 +503,17 @@ struct ModerationLexicon::Impl {
   // patterns starting at token i (whose first token is tok)
   void scan_patterns(Scan& sc, int32_t i, int32_t tok) const {
     if (static_cast<size_t>(tok) >= by_first.size()) return;
-    for (const FirstSlot& group : by_first[static_cast<size_t>(tok)]) {
+    for (const FirstSlot& group : by_first[tok]) {
       bool walked = false;
       for (int32_t pi : group.patterns) {
-        if (i < sc.last_end[static_cast<size_t>(pi)]) continue;
-        const Pattern& p = patterns[static_cast<size_t>(pi)];
+        if (i < sc.last_end[pi]) continue;
+        const Pattern& p = patterns[pi];
         if (!possible(sc, p)) continue;
         if (!walked && ends_of(group.slot, sc.ids, i, sc.memo) == 0) break;  // the whole group fails here
         walked = true;
         const int32_t end = match(p, sc.ids, i, sc.memo);
         if (end <= i) continue;
-        sc.last_end[static_cast<size_t>(pi)] = end;
+        sc.last_end[pi] = end;
         for (const Score& s : p.out) {
           if (s.cat == kGuard || s.cat == kGuardHarassment)
             sc.guards.push_back({i, end, s.cat == kGuardHarassment});
@@ -531,12 +531,12 @@ struct ModerationLexicon::Impl {
     Scan sc(ids_of(tokens), patterns.size(), slot_tries.size());
     std::vector<uint8_t> seen(vocab.size(), 0);
     for (int32_t tok : sc.ids)
-      if (tok >= 0 && !seen[static_cast<size_t>(tok)]) {
-        seen[static_cast<size_t>(tok)] = 1;
-        for (int32_t k : slots_by_token[static_cast<size_t>(tok)]) sc.slot_possible[static_cast<size_t>(k)] = 1;
+      if (tok >= 0 && !seen[tok]) {
+        seen[tok] = 1;
+        for (int32_t k : slots_by_token[tok]) sc.slot_possible[k] = 1;
       }
     for (int32_t i = 0; i < static_cast<int32_t>(sc.ids.size()); i++) {
-      const int32_t tok = sc.ids[static_cast<size_t>(i)];
+      const int32_t tok = sc.ids[i];
       if (tok < 0) continue;
       scan_terms(sc, i);
       scan_patterns(sc, i, tok);
@@ -556,7 +556,7 @@ struct ModerationLexicon::Impl {
 std::vector<ModerationLexicon::Sample> ModerationLexicon::samples(uint64_t seed, int64_t per_pattern) const {
   const Impl& im = *impl_;
   std::vector<std::string> words(im.vocab.size());
-  for (const auto& [w, id] : im.vocab) words[static_cast<size_t>(id)] = w;
+  for (const auto& [w, id] : im.vocab) words[id] = w;
   static const char* const kFillers[] = {"the", "old", "new", "little", "big", "whole", "very", "really", "some", "other"};
   Rng rng(seed ^ 0x6c6578ull);
   std::vector<Sample> out;
@@ -567,7 +567,7 @@ std::vector<ModerationLexicon::Sample> ModerationLexicon::samples(uint64_t seed,
       if (sc.cat == kGuard || sc.cat == kGuardViolence || sc.cat == kBenign) guard = true;
       if (sc.cat == kGuardHarassment) continue;
       if (sc.cat >= 0 && sc.value >= 0.5f) {
-        proto.scores[static_cast<size_t>(sc.cat)] = sc.value;
+        proto.scores[sc.cat] = sc.value;
         positive = true;
       }
     }
@@ -580,10 +580,10 @@ std::vector<ModerationLexicon::Sample> ModerationLexicon::samples(uint64_t seed,
         // "how do I ..." is the form of a request, not its harm: leave it out so that the
         // classifier does not learn "how" as a signal (templates and chat prompts teach the form)
         if (si == 0 && p.slots.size() > 1 && p.how_first) continue;
-        const Trie& t = im.slot_tries[static_cast<size_t>(slot)];
+        const Trie& t = im.slot_tries[slot];
         int32_t n = 0;
         while (true) {  // a random path to a terminal: stop, follow a word, or take '*'
-          const Node& nd = t.nodes[static_cast<size_t>(n)];
+          const Node& nd = t.nodes[n];
           const std::span<const Trie::Edge> next = t.children(n);
           const uint64_t options = next.size() + (nd.any >= 0 ? 1 : 0) + (nd.terminal ? 1 : 0);
           if (options == 0) break;
@@ -591,7 +591,7 @@ std::vector<ModerationLexicon::Sample> ModerationLexicon::samples(uint64_t seed,
           if (nd.terminal && r == options - 1) break;
           std::string w;
           if (r < next.size()) {
-            w = words[static_cast<size_t>(next[r].first)];
+            w = words[next[r].first];
             n = next[r].second;
           } else {
             w = kFillers[rng.below(std::size(kFillers))];
@@ -649,7 +649,7 @@ std::vector<ModerationLexicon::Hit> ModerationLexicon::hits(const std::vector<st
 ModScores ModerationLexicon::scores(const std::vector<std::string>& tokens) const {
   ModScores s{};
   for (const Hit& h : hits(tokens)) {
-    float& v = s[static_cast<size_t>(h.category)];
+    float& v = s[h.category];
     v = std::max(v, h.score);
   }
   return s;

@@ -194,9 +194,9 @@ ModerationModel moderation_model_load(const std::string& dir_in) {
   m.weight.resize(w.size());
   for (int64_t c = 0; c < C; c++)
     for (int64_t b = 0; b < m.buckets; b++) {
-      const float x = w[static_cast<size_t>(c * m.buckets + b)];
+      const float x = w[c * m.buckets + b];
       if (!std::isfinite(x)) input_error("{}: weight[{}, {}] is not finite; {}", model_path, c, b, fix);
-      m.weight[static_cast<size_t>(b * C + c)] = x;
+      m.weight[b * C + c] = x;
     }
   for (float x : m.bias)
     if (!std::isfinite(x)) input_error("{}: bias is not finite; {}", model_path, fix);

@@ -16,6 +16,7 @@
 #include "core/check.h"
 #include "core/fileio.h"
 #include "core/progress.h"
+#include "core/run_dir.h"
 #include "core/rng.h"
 #include "data/chat_data.h"
 #include "data/clean.h"
@@ -115,7 +116,7 @@ void save_checkpoint(const fs::path& dir, const ModerationModel& m, const json& 
   std::vector<float> w(static_cast<size_t>(static_cast<int64_t>(C) * B));  // (13, buckets) for the file
   for (int64_t b = 0; b < B; b++)
     for (size_t c = 0; c < C; c++)
-      w[c * static_cast<size_t>(B) + static_cast<size_t>(b)] = m.weight[static_cast<size_t>(b) * C + c];
+      w[c * B + b] = m.weight[b * C + c];
   try {
     safetensors_write((tmp / "model.safetensors").string(),
                       {{"weight", Dtype::F32, {static_cast<int64_t>(C), B}, w.data()},
@@ -195,56 +196,53 @@ ModerationModel fit(const std::vector<const Example*>& data, const ModerationTra
   return m;
 }
 
-}  // namespace
-
-ModerationTrainResult train_moderation(const ModerationTrainOptions& o) {
+void check_options(const ModerationTrainOptions& o) {
   if (o.epochs <= 0) input_error("--epochs must be positive, got {}", o.epochs);
   if (o.buckets < 1024 || o.buckets > (int64_t{1} << 24))
     input_error("--buckets must be in [1024, 16777216], got {}", o.buckets);
   if (!(o.threshold > 0 && o.threshold < 1)) input_error("--threshold must be in (0, 1), got {}", o.threshold);
   if (o.per_template <= 0) input_error("--per-template must be positive, got {}", o.per_template);
-  const fs::path run(o.run_dir);
-  const std::string chat_path = (run / "data" / "chat" / "train.jsonl").string();
-  std::error_code ec;
-  if (!fs::exists(chat_path, ec))
-    input_error("{} is missing; run `ownchat data chat --run {}` first", chat_path, o.run_dir);
+}
 
-  ModerationTrainResult r;
-  std::vector<ModExample> raw = moderation_synth(o.seed, o.per_template);
-  add_chat_examples(chat_path, raw, r);
-  if (o.lexicon_samples > 0)
-    for (ModerationLexicon::Sample& s : ModerationLexicon::get()->samples(o.seed, o.lexicon_samples)) {
-      ModExample e;
-      e.text = std::move(s.text);
-      for (size_t c = 0; c < C; c++)
-        if (s.scores[c] >= 0.5f) e.labels |= static_cast<ModLabels>(1u << c);
-      e.labels = moderation_close_labels(e.labels);
-      e.source = "lexicon";
-      raw.push_back(std::move(e));
-      r.lexicon_phrases++;
-    }
+// the lexicon's sampled phrases, labelled by the scores the lexicon gives them
+void add_lexicon_examples(const ModerationTrainOptions& o, std::vector<ModExample>& out, ModerationTrainResult& r) {
+  for (ModerationLexicon::Sample& s : ModerationLexicon::get()->samples(o.seed, o.lexicon_samples)) {
+    ModExample e;
+    e.text = std::move(s.text);
+    for (size_t c = 0; c < C; c++)
+      if (s.scores[c] >= 0.5f) e.labels |= static_cast<ModLabels>(1u << c);
+    e.labels = moderation_close_labels(e.labels);
+    e.source = "lexicon";
+    out.push_back(std::move(e));
+    r.lexicon_phrases++;
+  }
+}
 
-  std::vector<Example> train, held;
-  for (ModExample& e : raw) {
+// tokens and hashed features of each example, into the train or the held-out split
+void featurize(const std::vector<ModExample>& raw, int64_t buckets, std::vector<Example>& train,
+               std::vector<Example>& held) {
+  for (const ModExample& e : raw) {
     Example x;
     x.text = e.text;
     x.source = e.source;
     x.labels = e.labels;
     x.held_out = e.held_out;
     x.tokens = moderation_tokens(e.text);
-    moderation_features(x.tokens, o.buckets, x.features);
+    moderation_features(x.tokens, buckets, x.features);
     (e.held_out ? held : train).push_back(std::move(x));
   }
-  r.train_examples = static_cast<int64_t>(train.size());
-  r.heldout_examples = static_cast<int64_t>(held.size());
-  if (train.empty()) input_error("no training examples");
-  std::vector<const Example*> data;
-  for (const Example& x : train) data.push_back(&x);
-  ModerationModel m = fit(data, o, "train moderation");
+}
 
-  // held-out: the classifier alone, the lexicon alone, and both as Moderator::classify combines them
-  const ModerationLexicon& lex = *ModerationLexicon::get();
+// held-out benign prompts: from the chat data, and the templated look-alikes
+struct HeldoutNegatives {
   int64_t chat = 0, chat_flagged = 0, lookalike = 0, lookalike_flagged = 0;
+};
+
+// held-out: the classifier alone, the lexicon alone, and both as Moderator::classify combines them
+HeldoutNegatives score_heldout(const ModerationModel& m, const std::vector<Example>& held,
+                               const ModerationTrainOptions& o, ModerationTrainResult& r) {
+  const ModerationLexicon& lex = *ModerationLexicon::get();
+  HeldoutNegatives neg;
   std::array<int64_t, C> shown{};
   for (const Example& x : held) {
     const ModScores cs = moderation_model_scores(m, x.tokens);
@@ -259,57 +257,52 @@ ModerationTrainResult train_moderation(const ModerationTrainOptions& o) {
     for (size_t c = 0; c < C && o.show_errors > 0; c++) {
       const bool y = (x.labels >> c) & 1u;
       if (y == rb.categories[c] || shown[c]++ >= o.show_errors) continue;
-      std::fprintf(stderr, "held-out %s %s (classifier %.2f, lexicon %.2f): %s\n", y ? "missed" : "false",
-                   kModerationCategoryNames[c], static_cast<double>(cs[c]), static_cast<double>(ls[c]), x.text.c_str());
+      fmt::print(stderr, "held-out {} {} (classifier {:.2f}, lexicon {:.2f}): {}\n", y ? "missed" : "false",
+                 kModerationCategoryNames[c], cs[c], ls[c], x.text);
     }
     if (x.labels == 0 && x.source.starts_with("chat:")) {
-      chat++;
-      chat_flagged += rb.flagged;
+      neg.chat++;
+      neg.chat_flagged += rb.flagged;
     } else if (x.labels == 0) {
-      lookalike++;
-      lookalike_flagged += rb.flagged;
+      neg.lookalike++;
+      neg.lookalike_flagged += rb.flagged;
     }
   }
   r.macro_f1_classifier = macro_f1(r.classifier, nullptr);
   r.macro_f1_lexicon = macro_f1(r.lexicon, nullptr);
   r.macro_f1 = macro_f1(r.combined, &r.categories_scored);
   auto rate = [](int64_t k, int64_t n) { return n > 0 ? static_cast<double>(k) / static_cast<double>(n) : 0.0; };
-  r.heldout_chat_flag_rate = rate(chat_flagged, chat);
-  r.heldout_lookalike_flag_rate = rate(lookalike_flagged, lookalike);
+  r.heldout_chat_flag_rate = rate(neg.chat_flagged, neg.chat);
+  r.heldout_lookalike_flag_rate = rate(neg.lookalike_flagged, neg.lookalike);
+  return neg;
+}
 
-  // the saved model: refit on train + held-out with the same settings (unless --no-refit), so the
-  // look-alikes and phrasings held out above also teach the model that serves
-  if (o.refit) {
-    for (const Example& x : held) data.push_back(&x);
-    m = fit(data, o, "refit moderation");
-  }
-
-  const fs::path dir = run / "ckpt" / "moderation";
-  fs::create_directories(dir.parent_path(), ec);
+json checkpoint_config(const ModerationTrainOptions& o, const ModerationTrainResult& r, size_t n_examples) {
   json cats = json::array();
   for (const char* n : kModerationCategoryNames) cats.push_back(n);
-  json config = {{"model_type", "ownchat-moderation"},
-                 {"version", 1},
-                 {"buckets", o.buckets},
-                 {"categories", cats},
-                 {"threshold", decimal(o.threshold)},
-                 {"features", "word unigrams + bigrams of moderation_tokens(), FNV-1a hashed, each 1/sqrt(count)"},
-                 {"weight_layout", "(categories, buckets)"},
-                 {"train", {{"seed", o.seed}, {"epochs", o.epochs}, {"lr", decimal(o.lr)}, {"l2", decimal(o.l2)},
-                            {"per_template", o.per_template}, {"lexicon_samples", o.lexicon_samples},
-                            {"pos_weight_max", decimal(o.pos_weight_max)}, {"refit_on_heldout", o.refit},
-                            {"examples", static_cast<int64_t>(data.size())}}},
-                 {"heldout", {{"examples", r.heldout_examples}, {"macro_f1", r.macro_f1},
-                              {"macro_f1_classifier", r.macro_f1_classifier}, {"macro_f1_lexicon", r.macro_f1_lexicon},
-                              {"chat_flag_rate", r.heldout_chat_flag_rate},
-                              {"lookalike_flag_rate", r.heldout_lookalike_flag_rate}}}};
-  save_checkpoint(dir, m, config);
-  r.ckpt_dir = dir.string();
+  return {{"model_type", "ownchat-moderation"},
+          {"version", 1},
+          {"buckets", o.buckets},
+          {"categories", cats},
+          {"threshold", decimal(o.threshold)},
+          {"features", "word unigrams + bigrams of moderation_tokens(), FNV-1a hashed, each 1/sqrt(count)"},
+          {"weight_layout", "(categories, buckets)"},
+          {"train", {{"seed", o.seed}, {"epochs", o.epochs}, {"lr", decimal(o.lr)}, {"l2", decimal(o.l2)},
+                     {"per_template", o.per_template}, {"lexicon_samples", o.lexicon_samples},
+                     {"pos_weight_max", decimal(o.pos_weight_max)}, {"refit_on_heldout", o.refit},
+                     {"examples", static_cast<int64_t>(n_examples)}}},
+          {"heldout", {{"examples", r.heldout_examples}, {"macro_f1", r.macro_f1},
+                       {"macro_f1_classifier", r.macro_f1_classifier}, {"macro_f1_lexicon", r.macro_f1_lexicon},
+                       {"chat_flag_rate", r.heldout_chat_flag_rate},
+                       {"lookalike_flag_rate", r.heldout_lookalike_flag_rate}}}};
+}
 
-  // metrics.jsonl: one line per category (combined, with the layers beside it) and the macro means
-  std::FILE* f = std::fopen((run / "metrics.jsonl").string().c_str(), "a");
-  if (!f) input_error("{}: cannot open for appending", (run / "metrics.jsonl").string());
-  auto line = [&](const json& j) { std::fprintf(f, "%s\n", j.dump().c_str()); };
+// metrics.jsonl: one line per category (combined, with the layers beside it) and the macro means
+void append_metrics(const fs::path& path, const ModerationTrainOptions& o, const ModerationTrainResult& r,
+                    const HeldoutNegatives& neg) {
+  std::FILE* f = std::fopen(path.string().c_str(), "a");
+  if (!f) input_error("{}: cannot open for appending", path.string());
+  auto line = [&](const json& j) { fmt::print(f, "{}\n", j.dump()); };
   for (size_t c = 0; c < C; c++) {
     if (r.combined[c].support == 0) continue;
     line({{"stage", "moderation"}, {"step", o.epochs}, {"ckpt", r.ckpt_dir},
@@ -324,10 +317,48 @@ ModerationTrainResult train_moderation(const ModerationTrainOptions& o) {
   line({{"stage", "moderation"}, {"step", o.epochs}, {"ckpt", r.ckpt_dir}, {"name", "f1_macro/lexicon"},
         {"value", r.macro_f1_lexicon}});
   line({{"stage", "moderation"}, {"step", o.epochs}, {"ckpt", r.ckpt_dir}, {"name", "flag_rate/heldout_chat"},
-        {"value", r.heldout_chat_flag_rate}, {"n", chat}});
+        {"value", r.heldout_chat_flag_rate}, {"n", neg.chat}});
   line({{"stage", "moderation"}, {"step", o.epochs}, {"ckpt", r.ckpt_dir}, {"name", "flag_rate/heldout_lookalike"},
-        {"value", r.heldout_lookalike_flag_rate}, {"n", lookalike}});
+        {"value", r.heldout_lookalike_flag_rate}, {"n", neg.lookalike}});
   std::fclose(f);
+}
+
+}  // namespace
+
+ModerationTrainResult train_moderation(const ModerationTrainOptions& o) {
+  check_options(o);
+  const RunDir run(o.run_dir);
+  const std::string chat_path = (run.data("chat") / "train.jsonl").string();
+  std::error_code ec;
+  if (!fs::exists(chat_path, ec))
+    input_error("{} is missing; run `ownchat data chat --run {}` first", chat_path, o.run_dir);
+
+  ModerationTrainResult r;
+  std::vector<ModExample> raw = moderation_synth(o.seed, o.per_template);
+  add_chat_examples(chat_path, raw, r);
+  if (o.lexicon_samples > 0) add_lexicon_examples(o, raw, r);
+  std::vector<Example> train, held;
+  featurize(raw, o.buckets, train, held);
+  r.train_examples = static_cast<int64_t>(train.size());
+  r.heldout_examples = static_cast<int64_t>(held.size());
+  if (train.empty()) input_error("no training examples");
+  std::vector<const Example*> data;
+  for (const Example& x : train) data.push_back(&x);
+  ModerationModel m = fit(data, o, "train moderation");
+  const HeldoutNegatives neg = score_heldout(m, held, o, r);
+
+  // the saved model: refit on train + held-out with the same settings (unless --no-refit), so the
+  // look-alikes and phrasings held out above also teach the model that serves
+  if (o.refit) {
+    for (const Example& x : held) data.push_back(&x);
+    m = fit(data, o, "refit moderation");
+  }
+
+  const fs::path dir = run.ckpt("moderation");
+  fs::create_directories(dir.parent_path(), ec);
+  save_checkpoint(dir, m, checkpoint_config(o, r, data.size()));
+  r.ckpt_dir = dir.string();
+  append_metrics(run.metrics(), o, r, neg);
   return r;
 }
 

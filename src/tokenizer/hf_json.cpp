@@ -91,6 +91,113 @@ struct Reader {
       fail("pre_tokenizer.pretokenizers[1].use_regex", "true after a Split is not supported; expected false");
     return split(s, "pre_tokenizer.pretokenizers[0]");
   }
+
+  // what byte-level BPE reads unchanged: no normalizer, a ByteLevel decoder, a plain BPE model
+  void check_supported(json& j) const {
+    if (j.contains("normalizer") && !j["normalizer"].is_null())
+      fail("normalizer", "{} is not supported; byte-level BPE reads text unchanged (expected null)",
+           j["normalizer"].value("type", std::string("?")));
+    if (j.contains("decoder") && !j["decoder"].is_null() && j["decoder"].value("type", std::string()) != "ByteLevel")
+      fail("decoder.type", "expected \"ByteLevel\" or a null decoder");
+
+    if (!j.contains("model") || !j["model"].is_object()) fail("model", "missing or not an object");
+    const json& m = j["model"];
+    if (m.contains("type") && m["type"] != "BPE") fail("model.type", "expected \"BPE\", got {}", m["type"].dump());
+    if (get_bool(m, "byte_fallback", false, "model")) fail("model.byte_fallback", "true is not supported");
+    for (const char* key : {"continuing_subword_prefix", "end_of_word_suffix"}) {
+      if (m.contains(key) && !m[key].is_null() && m[key] != "")
+        fail(fmt::format("model.{}", key), "{} is not supported; expected null", m[key].dump());
+    }
+    if (m.contains("dropout") && !m["dropout"].is_null() && m["dropout"] != 0)
+      fail("model.dropout", "{} is not supported; expected null", m["dropout"].dump());
+  }
+
+  // model.vocab: the bytes of each id
+  void read_vocab(const json& vocab, int64_t max_id, BpeVocab& v) const {
+    std::string bytes;
+    for (const auto& [key, val] : vocab.items()) {
+      std::string field = fmt::format("model.vocab[{}]", json(key).dump());
+      if (!val.is_number_integer() || val.get<int64_t>() < 0 || val.get<int64_t>() >= max_id)
+        fail(field, "expected an id in 0..{} (the number of tokens + {}), got {}", max_id - 1, kMaxIdGap, val.dump());
+      if (!byte_level_decode(key, bytes) || bytes.empty())
+        fail(field, "not a byte-level token (GPT-2 byte-to-unicode characters)");
+      auto id = static_cast<size_t>(val.get<int64_t>());
+      if (v.tokens.size() <= id) v.tokens.resize(id + 1);
+      if (!v.tokens[id].empty())
+        fail("model.vocab", "id {} used by both {} and {}", id, json(byte_level_encode(v.tokens[id])).dump(),
+             json(key).dump());
+      v.tokens[id] = bytes;
+    }
+  }
+
+  // model.merges: "left right" or [left, right], both and their concatenation in model.vocab
+  void read_merges(const json& m, BpeVocab& v) const {
+    if (!m.contains("merges") || !m["merges"].is_array()) fail("model.merges", "missing or not an array");
+    const json& merges = m["merges"];
+    const json& vocab = m["vocab"];
+    v.merges.reserve(merges.size());
+    for (size_t i = 0; i < merges.size(); i++) {
+      std::string field = fmt::format("model.merges[{}]", i);
+      const json& e = merges[i];
+      std::string left, right;
+      if (e.is_string()) {
+        const std::string& s = e.get_ref<const std::string&>();
+        size_t sp = s.find(' ');
+        if (sp == std::string::npos || s.find(' ', sp + 1) != std::string::npos)
+          fail(field, "expected \"left right\" (one space), got {}", e.dump());
+        left = s.substr(0, sp);
+        right = s.substr(sp + 1);
+      } else if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string()) {
+        left = e[0].get<std::string>();
+        right = e[1].get<std::string>();
+      } else {
+        fail(field, "expected \"left right\" or [left, right], got {}", e.dump());
+      }
+      std::array<int32_t, 2> pair{};
+      for (int k = 0; k < 2; k++) {
+        const std::string& t = k == 0 ? left : right;
+        auto it = vocab.find(t);
+        if (it == vocab.end()) fail(field, "token {} not in vocab", json(t).dump());
+        pair[k] = it->get<int32_t>();
+      }
+      if (!vocab.contains(left + right)) fail(field, "merged token {} not in vocab", json(left + right).dump());
+      v.merges.push_back(pair);
+    }
+  }
+
+  // added_tokens: the specials (and ordinary tokens HF also lists, which add nothing)
+  void read_added_tokens(json& j, int64_t max_id, BpeVocab& v) const {
+    if (!j.contains("added_tokens") || j["added_tokens"].is_null()) return;
+    const json& added = j["added_tokens"];
+    if (!added.is_array()) fail("added_tokens", "expected an array");
+    for (size_t i = 0; i < added.size(); i++) {
+      std::string field = fmt::format("added_tokens[{}]", i);
+      const json& a = added[i];
+      if (!a.is_object()) fail(field, "expected an object");
+      if (!a.contains("id") || !a["id"].is_number_integer() || a["id"].get<int64_t>() < 0 ||
+          a["id"].get<int64_t>() >= max_id)
+        fail(field + ".id", "missing or not an id in 0..{} (the number of tokens + {})", max_id - 1, kMaxIdGap);
+      if (!a.contains("content") || !a["content"].is_string() || a["content"] == "")
+        fail(field + ".content", "missing or empty");
+      auto id = a["id"].get<int32_t>();
+      std::string content = a["content"].get<std::string>();
+      bool special = get_bool(a, "special", true, field);
+      for (const auto& [other, other_id] : v.specials) {
+        if (other_id == id) fail(field + ".id", "id {} is already added token {}", id, json(other).dump());
+        if (other == content) fail(field + ".content", "{} is already added with id {}", json(content).dump(), other_id);
+      }
+      auto uid = static_cast<size_t>(id);
+      if (uid < v.tokens.size() && !v.tokens[uid].empty()) {
+        if (v.tokens[uid] != content)
+          fail(field, "id {} is {} in model.vocab but {} here", id, json(byte_level_encode(v.tokens[uid])).dump(),
+               json(content).dump());
+        if (!special) continue;  // an ordinary token that HF also lists: nothing to add
+        v.tokens[uid].clear();   // the special takes the id; BPE never produces it
+      }
+      // non-special added tokens behave as specials here: matched only when allowed
+      v.specials.emplace_back(content, id);
+    }
+  }
 };
 
 }  // namespace
@@ -104,113 +211,23 @@ BpeVocab parse_tokenizer_json(std::string_view text, const std::string& source) 
   }
   Reader r{source};
   if (!j.is_object()) input_error("{}: expected a JSON object at the top level", source);
-  if (j.contains("normalizer") && !j["normalizer"].is_null())
-    r.fail("normalizer", "{} is not supported; byte-level BPE reads text unchanged (expected null)",
-           j["normalizer"].value("type", std::string("?")));
-  if (j.contains("decoder") && !j["decoder"].is_null() && j["decoder"].value("type", std::string()) != "ByteLevel")
-    r.fail("decoder.type", "expected \"ByteLevel\" or a null decoder");
-
-  if (!j.contains("model") || !j["model"].is_object()) r.fail("model", "missing or not an object");
+  r.check_supported(j);
   const json& m = j["model"];
-  if (m.contains("type") && m["type"] != "BPE") r.fail("model.type", "expected \"BPE\", got {}", m["type"].dump());
-  if (r.get_bool(m, "byte_fallback", false, "model")) r.fail("model.byte_fallback", "true is not supported");
-  for (const char* key : {"continuing_subword_prefix", "end_of_word_suffix"}) {
-    if (m.contains(key) && !m[key].is_null() && m[key] != "")
-      r.fail(fmt::format("model.{}", key), "{} is not supported; expected null", m[key].dump());
-  }
-  if (m.contains("dropout") && !m["dropout"].is_null() && m["dropout"] != 0)
-    r.fail("model.dropout", "{} is not supported; expected null", m["dropout"].dump());
 
   BpeVocab v;
   v.pattern = r.pre_tokenizer(j);
   v.ignore_merges = r.get_bool(m, "ignore_merges", false, "model");
 
   if (!m.contains("vocab") || !m["vocab"].is_object()) r.fail("model.vocab", "missing or not an object");
-  const json& vocab = m["vocab"];
   // Ids index a table, so one id of 2^31 in a 100-byte file would allocate gigabytes. Real files
   // number their tokens densely (cl100k, the gappiest we know, skips 2 ids); allow gaps, not that.
   const size_t n_added = j.contains("added_tokens") && j["added_tokens"].is_array() ? j["added_tokens"].size() : 0;
-  const int64_t max_id = static_cast<int64_t>(vocab.size() + n_added) + kMaxIdGap;
-  std::string bytes;
-  for (const auto& [key, val] : vocab.items()) {
-    std::string field = fmt::format("model.vocab[{}]", json(key).dump());
-    if (!val.is_number_integer() || val.get<int64_t>() < 0 || val.get<int64_t>() >= max_id)
-      r.fail(field, "expected an id in 0..{} (the number of tokens + {}), got {}", max_id - 1, kMaxIdGap, val.dump());
-    if (!byte_level_decode(key, bytes) || bytes.empty())
-      r.fail(field, "not a byte-level token (GPT-2 byte-to-unicode characters)");
-    auto id = static_cast<size_t>(val.get<int64_t>());
-    if (v.tokens.size() <= id) v.tokens.resize(id + 1);
-    if (!v.tokens[id].empty())
-      r.fail("model.vocab", "id {} used by both {} and {}", id, json(byte_level_encode(v.tokens[id])).dump(),
-             json(key).dump());
-    v.tokens[id] = bytes;
-  }
-
-  if (!m.contains("merges") || !m["merges"].is_array()) r.fail("model.merges", "missing or not an array");
-  const json& merges = m["merges"];
-  v.merges.reserve(merges.size());
-  for (size_t i = 0; i < merges.size(); i++) {
-    std::string field = fmt::format("model.merges[{}]", i);
-    const json& e = merges[i];
-    std::string left, right;
-    if (e.is_string()) {
-      const std::string& s = e.get_ref<const std::string&>();
-      size_t sp = s.find(' ');
-      if (sp == std::string::npos || s.find(' ', sp + 1) != std::string::npos)
-        r.fail(field, "expected \"left right\" (one space), got {}", e.dump());
-      left = s.substr(0, sp);
-      right = s.substr(sp + 1);
-    } else if (e.is_array() && e.size() == 2 && e[0].is_string() && e[1].is_string()) {
-      left = e[0].get<std::string>();
-      right = e[1].get<std::string>();
-    } else {
-      r.fail(field, "expected \"left right\" or [left, right], got {}", e.dump());
-    }
-    std::array<int32_t, 2> pair{};
-    for (int k = 0; k < 2; k++) {
-      const std::string& t = k == 0 ? left : right;
-      auto it = vocab.find(t);
-      if (it == vocab.end()) r.fail(field, "token {} not in vocab", json(t).dump());
-      pair[static_cast<size_t>(k)] = it->get<int32_t>();
-    }
-    if (!vocab.contains(left + right)) r.fail(field, "merged token {} not in vocab", json(left + right).dump());
-    v.merges.push_back(pair);
-  }
-
-  if (j.contains("added_tokens") && !j["added_tokens"].is_null()) {
-    const json& added = j["added_tokens"];
-    if (!added.is_array()) r.fail("added_tokens", "expected an array");
-    for (size_t i = 0; i < added.size(); i++) {
-      std::string field = fmt::format("added_tokens[{}]", i);
-      const json& a = added[i];
-      if (!a.is_object()) r.fail(field, "expected an object");
-      if (!a.contains("id") || !a["id"].is_number_integer() || a["id"].get<int64_t>() < 0 ||
-          a["id"].get<int64_t>() >= max_id)
-        r.fail(field + ".id", "missing or not an id in 0..{} (the number of tokens + {})", max_id - 1, kMaxIdGap);
-      if (!a.contains("content") || !a["content"].is_string() || a["content"] == "")
-        r.fail(field + ".content", "missing or empty");
-      auto id = a["id"].get<int32_t>();
-      std::string content = a["content"].get<std::string>();
-      bool special = r.get_bool(a, "special", true, field);
-      for (const auto& [other, other_id] : v.specials) {
-        if (other_id == id) r.fail(field + ".id", "id {} is already added token {}", id, json(other).dump());
-        if (other == content) r.fail(field + ".content", "{} is already added with id {}", json(content).dump(), other_id);
-      }
-      auto uid = static_cast<size_t>(id);
-      if (uid < v.tokens.size() && !v.tokens[uid].empty()) {
-        if (v.tokens[uid] != content)
-          r.fail(field, "id {} is {} in model.vocab but {} here", id, json(byte_level_encode(v.tokens[uid])).dump(),
-                 json(content).dump());
-        if (!special) continue;  // an ordinary token that HF also lists: nothing to add
-        v.tokens[uid].clear();   // the special takes the id; BPE never produces it
-      }
-      // non-special added tokens behave as specials here: matched only when allowed
-      v.specials.emplace_back(content, id);
-    }
-  }
+  const int64_t max_id = static_cast<int64_t>(m["vocab"].size() + n_added) + kMaxIdGap;
+  r.read_vocab(m["vocab"], max_id, v);
+  r.read_merges(m, v);
+  r.read_added_tokens(j, max_id, v);
   return v;
 }
-
 BpeVocab read_tokenizer_json(const std::string& path) { return parse_tokenizer_json(read_file(path), path); }
 
 std::string tokenizer_json_string(const Tokenizer& tok) {
@@ -226,12 +243,12 @@ std::string tokenizer_json_string(const Tokenizer& tok) {
   std::vector<std::string> names(static_cast<size_t>(tok.vocab_size()));
   for (int32_t id = 0; id < tok.vocab_size(); id++) {
     if (!tok.is_valid(id) || tok.is_special(id)) continue;
-    names[static_cast<size_t>(id)] = byte_level_encode(tok.token_bytes(id));
-    vocab[names[static_cast<size_t>(id)]] = id;
+    names[id] = byte_level_encode(tok.token_bytes(id));
+    vocab[names[id]] = id;
   }
   ojson merges = ojson::array();
   for (const auto& [l, r] : tok.merges()) {
-    merges.push_back(names[static_cast<size_t>(l)] + " " + names[static_cast<size_t>(r)]);
+    merges.push_back(names[l] + " " + names[r]);
   }
   ojson j;
   j["version"] = "1.0";

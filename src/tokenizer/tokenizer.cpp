@@ -40,8 +40,17 @@ Tokenizer::Tokenizer(BpeVocab v)
       specials_(std::move(v.specials)),
       merge_any_split_(v.merge_any_split),
       ignore_merges_(v.ignore_merges) {
-  // id space: ordinary tokens, then specials wherever their ids say
-  int64_t n_ids = static_cast<int64_t>(v.tokens.size());
+  int64_t n_ordinary = 0;
+  const std::vector<std::string_view> by_id = assign_ids(v.tokens, n_ordinary);
+  store_bytes(by_id);
+  build_index(n_ordinary);
+  if (merge_any_split_) build_split_pairs(n_ordinary);
+  else build_merge_pairs();
+}
+
+// id space: ordinary tokens, then specials wherever their ids say; kind_ per id, and each id's bytes
+std::vector<std::string_view> Tokenizer::assign_ids(const std::vector<std::string>& tokens, int64_t& n_ordinary) {
+  int64_t n_ids = static_cast<int64_t>(tokens.size());
   for (const auto& [content, id] : specials_) {
     if (id < 0) input_error("vocabulary: special token \"{}\" has a negative id {}", printable(content), id);
     if (content.empty()) input_error("vocabulary: special token {} has empty content", id);
@@ -51,11 +60,10 @@ Tokenizer::Tokenizer(BpeVocab v)
   const auto V = static_cast<size_t>(n_ids);
   kind_.assign(V, kUnused);
   std::vector<std::string_view> by_id(V);
-  int64_t n_ordinary = 0;
-  for (size_t id = 0; id < v.tokens.size(); id++) {
-    if (v.tokens[id].empty()) continue;
+  for (size_t id = 0; id < tokens.size(); id++) {
+    if (tokens[id].empty()) continue;
     kind_[id] = kOrdinary;
-    by_id[id] = v.tokens[id];
+    by_id[id] = tokens[id];
     n_ordinary++;
   }
   std::sort(specials_.begin(), specials_.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
@@ -76,7 +84,12 @@ Tokenizer::Tokenizer(BpeVocab v)
     kind_[uid] = kSpecial;
     by_id[uid] = content;
   }
+  return by_id;
+}
 
+// all token bytes in id order, one string
+void Tokenizer::store_bytes(const std::vector<std::string_view>& by_id) {
+  const size_t V = by_id.size();
   offsets_.resize(V + 1);
   size_t total = 0;
   for (const auto& b : by_id) total += b.size();
@@ -87,8 +100,11 @@ Tokenizer::Tokenizer(BpeVocab v)
     bytes_ += by_id[id];
   }
   offsets_[V] = static_cast<uint32_t>(bytes_.size());
+}
 
-  // bytes -> ordinary id
+// bytes -> ordinary id, and the id of each single byte
+void Tokenizer::build_index(int64_t n_ordinary) {
+  const size_t V = kind_.size();
   size_t cap = 16;
   while (cap < 2 * static_cast<size_t>(n_ordinary)) cap *= 2;
   index_.assign(cap, -1);
@@ -106,40 +122,46 @@ Tokenizer::Tokenizer(BpeVocab v)
   }
   for (int b = 0; b < 256; b++) {
     char c = static_cast<char>(b);
-    byte_id_[static_cast<size_t>(b)] = find_token(std::string_view(&c, 1));
-    if (byte_id_[static_cast<size_t>(b)] < 0)
+    byte_id_[b] = find_token(std::string_view(&c, 1));
+    if (byte_id_[b] < 0)
       input_error("vocabulary: no token for the byte 0x{:02x}; byte-level BPE needs all 256", b);
   }
+}
 
-  if (merge_any_split_) {
-    pairs_.reserve(static_cast<size_t>(n_ordinary) * 3);
-    for (size_t id = 0; id < V; id++) {
-      if (kind_[id] != kOrdinary) continue;
-      std::string_view b = token_bytes(static_cast<int32_t>(id));
-      for (size_t k = 1; k < b.size(); k++) {
-        int32_t l = find_token(b.substr(0, k)), r = find_token(b.substr(k));
-        if (l >= 0 && r >= 0) pairs_.insert(l, r, {static_cast<int32_t>(id), static_cast<int32_t>(id)});
-      }
+// tiktoken ranks: every split of a token into two tokens is a pair that makes it
+void Tokenizer::build_split_pairs(int64_t n_ordinary) {
+  const size_t V = kind_.size();
+  pairs_.reserve(static_cast<size_t>(n_ordinary) * 3);
+  for (size_t id = 0; id < V; id++) {
+    if (kind_[id] != kOrdinary) continue;
+    std::string_view b = token_bytes(static_cast<int32_t>(id));
+    for (size_t k = 1; k < b.size(); k++) {
+      int32_t l = find_token(b.substr(0, k)), r = find_token(b.substr(k));
+      if (l >= 0 && r >= 0) pairs_.insert(l, r, {static_cast<int32_t>(id), static_cast<int32_t>(id)});
     }
-  } else {
-    pairs_.reserve(merges_.size());
-    std::string joined;
-    for (size_t rank = 0; rank < merges_.size(); rank++) {
-      auto [l, r] = merges_[rank];
-      for (int32_t part : {l, r}) {
-        if (part < 0 || static_cast<size_t>(part) >= V || kind_[static_cast<size_t>(part)] != kOrdinary)
-          input_error("vocabulary: merge {} uses id {}, which is not an ordinary token", rank, part);
-      }
-      joined.assign(token_bytes(l));
-      joined += token_bytes(r);
-      int32_t merged = find_token(joined);
-      if (merged < 0)
-        input_error("vocabulary: merge {} (\"{}\" + \"{}\") makes \"{}\", which is not a token", rank,
-                    printable(token_bytes(l)), printable(token_bytes(r)), printable(joined));
-      if (!pairs_.insert(l, r, {static_cast<int32_t>(rank), merged}))
-        input_error("vocabulary: merge {} (\"{}\" + \"{}\") repeats an earlier merge", rank,
-                    printable(token_bytes(l)), printable(token_bytes(r)));
+  }
+}
+
+// the merge list: each merge's pair, its rank and the token it makes
+void Tokenizer::build_merge_pairs() {
+  const size_t V = kind_.size();
+  pairs_.reserve(merges_.size());
+  std::string joined;
+  for (size_t rank = 0; rank < merges_.size(); rank++) {
+    auto [l, r] = merges_[rank];
+    for (int32_t part : {l, r}) {
+      if (part < 0 || static_cast<size_t>(part) >= V || kind_[part] != kOrdinary)
+        input_error("vocabulary: merge {} uses id {}, which is not an ordinary token", rank, part);
     }
+    joined.assign(token_bytes(l));
+    joined += token_bytes(r);
+    int32_t merged = find_token(joined);
+    if (merged < 0)
+      input_error("vocabulary: merge {} (\"{}\" + \"{}\") makes \"{}\", which is not a token", rank,
+                  printable(token_bytes(l)), printable(token_bytes(r)), printable(joined));
+    if (!pairs_.insert(l, r, {static_cast<int32_t>(rank), merged}))
+      input_error("vocabulary: merge {} (\"{}\" + \"{}\") repeats an earlier merge", rank,
+                  printable(token_bytes(l)), printable(token_bytes(r)));
   }
 }
 
@@ -149,8 +171,8 @@ int32_t Tokenizer::find_token(std::string_view b) const {
   for (uint64_t i = h & index_mask_; index_[i] >= 0; i = (i + 1) & index_mask_) {
     if (index_tag_[i] != tag) continue;
     int32_t id = index_[i];
-    auto off = offsets_[static_cast<size_t>(id)];
-    auto len = offsets_[static_cast<size_t>(id) + 1] - off;
+    auto off = offsets_[id];
+    auto len = offsets_[id + 1] - off;
     if (len == b.size() && std::memcmp(bytes_.data() + off, b.data(), len) == 0) return id;
   }
   return -1;
@@ -163,11 +185,11 @@ std::string_view Tokenizer::token_bytes(int32_t id) const {
 }
 
 bool Tokenizer::is_special(int32_t id) const {
-  return id >= 0 && id < vocab_size() && kind_[static_cast<size_t>(id)] == kSpecial;
+  return id >= 0 && id < vocab_size() && kind_[id] == kSpecial;
 }
 
 bool Tokenizer::is_valid(int32_t id) const {
-  return id >= 0 && id < vocab_size() && kind_[static_cast<size_t>(id)] != kUnused;
+  return id >= 0 && id < vocab_size() && kind_[id] != kUnused;
 }
 
 int32_t Tokenizer::find_special(std::string_view name) const {

@@ -64,6 +64,12 @@ class Tokenizer {
  private:
   enum Kind : uint8_t { kUnused = 0, kOrdinary = 1, kSpecial = 2 };
   struct ChunkCache;
+  // the constructor's steps, in order
+  std::vector<std::string_view> assign_ids(const std::vector<std::string>& tokens, int64_t& n_ordinary);
+  void store_bytes(const std::vector<std::string_view>& by_id);
+  void build_index(int64_t n_ordinary);
+  void build_split_pairs(int64_t n_ordinary);
+  void build_merge_pairs();
   void encode_ordinary(std::string_view text, std::vector<int32_t>& out, ChunkCache* cache) const;
   void encode_chunk(std::string_view chunk, std::vector<int32_t>& out, ChunkCache* cache) const;
 

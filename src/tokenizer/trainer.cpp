@@ -1,5 +1,6 @@
 #include "tokenizer/trainer.h"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -71,6 +72,161 @@ struct HeapEntry {
   int32_t a, b;
 };
 
+using PairMap = std::unordered_map<uint64_t, PairStats>;
+
+// every position of every distinct chunk of >= 2 bytes, as doubly linked lists per chunk
+struct ChunkPositions {
+  std::vector<int32_t> sym, next, prev, word_of;  // per position
+  std::vector<int64_t> word_count;                // per chunk: how often it occurs
+};
+
+ChunkPositions chunk_positions(const std::vector<std::pair<std::string_view, int64_t>>& chunks) {
+  ChunkPositions cp;
+  size_t n_pos = 0;
+  for (const auto& [c, n] : chunks) n_pos += c.size() >= 2 ? c.size() : 0;
+  if (n_pos >= INT32_MAX) input_error("training text too large: {} bytes of distinct chunks (max {})", n_pos, INT32_MAX);
+  cp.sym.reserve(n_pos);
+  cp.next.reserve(n_pos);
+  cp.prev.reserve(n_pos);
+  cp.word_of.reserve(n_pos);
+  for (const auto& [c, n] : chunks) {
+    if (c.size() < 2) continue;
+    auto w = static_cast<int32_t>(cp.word_count.size());
+    cp.word_count.push_back(n);
+    auto base = static_cast<int32_t>(cp.sym.size());
+    for (size_t i = 0; i < c.size(); i++) {
+      cp.sym.push_back(static_cast<unsigned char>(c[i]));
+      auto p = base + static_cast<int32_t>(i);
+      cp.next.push_back(i + 1 < c.size() ? p + 1 : -1);
+      cp.prev.push_back(i > 0 ? p - 1 : -1);
+      cp.word_of.push_back(w);
+    }
+  }
+  return cp;
+}
+
+PairMap count_pairs(const ChunkPositions& cp) {
+  PairMap pairs;
+  for (size_t p = 0; p < cp.sym.size(); p++) {
+    if (cp.next[p] < 0) continue;
+    PairStats& ps = pairs[pair_key(cp.sym[p], cp.sym[cp.next[p]])];
+    ps.count += cp.word_count[cp.word_of[p]];
+    ps.where.push_back(static_cast<int32_t>(p));
+  }
+  return pairs;
+}
+
+// max count first; ties: smaller (left bytes, right bytes) first
+struct LowerPriority {
+  const std::vector<std::string>* tokens;
+  bool operator()(const HeapEntry& x, const HeapEntry& y) const {
+    if (x.count != y.count) return x.count < y.count;
+    const std::string& xa = (*tokens)[x.a];
+    const std::string& ya = (*tokens)[y.a];
+    if (xa != ya) return xa > ya;
+    return (*tokens)[x.b] > (*tokens)[y.b];
+  }
+};
+
+// The merge loop: takes the most frequent pair off a lazy max-heap (stale entries are skipped or
+// re-queued), rewrites its occurrences in the linked positions, and re-queues the neighbour pairs
+// whose counts changed. Appends tokens and merges to `v`.
+class BpeMerger {
+ public:
+  BpeMerger(ChunkPositions& pos, PairMap& pairs, BpeVocab& v)
+      : pos_(pos), pairs_(pairs), v_(v), heap_(LowerPriority{&v.tokens}) {
+    for (int b = 0; b < 256; b++) token_id_[v.tokens[b]] = b;
+    for (const auto& [key, ps] : pairs_) push(key, ps.count);
+  }
+
+  void run(size_t target, bool show_progress) {
+    Progress progress("tokenizer: merges", static_cast<int64_t>(target) - 256, "tokens");
+    while (v_.tokens.size() < target && !heap_.empty()) {
+      HeapEntry top = heap_.top();
+      heap_.pop();
+      auto it = pairs_.find(pair_key(top.a, top.b));
+      if (it == pairs_.end()) continue;
+      int64_t current = it->second.count;
+      if (current != top.count) {
+        // fell since pushed: re-queue at its real count; rose: a newer entry already holds it
+        if (current > 0 && current < top.count) heap_.push({current, top.a, top.b});
+        continue;
+      }
+      if (current <= 0) continue;
+      merge(top.a, top.b, it);
+      if (show_progress) progress.update(static_cast<int64_t>(v_.tokens.size()) - 256);
+    }
+  }
+
+ private:
+  void push(uint64_t key, int64_t n) {
+    heap_.push({n, static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xFFFFFFFFu)});
+  }
+
+  // the id of a's bytes + b's bytes, new unless an earlier merge made the same bytes
+  int32_t merged_token(int32_t a, int32_t b) {
+    std::string merged = v_.tokens[a] + v_.tokens[b];
+    auto [tid, is_new] = token_id_.try_emplace(merged, static_cast<int32_t>(v_.tokens.size()));
+    if (is_new) v_.tokens.push_back(merged);
+    return tid->second;
+  }
+
+  void merge(int32_t a, int32_t b, PairMap::iterator it) {
+    const int32_t t = merged_token(a, b);
+    v_.merges.push_back({a, b});
+    where_ = std::move(it->second.where);
+    pairs_.erase(it);
+    std::sort(where_.begin(), where_.end());  // left to right within a chunk, as encoding merges
+    touched_.clear();
+    for (int32_t p : where_) replace_at(p, a, b, t);
+    std::sort(touched_.begin(), touched_.end());
+    touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+    for (uint64_t key : touched_) {
+      int64_t n = pairs_[key].count;
+      if (n > 0) push(key, n);
+    }
+  }
+
+  // (a, b) at position p becomes t; the pairs with its neighbours move from a / b to t
+  void replace_at(int32_t p, int32_t a, int32_t b, int32_t t) {
+    std::vector<int32_t>& sym = pos_.sym;
+    std::vector<int32_t>& next = pos_.next;
+    std::vector<int32_t>& prev = pos_.prev;
+    int32_t r = next[p];
+    if (sym[p] != a || r < 0 || sym[r] != b) return;  // stale
+    int64_t n = pos_.word_count[pos_.word_of[p]];
+    int32_t l = prev[p], rr = next[r];
+    if (l >= 0) remove(sym[l], a, n);
+    if (rr >= 0) remove(b, sym[rr], n);
+    sym[p] = t;
+    sym[r] = -1;
+    next[p] = rr;
+    if (rr >= 0) prev[rr] = p;
+    if (l >= 0) add(sym[l], t, n, l);
+    if (rr >= 0) add(t, sym[rr], n, p);
+  }
+
+  void add(int32_t a, int32_t b, int64_t n, int32_t pos) {
+    PairStats& ps = pairs_[pair_key(a, b)];
+    ps.count += n;
+    ps.where.push_back(pos);
+    touched_.push_back(pair_key(a, b));
+  }
+
+  void remove(int32_t a, int32_t b, int64_t n) {
+    auto it = pairs_.find(pair_key(a, b));
+    if (it != pairs_.end()) it->second.count -= n;
+  }
+
+  ChunkPositions& pos_;
+  PairMap& pairs_;
+  BpeVocab& v_;
+  std::priority_queue<HeapEntry, std::vector<HeapEntry>, LowerPriority> heap_;
+  std::unordered_map<std::string, int32_t> token_id_;
+  std::vector<uint64_t> touched_;  // pairs whose counts changed in this merge
+  std::vector<int32_t> where_;     // the merged pair's positions
+};
+
 }  // namespace
 
 std::span<const std::string_view> own_special_tokens() { return kOwnSpecials; }
@@ -96,7 +252,7 @@ std::vector<std::pair<std::string_view, int64_t>> count_chunks(std::span<const s
   std::vector<ChunkMap> maps(static_cast<size_t>(n_threads));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
   for (size_t b = 0; b < n_batches; b++) {
-    ChunkMap& m = maps[static_cast<size_t>(omp_get_thread_num())];
+    ChunkMap& m = maps[omp_get_thread_num()];
     for (size_t i = batch_begin[b]; i < batch_begin[b + 1]; i++) {
       Pretokenizer::Cursor cursor(pre, work[i]);
       std::string_view chunk;
@@ -130,121 +286,19 @@ BpeVocab train_bpe(std::span<const std::string> documents, const TrainOptions& o
   st.count_seconds = seconds_since(t0);
   t0 = std::chrono::steady_clock::now();
 
-  // every position of every distinct chunk of >= 2 bytes, as doubly linked lists per chunk
-  std::vector<int32_t> sym, next, prev, word_of;
-  std::vector<int64_t> word_count;
-  size_t n_pos = 0;
-  for (const auto& [c, n] : chunks) n_pos += c.size() >= 2 ? c.size() : 0;
-  if (n_pos >= INT32_MAX) input_error("training text too large: {} bytes of distinct chunks (max {})", n_pos, INT32_MAX);
-  sym.reserve(n_pos);
-  next.reserve(n_pos);
-  prev.reserve(n_pos);
-  word_of.reserve(n_pos);
-  for (const auto& [c, n] : chunks) {
-    if (c.size() < 2) continue;
-    auto w = static_cast<int32_t>(word_count.size());
-    word_count.push_back(n);
-    auto base = static_cast<int32_t>(sym.size());
-    for (size_t i = 0; i < c.size(); i++) {
-      sym.push_back(static_cast<unsigned char>(c[i]));
-      auto p = base + static_cast<int32_t>(i);
-      next.push_back(i + 1 < c.size() ? p + 1 : -1);
-      prev.push_back(i > 0 ? p - 1 : -1);
-      word_of.push_back(w);
-    }
-  }
-
-  std::unordered_map<uint64_t, PairStats> pairs;
-  for (size_t p = 0; p < sym.size(); p++) {
-    if (next[p] < 0) continue;
-    PairStats& ps = pairs[pair_key(sym[p], sym[static_cast<size_t>(next[p])])];
-    ps.count += word_count[static_cast<size_t>(word_of[p])];
-    ps.where.push_back(static_cast<int32_t>(p));
-  }
-
+  ChunkPositions positions = chunk_positions(chunks);
+  PairMap pairs = count_pairs(positions);
   BpeVocab v;
   v.pattern = std::string(kGpt4Pattern);
   v.tokens.reserve(static_cast<size_t>(opt.vocab_size));
   for (int b = 0; b < 256; b++) v.tokens.emplace_back(1, static_cast<char>(b));
-  std::unordered_map<std::string, int32_t> token_id;
-  for (int b = 0; b < 256; b++) token_id[v.tokens[static_cast<size_t>(b)]] = b;
-
-  // max count first; ties: smaller (left bytes, right bytes) first
-  auto lower_priority = [&v](const HeapEntry& x, const HeapEntry& y) {
-    if (x.count != y.count) return x.count < y.count;
-    const std::string& xa = v.tokens[static_cast<size_t>(x.a)];
-    const std::string& ya = v.tokens[static_cast<size_t>(y.a)];
-    if (xa != ya) return xa > ya;
-    return v.tokens[static_cast<size_t>(x.b)] > v.tokens[static_cast<size_t>(y.b)];
-  };
-  std::priority_queue<HeapEntry, std::vector<HeapEntry>, decltype(lower_priority)> heap(lower_priority);
-  for (const auto& [key, ps] : pairs) {
-    heap.push({ps.count, static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xFFFFFFFFu)});
-  }
-
   const auto target = static_cast<size_t>(opt.vocab_size - n_specials);
-  Progress progress("tokenizer: merges", static_cast<int64_t>(target) - 256, "tokens");
-  std::vector<uint64_t> touched;
-  std::vector<int32_t> where;
-  auto add = [&](int32_t a, int32_t b, int64_t n, int32_t pos) {
-    PairStats& ps = pairs[pair_key(a, b)];
-    ps.count += n;
-    ps.where.push_back(pos);
-    touched.push_back(pair_key(a, b));
-  };
-  auto remove = [&](int32_t a, int32_t b, int64_t n) {
-    auto it = pairs.find(pair_key(a, b));
-    if (it != pairs.end()) it->second.count -= n;
-  };
-  while (v.tokens.size() < target && !heap.empty()) {
-    HeapEntry top = heap.top();
-    heap.pop();
-    auto it = pairs.find(pair_key(top.a, top.b));
-    if (it == pairs.end()) continue;
-    int64_t current = it->second.count;
-    if (current != top.count) {
-      // fell since pushed: re-queue at its real count; rose: a newer entry already holds it
-      if (current > 0 && current < top.count) heap.push({current, top.a, top.b});
-      continue;
-    }
-    if (current <= 0) continue;
-    const int32_t a = top.a, b = top.b;
-    std::string merged = v.tokens[static_cast<size_t>(a)] + v.tokens[static_cast<size_t>(b)];
-    auto [tid, is_new] = token_id.try_emplace(merged, static_cast<int32_t>(v.tokens.size()));
-    const int32_t t = tid->second;
-    if (is_new) v.tokens.push_back(merged);  // else an earlier merge made the same bytes: reuse its id
-    v.merges.push_back({a, b});
-    where = std::move(it->second.where);
-    pairs.erase(it);
-    std::sort(where.begin(), where.end());  // left to right within a chunk, as encoding merges
-    touched.clear();
-    for (int32_t p : where) {
-      auto up = static_cast<size_t>(p);
-      int32_t r = next[up];
-      if (sym[up] != a || r < 0 || sym[static_cast<size_t>(r)] != b) continue;  // stale
-      int64_t n = word_count[static_cast<size_t>(word_of[up])];
-      int32_t l = prev[up], rr = next[static_cast<size_t>(r)];
-      if (l >= 0) remove(sym[static_cast<size_t>(l)], a, n);
-      if (rr >= 0) remove(b, sym[static_cast<size_t>(rr)], n);
-      sym[up] = t;
-      sym[static_cast<size_t>(r)] = -1;
-      next[up] = rr;
-      if (rr >= 0) prev[static_cast<size_t>(rr)] = p;
-      if (l >= 0) add(sym[static_cast<size_t>(l)], t, n, l);
-      if (rr >= 0) add(t, sym[static_cast<size_t>(rr)], n, p);
-    }
-    std::sort(touched.begin(), touched.end());
-    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-    for (uint64_t key : touched) {
-      int64_t n = pairs[key].count;
-      if (n > 0) heap.push({n, static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xFFFFFFFFu)});
-    }
-    if (opt.progress) progress.update(static_cast<int64_t>(v.tokens.size()) - 256);
-  }
+  BpeMerger(positions, pairs, v).run(target, opt.progress);
+
   st.merges = static_cast<int64_t>(v.merges.size());
   if (opt.progress && v.tokens.size() < target) {
-    std::fprintf(stderr, "tokenizer: the text ran out of pairs after %zu merges; vocabulary is %zu, not %lld\n",
-                 v.merges.size(), v.tokens.size() + kOwnSpecials.size(), static_cast<long long>(opt.vocab_size));
+    fmt::print(stderr, "tokenizer: the text ran out of pairs after {} merges; vocabulary is {}, not {}\n",
+               v.merges.size(), v.tokens.size() + kOwnSpecials.size(), opt.vocab_size);
   }
   for (size_t i = 0; i < kOwnSpecials.size(); i++) {
     v.specials.emplace_back(std::string(kOwnSpecials[i]), static_cast<int32_t>(v.tokens.size() + i));
