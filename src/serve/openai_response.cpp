@@ -8,11 +8,14 @@ namespace {
 
 constexpr const char* kFingerprint = "fp_ownchat";
 
-json finish_json(FinishReason f) {
-  if (f == FinishReason::none) return nullptr;
-  if (f == FinishReason::length) return "length";
-  if (f == FinishReason::content_filter) return "content_filter";
-  return "stop";  // a cancelled choice is never sent to its client
+json finish_json(ApiFinish f) {
+  switch (f) {
+    case ApiFinish::none: return nullptr;
+    case ApiFinish::stop: return "stop";
+    case ApiFinish::length: return "length";
+    case ApiFinish::content_filter: return "content_filter";
+  }
+  return nullptr;
 }
 
 std::string token_text(const Tokenizer& tok, int32_t id) {
@@ -26,6 +29,12 @@ json byte_list(const std::string& s) {
 }
 
 }  // namespace
+
+ApiFinish api_finish(FinishReason f) {
+  if (f == FinishReason::none) return ApiFinish::none;
+  if (f == FinishReason::length) return ApiFinish::length;
+  return ApiFinish::stop;  // a cancelled choice is never sent to its client
+}
 
 std::string dump_json(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -88,7 +97,7 @@ json chat_completion_json(const ResponseHead& h, std::span<const ChoiceState> ch
   return response_json(h, "chat.completion", std::move(cs), usage_json(u));
 }
 
-json chat_chunk_json(const ResponseHead& h, int64_t index, const json& delta, const json& logprobs, FinishReason finish) {
+json chat_chunk_json(const ResponseHead& h, int64_t index, const json& delta, const json& logprobs, ApiFinish finish) {
   return response_json(h, "chat.completion.chunk",
                        json::array({{{"index", index}, {"delta", delta}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}}),
                        nullptr);
@@ -112,7 +121,7 @@ json text_completion_json(const ResponseHead& h, std::span<const ChoiceState> ch
   return response_json(h, "text_completion", std::move(cs), usage_json(u));
 }
 
-json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& text, const json& logprobs, FinishReason finish) {
+json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& text, const json& logprobs, ApiFinish finish) {
   return response_json(h, "text_completion",
                        json::array({{{"index", index}, {"text", text}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}}),
                        nullptr);
