@@ -8,8 +8,10 @@
 #include <filesystem>
 
 #include "core/check.h"
+#include "core/run_dir.h"
 #include "serve/store.h"
 #include "serve/store_guard.h"
+#include "serve/store_ids.h"
 #include "serve/store_sql.h"
 
 namespace own {
@@ -89,6 +91,10 @@ Store::Store(const std::string& path, Open mode, bool accept_loss) : path_(path)
 }
 
 Store::~Store() { sqlite3_close(db_); }
+
+std::string Store::default_path(const std::string& run_dir, const std::string& db) {
+  return db.empty() ? RunDir(run_dir).store().string() : db;
+}
 
 // Checks before the first write: the guard (a deleted db), the file (quick_check), what it holds
 // against the guard; only then WAL mode, the schema and the guard are written.
@@ -268,7 +274,7 @@ void Store::migrate() {
   if (v == 1) {
     exec(db_, path_, kSchemaV2);
     Stmt q(db_, path_, "INSERT INTO store_meta(key, value) VALUES('db_id', ?)");
-    q.bind(1, new_id()).run();
+    q.bind(1, random_uuid()).run();
   }
   tx.commit();
 }

@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "core/check.h"
+#include "serve/feedback_export.h"
 #include "serve/openai_request.h"
 #include "serve/openai_response.h"
 

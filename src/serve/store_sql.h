@@ -138,7 +138,4 @@ class Tx {
   bool done_ = false;
 };
 
-// 122 random bits in the UUID v4 layout
-std::string new_id();
-
 }  // namespace own::store_sql
