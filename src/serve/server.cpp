@@ -1,5 +1,6 @@
 #include "serve/server.h"
 
+#include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/evp.h>
 #include <pthread.h>
@@ -104,7 +105,7 @@ class ApiServer {
     });
     http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       metrics_.request(endpoint_label(req.path), res.status);
-      if (o_.log_requests) std::fprintf(stderr, "ownchat: %s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
+      if (o_.log_requests) fmt::print(stderr, "ownchat: {} {} {}\n", req.method, req.path, res.status);
     });
     route("POST", "/v1/chat/completions", [this](const auto& q, auto& s) { completions(q, s, true); });
     route("POST", "/v1/completions", [this](const auto& q, auto& s) { completions(q, s, false); });
@@ -147,9 +148,9 @@ class ApiServer {
 
   void load_models() {
     moderator_ = std::make_unique<Moderator>(Moderator::load(o_.moderation));
-    std::fprintf(stderr, "ownchat: moderation: %s\n", moderator_->trained() ? o_.moderation.c_str() : "lexicon only (no trained model)");
+    fmt::print(stderr, "ownchat: moderation: {}\n", moderator_->trained() ? o_.moderation : "lexicon only (no trained model)");
     for (const auto& [name, dir] : o_.models) {
-      std::fprintf(stderr, "ownchat: loading %s from %s\n", name.c_str(), dir.c_str());
+      fmt::print(stderr, "ownchat: loading {} from {}\n", name, dir);
       models_.push_back(std::make_unique<ServedModel>(name, dir, o_.tokenizer, o_.infer));
     }
     ready_ = true;
@@ -202,7 +203,7 @@ class ApiServer {
       const std::string path = head ? head->path() : "";
       metrics_.request(endpoint_label(path), status);
       if (o_.log_requests)
-        std::fprintf(stderr, "ownchat: %s %s %d\n", head ? head->method.c_str() : "-", head ? path.c_str() : "-", status);
+        fmt::print(stderr, "ownchat: {} {} {}\n", head ? head->method : "-", head ? path : "-", status);
     };
     return h;
   }
@@ -398,22 +399,22 @@ void run_serve(const ServeOptions& o) {
   ApiServer server(o);
   const int port = server.bind();
   if (!server.keys_required())
-    std::fprintf(stderr,
-                 "ownchat: WARNING: no API key: anyone who can reach http://%s:%d can use this server, its "
-                 "conversations and feedback; give --api-key KEY (or $OWNCHAT_API_KEY) or create one with `ownchat keys create`\n",
-                 o.host.c_str(), port);
-  std::fprintf(stderr, "ownchat: listening on http://%s:%d\n", o.host.c_str(), port);
+    fmt::print(stderr,
+               "ownchat: WARNING: no API key: anyone who can reach http://{}:{} can use this server, its "
+               "conversations and feedback; give --api-key KEY (or $OWNCHAT_API_KEY) or create one with `ownchat keys create`\n",
+               o.host, port);
+  fmt::print(stderr, "ownchat: listening on http://{}:{}\n", o.host, port);
   std::fflush(stderr);
   std::thread http([&] { server.listen(); });
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    std::fprintf(stderr, "ownchat: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fmt::print(stderr, "ownchat: {}, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
   });
   try {
     server.load_models();
-    std::fprintf(stderr, "ownchat: ready\n");
+    fmt::print(stderr, "ownchat: ready\n");
   } catch (...) {
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
