@@ -357,12 +357,10 @@ class ApiServer {
   void tokenize(const httplib::Request& req, httplib::Response& res) {
     const json body = parse_body(req);
     ServedModel& m = find_model(get_string(body, "model").value_or(""));
-    const auto content = get_string(body, "content");
-    if (!content) throw ApiError(400, "Missing required parameter: 'content'.", "content", "missing_required_parameter");
-    const std::vector<int32_t> ids = get_bool(body, "add_special").value_or(false) ? m.document_ids(*content)
-                                                                                   : m.tok.encode(*content);
+    const TokenizeRequest t = parse_tokenize_request(body);
+    const std::vector<int32_t> ids = t.add_special ? m.document_ids(t.content) : m.tok.encode(t.content);
     json toks = json::array();
-    if (get_bool(body, "with_pieces").value_or(false)) {
+    if (t.with_pieces) {
       for (int32_t id : ids) toks.push_back({{"id", id}, {"piece", std::string(m.tok.token_bytes(id))}});
     } else {
       toks = ids;
@@ -373,8 +371,7 @@ class ApiServer {
   void detokenize(const httplib::Request& req, httplib::Response& res) {
     const json body = parse_body(req);
     ServedModel& m = find_model(get_string(body, "model").value_or(""));
-    if (!body.contains("tokens")) throw ApiError(400, "Missing required parameter: 'tokens'.", "tokens", "missing_required_parameter");
-    const std::vector<int32_t> ids = token_array(body["tokens"], "tokens");
+    const std::vector<int32_t> ids = parse_detokenize_request(body);
     for (size_t i = 0; i < ids.size(); i++)
       if (!m.tok.is_valid(ids[i]))
         throw ApiError(400, fmt::format("Invalid 'tokens[{}]': {} is not a token of model '{}'.", i, ids[i], m.name), "tokens",
