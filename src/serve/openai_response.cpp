@@ -1,5 +1,7 @@
 #include "serve/openai_response.h"
 
+#include <openssl/evp.h>
+
 namespace own {
 
 using nlohmann::json;
@@ -20,6 +22,14 @@ json finish_json(ApiFinish f) {
 
 std::string token_text(const Tokenizer& tok, int32_t id) {
   return tok.is_valid(id) ? std::string(tok.token_bytes(id)) : std::string();
+}
+
+std::string base64_floats(const std::vector<float>& v) {
+  std::string b64(4 * ((v.size() * sizeof(float) + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), reinterpret_cast<const unsigned char*>(v.data()),
+                                static_cast<int>(v.size() * sizeof(float)));
+  b64.resize(static_cast<size_t>(n));
+  return b64;
 }
 
 json byte_list(const std::string& s) {
@@ -125,6 +135,14 @@ json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& te
   return response_json(h, "text_completion",
                        json::array({{{"index", index}, {"text", text}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}}),
                        nullptr);
+}
+
+json embeddings_json(std::span<const std::vector<float>> vecs, bool base64, const std::string& model, int64_t prompt_tokens) {
+  json data = json::array();
+  for (size_t i = 0; i < vecs.size(); i++)
+    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", base64 ? json(base64_floats(vecs[i])) : json(vecs[i])}});
+  return {{"object", "list"}, {"data", data}, {"model", model},
+          {"usage", {{"prompt_tokens", prompt_tokens}, {"total_tokens", prompt_tokens}}}};
 }
 
 }  // namespace own

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "infer/engine.h"
 #include "tokenizer/tokenizer.h"
@@ -56,6 +57,11 @@ nlohmann::json text_completion_json(const ResponseHead& h, std::span<const Choic
                                     const Tokenizer& tok);
 nlohmann::json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& text,
                                const nlohmann::json& logprobs, ApiFinish finish);
+
+// /v1/embeddings: {"object":"list","data":[{"object":"embedding","index","embedding"}],"model","usage"};
+// base64: each vector as base64 of its little-endian float32s (what the SDKs ask for by default)
+nlohmann::json embeddings_json(std::span<const std::vector<float>> vecs, bool base64, const std::string& model,
+                               int64_t prompt_tokens);
 
 // JSON text safe for any bytes (invalid UTF-8 -> U+FFFD)
 std::string dump_json(const nlohmann::json& j);

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -288,7 +287,6 @@ class ApiServer {
     const json body = parse_body(req);
     ServedModel& m = find_model(get_string(body, "model").value_or(""));
     const EmbeddingRequest e = parse_embedding_request(body);
-    const std::string& format = e.encoding_format;
     const int64_t C = m.model->config().hidden_size;
     if (e.dimensions && *e.dimensions != C)
       throw ApiError(400, fmt::format("Model '{}' makes {}-dimensional embeddings; 'dimensions' {} is not supported.", m.name, C, *e.dimensions),
@@ -324,24 +322,8 @@ class ApiServer {
       for (auto& [i, ev] : fl->events) vecs[i] = std::move(ev.embedding), got++;
       fl->events.clear();
     }
-    json data = json::array();
-    for (size_t i = 0; i < vecs.size(); i++) {
-      json e;
-      if (format == "base64") {
-        std::string b64(4 * ((vecs[i].size() * sizeof(float) + 2) / 3) + 1, '\0');
-        const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
-                                      reinterpret_cast<const unsigned char*>(vecs[i].data()),
-                                      static_cast<int>(vecs[i].size() * sizeof(float)));
-        b64.resize(static_cast<size_t>(n));
-        e = b64;
-      } else {
-        e = vecs[i];
-      }
-      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", e}});
-    }
     metrics_.tokens(prompt_tokens, 0);
-    send_json(res, 200, {{"object", "list"}, {"data", data}, {"model", m.name},
-                         {"usage", {{"prompt_tokens", prompt_tokens}, {"total_tokens", prompt_tokens}}}});
+    send_json(res, 200, embeddings_json(vecs, e.encoding_format == "base64", m.name, prompt_tokens));
   }
 
   // OpenAI's moderations: input as a string, strings, or text parts; one result per input
