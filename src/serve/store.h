@@ -8,6 +8,8 @@
 // A bad file at open is an InputError; a database failure afterwards is a StoreError (a server
 // fault). One connection behind a mutex: safe from any number of threads, not built for throughput.
 // It knows nothing of HTTP or the engine; the server maps these structs to JSON with to_json.
+// Files: store_open.cpp (opening, checks, schema), store_keys / store_conversations / store_ratings
+// (the tables), store_views.cpp (JSON, the keys table), feedback_export.h (pairs to JSONL).
 #pragma once
 #include <cstdint>
 #include <mutex>

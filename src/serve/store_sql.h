@@ -1,4 +1,5 @@
-// The store's SQL helpers, shared by store.cpp (queries) and store_open.cpp (opening, checks,
+// The store's SQLite wrapper (statements, transactions, errors), shared by the files of its tables
+// (store_keys.cpp, store_conversations.cpp, store_ratings.cpp) and store_open.cpp (opening, checks,
 // migrations); not for use outside the store. Every failure is a StoreError naming the db path
 // (sql_fail); Store's constructor turns those into InputErrors. Statements are prepared per call.
 #pragma once
