@@ -20,18 +20,12 @@
 #include <vector>
 
 #include "data/feedback_pairs.h"
+#include "serve/store_error.h"
 #include "tokenizer/chat_template.h"
 
 struct sqlite3;
 
 namespace own {
-
-// The database failed while in use (I/O error, corruption, disk full, a lock held too long): a
-// fault of the server, never of the request that ran into it. `busy`: a lock; worth a retry.
-struct StoreError : std::runtime_error {
-  bool busy = false;
-  StoreError(const std::string& message, bool busy_) : std::runtime_error(message), busy(busy_) {}
-};
 
 struct ApiKeyInfo {
   int64_t id = 0;

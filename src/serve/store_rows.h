@@ -15,6 +15,17 @@
 
 namespace own::store_sql {
 
+// the conversation `c` is one the bound scope may see. Fixed numbers, so a statement's own
+// parameters (?1, ?2, ...) keep theirs wherever this sits in it.
+constexpr int kScopeAllParam = 98, kScopeKeyParam = 99;
+constexpr const char* kVisible = "(?98 OR c.owner_key_id = ?99)";
+
+inline Stmt& Stmt::bind_scope(const Scope& s) {
+  OWN_CHECK(sqlite3_bind_parameter_count(st_) == kScopeKeyParam, "statement without kVisible: {}", sqlite3_sql(st_));
+  bind(kScopeAllParam, static_cast<int64_t>(s.admin));
+  return bind_or_null(kScopeKeyParam, s.key_id);
+}
+
 constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.model, m.checkpoint, m.sampling, "
     "m.prompt_tokens, m.completion_tokens, m.tokens_per_s, m.created_at";
