@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "core/check.h"
+#include "serve/feedback_export.h"
 #include "serve/store.h"
 
 namespace own::cli {

@@ -34,6 +34,11 @@ struct RunDir {
   }
   // the speedrun's record of finished stages: RUN/speedrun/<stage>.done
   std::filesystem::path speedrun() const { return root / "speedrun"; }
+  // whether ckpt_dir is RUN/ckpt/<stage>; RUN may be the current directory (of_checkpoint is then empty)
+  static bool is_checkpoint(const std::filesystem::path& ckpt_dir) {
+    const std::filesystem::path dir = ckpt_dir.filename().empty() ? ckpt_dir.parent_path() : ckpt_dir;
+    return dir.parent_path().filename() == "ckpt";
+  }
 };
 
 }  // namespace own

@@ -13,7 +13,6 @@ const char* finish_reason_name(FinishReason r) {
     case FinishReason::stop: return "stop";
     case FinishReason::length: return "length";
     case FinishReason::cancelled: return "cancelled";
-    case FinishReason::content_filter: return "content_filter";
     case FinishReason::none: break;
   }
   return "none";

@@ -27,8 +27,8 @@
 
 namespace own {
 
-enum class FinishReason { none, stop, length, cancelled, content_filter };  // content_filter: set by serve --moderate
-const char* finish_reason_name(FinishReason r);  // "stop", "length", "cancelled", "content_filter"
+enum class FinishReason { none, stop, length, cancelled };
+const char* finish_reason_name(FinishReason r);  // "stop", "length", "cancelled"
 
 struct GeneratedToken {
   int32_t token = 0;

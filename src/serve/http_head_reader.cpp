@@ -84,11 +84,11 @@ void HeadReader::run() {
     const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
                              static_cast<int>(kSweepInterval.count()));
     for (int i = 0; i < n; i++) {
-      if (events[static_cast<size_t>(i)].data.fd == wake_fd_) {
+      if (events[i].data.fd == wake_fd_) {
         uint64_t v;
         (void)!::read(wake_fd_, &v, sizeof v);
       } else {
-        on_readable(events[static_cast<size_t>(i)].data.fd);
+        on_readable(events[i].data.fd);
       }
     }
     std::vector<std::unique_ptr<Connection>> fresh;

@@ -314,6 +314,17 @@ EmbeddingRequest parse_embedding_request(const json& body) {
   return r;
 }
 
+TokenizeRequest parse_tokenize_request(const json& body) {
+  const auto content = get_string(body, "content");
+  if (!content) throw ApiError(400, "Missing required parameter: 'content'.", "content", "missing_required_parameter");
+  return {*content, get_bool(body, "add_special").value_or(false), get_bool(body, "with_pieces").value_or(false)};
+}
+
+std::vector<int32_t> parse_detokenize_request(const json& body) {
+  if (!body.contains("tokens")) throw ApiError(400, "Missing required parameter: 'tokens'.", "tokens", "missing_required_parameter");
+  return token_array(body["tokens"], "tokens");
+}
+
 std::vector<std::string> parse_moderation_input(const json& body) {
   if (!body.is_object()) wrong_type("body", "a JSON object", body);
   const json* in = member(body, "input");

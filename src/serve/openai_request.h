@@ -52,6 +52,16 @@ EmbeddingRequest parse_embedding_request(const nlohmann::json& body);
 // /v1/moderations: `input` as a string, strings or text parts; one text per result (at most 256)
 std::vector<std::string> parse_moderation_input(const nlohmann::json& body);
 
+// llama.cpp's /tokenize: {"content", "add_special"?, "with_pieces"?}; /detokenize: {"tokens"}.
+// The model is looked up before these are parsed (an unknown model is a 404 whatever else is wrong).
+struct TokenizeRequest {
+  std::string content;
+  bool add_special = false;  // as a document: <|bos|> first (ServedModel::document_ids)
+  bool with_pieces = false;  // each token as {"id", "piece"}
+};
+TokenizeRequest parse_tokenize_request(const nlohmann::json& body);
+std::vector<int32_t> parse_detokenize_request(const nlohmann::json& body);  // the token ids
+
 // Shared by the other endpoints (tokenize, embeddings, ratings): typed field access with the
 // same error messages. Each returns nullopt when the key is absent or null.
 std::optional<std::string> get_string(const nlohmann::json& obj, const std::string& key, const std::string& where = "");

@@ -1,5 +1,7 @@
 #include "serve/openai_response.h"
 
+#include <openssl/evp.h>
+
 namespace own {
 
 using nlohmann::json;
@@ -8,15 +10,26 @@ namespace {
 
 constexpr const char* kFingerprint = "fp_ownchat";
 
-json finish_json(FinishReason f) {
-  if (f == FinishReason::none) return nullptr;
-  if (f == FinishReason::length) return "length";
-  if (f == FinishReason::content_filter) return "content_filter";
-  return "stop";  // a cancelled choice is never sent to its client
+json finish_json(ApiFinish f) {
+  switch (f) {
+    case ApiFinish::none: return nullptr;
+    case ApiFinish::stop: return "stop";
+    case ApiFinish::length: return "length";
+    case ApiFinish::content_filter: return "content_filter";
+  }
+  return nullptr;
 }
 
 std::string token_text(const Tokenizer& tok, int32_t id) {
   return tok.is_valid(id) ? std::string(tok.token_bytes(id)) : std::string();
+}
+
+std::string base64_floats(const std::vector<float>& v) {
+  std::string b64(4 * ((v.size() * sizeof(float) + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), reinterpret_cast<const unsigned char*>(v.data()),
+                                static_cast<int>(v.size() * sizeof(float)));
+  b64.resize(static_cast<size_t>(n));
+  return b64;
 }
 
 json byte_list(const std::string& s) {
@@ -26,6 +39,12 @@ json byte_list(const std::string& s) {
 }
 
 }  // namespace
+
+ApiFinish api_finish(FinishReason f) {
+  if (f == FinishReason::none) return ApiFinish::none;
+  if (f == FinishReason::length) return ApiFinish::length;
+  return ApiFinish::stop;  // a cancelled choice is never sent to its client
+}
 
 std::string dump_json(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -88,7 +107,7 @@ json chat_completion_json(const ResponseHead& h, std::span<const ChoiceState> ch
   return response_json(h, "chat.completion", std::move(cs), usage_json(u));
 }
 
-json chat_chunk_json(const ResponseHead& h, int64_t index, const json& delta, const json& logprobs, FinishReason finish) {
+json chat_chunk_json(const ResponseHead& h, int64_t index, const json& delta, const json& logprobs, ApiFinish finish) {
   return response_json(h, "chat.completion.chunk",
                        json::array({{{"index", index}, {"delta", delta}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}}),
                        nullptr);
@@ -112,10 +131,18 @@ json text_completion_json(const ResponseHead& h, std::span<const ChoiceState> ch
   return response_json(h, "text_completion", std::move(cs), usage_json(u));
 }
 
-json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& text, const json& logprobs, FinishReason finish) {
+json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& text, const json& logprobs, ApiFinish finish) {
   return response_json(h, "text_completion",
                        json::array({{{"index", index}, {"text", text}, {"logprobs", logprobs}, {"finish_reason", finish_json(finish)}}}),
                        nullptr);
+}
+
+json embeddings_json(std::span<const std::vector<float>> vecs, bool base64, const std::string& model, int64_t prompt_tokens) {
+  json data = json::array();
+  for (size_t i = 0; i < vecs.size(); i++)
+    data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", base64 ? json(base64_floats(vecs[i])) : json(vecs[i])}});
+  return {{"object", "list"}, {"data", data}, {"model", model},
+          {"usage", {{"prompt_tokens", prompt_tokens}, {"total_tokens", prompt_tokens}}}};
 }
 
 }  // namespace own

@@ -5,11 +5,17 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "infer/engine.h"
 #include "tokenizer/tokenizer.h"
 
 namespace own {
+
+// finish_reason as the API reports it: the engine's reasons, and content_filter, serve's own (its
+// moderation stopped or refused the answer; the engine knows nothing of it)
+enum class ApiFinish { none, stop, length, content_filter };
+ApiFinish api_finish(FinishReason f);  // cancelled -> stop: a cancelled choice is never sent to its client
 
 struct Usage {
   int64_t prompt_tokens = 0, completion_tokens = 0;
@@ -19,7 +25,7 @@ struct Usage {
 struct ChoiceState {
   std::string text;
   std::vector<GeneratedToken> tokens;  // kept only when logprobs were asked for
-  FinishReason finish = FinishReason::none;
+  ApiFinish finish = ApiFinish::none;
   int64_t prompt_tokens = 0, completion_tokens = 0;
   bool done = false;
   std::string refusal;  // set when moderation refused the request or stopped the answer
@@ -41,7 +47,7 @@ nlohmann::json chat_completion_json(const ResponseHead& h, std::span<const Choic
                                     bool logprobs, const Tokenizer& tok);
 // one streamed delta for choice `index`: role (first chunk), content, logprobs, finish_reason
 nlohmann::json chat_chunk_json(const ResponseHead& h, int64_t index, const nlohmann::json& delta,
-                               const nlohmann::json& logprobs, FinishReason finish);
+                               const nlohmann::json& logprobs, ApiFinish finish);
 // the include_usage chunk (chat or legacy): "choices": [] and the totals
 nlohmann::json usage_chunk_json(const ResponseHead& h, bool chat, const Usage& u);
 
@@ -50,7 +56,12 @@ nlohmann::json text_completion_json(const ResponseHead& h, std::span<const Choic
                                     std::span<const std::string> echo_prefix, const Usage& u, bool logprobs,
                                     const Tokenizer& tok);
 nlohmann::json text_chunk_json(const ResponseHead& h, int64_t index, const std::string& text,
-                               const nlohmann::json& logprobs, FinishReason finish);
+                               const nlohmann::json& logprobs, ApiFinish finish);
+
+// /v1/embeddings: {"object":"list","data":[{"object":"embedding","index","embedding"}],"model","usage"};
+// base64: each vector as base64 of its little-endian float32s (what the SDKs ask for by default)
+nlohmann::json embeddings_json(std::span<const std::vector<float>> vecs, bool base64, const std::string& model,
+                               int64_t prompt_tokens);
 
 // JSON text safe for any bytes (invalid UTF-8 -> U+FFFD)
 std::string dump_json(const nlohmann::json& j);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/run_dir.h"
 #include "infer/generate.h"
 #include "tokenizer/chat_template.h"
 
@@ -19,7 +20,7 @@ namespace {
 // naming it by "ckpt" (`eval --ckpt`), or by "model" = its stage (`eval --run`, RUN/ckpt/<stage>)
 json eval_metrics(const fs::path& dir, const std::string& stage) {
   json out = json::object();
-  const fs::path path = dir.parent_path().parent_path() / "metrics.jsonl";
+  const fs::path path = RunDir(dir.parent_path().parent_path()).metrics();
   std::ifstream in(path);
   std::error_code ec;
   const fs::path want = fs::weakly_canonical(dir, ec);

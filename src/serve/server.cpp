@@ -1,14 +1,12 @@
 #include "serve/server.h"
 
+#include <fmt/format.h>
 #include <httplib.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -17,6 +15,8 @@
 #include "core/check.h"
 #include "moderation/moderator.h"
 #include "serve/api_error.h"
+#include "serve/completion_stream.h"
+#include "serve/completion_task.h"
 #include "serve/http_edge.h"
 #include "serve/http_policy.h"
 #include "serve/http_util.h"
@@ -34,49 +34,6 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-constexpr auto kPollInterval = std::chrono::milliseconds(100);  // how often a waiting response checks its client
-constexpr const char* kRefusal = "Sorry, I can't help with that.";  // what --moderate answers instead
-
-// The generations of one API request (n choices, possibly several prompts), fed by the engine
-// thread and drained by the HTTP thread that writes the response.
-struct InFlight {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::pair<size_t, GenerationEvent>> events;  // (choice, event)
-  std::vector<int64_t> ids;
-  Engine* engine = nullptr;
-  void push(size_t choice, const GenerationEvent& ev) {
-    {
-      std::lock_guard lk(mu);
-      events.emplace_back(choice, ev);
-    }
-    cv.notify_one();
-  }
-  void cancel() {
-    for (int64_t id : ids) engine->cancel(id);
-  }
-};
-
-// The response side of one request: the choices' progress and how to write it.
-struct ResponseState {
-  ApiRequest req;
-  ResponseHead head;
-  std::vector<ChoiceState> choices;
-  std::vector<std::string> echo;  // completions with echo: each choice's prompt text
-  Clock::time_point start;
-  bool first_token_seen = false, sent_role = false;
-  const Moderator* moderate_output = nullptr;  // check each choice's text as it grows
-  int64_t prompt_tokens = 0;  // usage: each prompt once, whatever n
-  size_t remaining = 0;
-  Usage usage() const {
-    Usage u{prompt_tokens, 0};
-    for (const ChoiceState& c : choices) u.completion_tokens += c.completion_tokens;
-    return u;
-  }
-};
-
-std::string sse(const json& j) { return "data: " + dump_json(j) + "\n\n"; }
 
 std::string new_id(const char* prefix) {
   static std::atomic<uint64_t> counter{0};
@@ -147,7 +104,7 @@ class ApiServer {
     });
     http_.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
       metrics_.request(endpoint_label(req.path), res.status);
-      if (o_.log_requests) std::fprintf(stderr, "ownchat: %s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);
+      if (o_.log_requests) fmt::print(stderr, "ownchat: {} {} {}\n", req.method, req.path, res.status);
     });
     route("POST", "/v1/chat/completions", [this](const auto& q, auto& s) { completions(q, s, true); });
     route("POST", "/v1/completions", [this](const auto& q, auto& s) { completions(q, s, false); });
@@ -190,9 +147,9 @@ class ApiServer {
 
   void load_models() {
     moderator_ = std::make_unique<Moderator>(Moderator::load(o_.moderation));
-    std::fprintf(stderr, "ownchat: moderation: %s\n", moderator_->trained() ? o_.moderation.c_str() : "lexicon only (no trained model)");
+    fmt::print(stderr, "ownchat: moderation: {}\n", moderator_->trained() ? o_.moderation : "lexicon only (no trained model)");
     for (const auto& [name, dir] : o_.models) {
-      std::fprintf(stderr, "ownchat: loading %s from %s\n", name.c_str(), dir.c_str());
+      fmt::print(stderr, "ownchat: loading {} from {}\n", name, dir);
       models_.push_back(std::make_unique<ServedModel>(name, dir, o_.tokenizer, o_.infer));
     }
     ready_ = true;
@@ -245,7 +202,7 @@ class ApiServer {
       const std::string path = head ? head->path() : "";
       metrics_.request(endpoint_label(path), status);
       if (o_.log_requests)
-        std::fprintf(stderr, "ownchat: %s %s %d\n", head ? head->method.c_str() : "-", head ? path.c_str() : "-", status);
+        fmt::print(stderr, "ownchat: {} {} {}\n", head ? head->method : "-", head ? path : "-", status);
     };
     return h;
   }
@@ -305,170 +262,23 @@ class ApiServer {
                    "model_not_found");
   }
 
+  // parse -> validate -> submit -> write
   void completions(const httplib::Request& req, httplib::Response& res, bool chat) {
-    auto st = std::make_shared<ResponseState>();
-    st->start = Clock::now();
-    st->req = chat ? parse_chat_request(parse_body(req)) : parse_completion_request(parse_body(req));
-    const ApiRequest& r = st->req;
+    const auto start = Clock::now();
+    const ApiRequest r = chat ? parse_chat_request(parse_body(req)) : parse_completion_request(parse_body(req));
     ServedModel& m = find_model(r.model);
-
-    std::vector<std::vector<int32_t>> prompts;
-    if (chat) {
-      if (m.chat_stops.empty())
-        throw ApiError(400, fmt::format("Model '{}' has no chat template (a base model?); use /v1/completions.", m.name),
-                       "model", "model_not_chat");
-      prompts.push_back(render_chat(m.tok, r.messages, true));
-    } else {
-      for (const std::string& t : r.prompt_texts) prompts.push_back(m.document_ids(t));
-      for (const auto& ids : r.prompt_ids) prompts.push_back(ids);
-    }
-    const int64_t ctx = m.model->context();
-    for (const auto& [id, bias] : r.sampling.logit_bias)
-      if (id >= m.tok.vocab_size())
-        throw ApiError(400, fmt::format("Invalid 'logit_bias': token {} is outside the vocabulary of '{}' ({} tokens).", id,
-                                        m.name, m.tok.vocab_size()),
-                       "logit_bias", "invalid_value");
-    for (size_t p = 0; p < prompts.size(); p++) {
-      const int64_t n = static_cast<int64_t>(prompts[p].size());
-      if (n == 0) throw ApiError(400, "The prompt is empty.", "prompt", "invalid_value");
-      if (n >= ctx)
-        throw ApiError(400,
-                       fmt::format("This model's maximum context length is {} tokens. However, your {} resulted in {} "
-                                   "tokens, which leaves no room for an answer. Please reduce the length of the {}.",
-                                   ctx, chat ? "messages" : "prompt", n, chat ? "messages" : "prompt"),
-                       chat ? "messages" : "prompt", "context_length_exceeded");
-      st->prompt_tokens += n;
-    }
-    const int64_t total = static_cast<int64_t>(prompts.size()) * r.n;
-    if (o_.moderate_input) {
-      bool flagged = false;
-      if (chat) {
-        for (auto it = r.messages.rbegin(); it != r.messages.rend() && !flagged; ++it)
-          if (it->role == "user") {
-            flagged = moderator_->classify(it->content).flagged;
-            break;
-          }
-      } else {
-        for (const std::string& t : r.prompt_texts) flagged |= moderator_->classify(t).flagged;
-      }
-      if (flagged) return refuse(res, *st, m, chat, static_cast<size_t>(total));
-    }
+    CompletionTask task = completion_task(m, r);
+    CompletionWriter writer({new_id(chat ? "chatcmpl-" : "cmpl-"), m.name, static_cast<int64_t>(std::time(nullptr))}, r,
+                            m.tok, task.n_choices, task.prompt_tokens, std::move(task.echo));
+    if (o_.moderate_input && input_flagged(*moderator_, r)) return send_refusal(res, writer);
+    const auto total = static_cast<int64_t>(task.n_choices);
     if (m.engine->queued() + total > o_.max_queue)
       throw ApiError(429, fmt::format("The server is overloaded: {} requests are waiting. Retry shortly.", m.engine->queued()),
                      "", "queue_full");
-
-    st->head = {new_id(chat ? "chatcmpl-" : "cmpl-"), m.name, static_cast<int64_t>(std::time(nullptr))};
-    st->choices.resize(static_cast<size_t>(total));
-    st->remaining = static_cast<size_t>(total);
-    if (o_.moderate_output) st->moderate_output = moderator_.get();
     auto fl = std::make_shared<InFlight>();
-    fl->engine = m.engine.get();
-    try {
-      for (size_t p = 0; p < prompts.size(); p++)
-        for (int64_t j = 0; j < r.n; j++) {
-          const size_t choice = p * static_cast<size_t>(r.n) + static_cast<size_t>(j);
-          GenerationRequest g;
-          g.prompt = prompts[p];
-          g.sampling = r.sampling;
-          if (r.sampling.seed) g.sampling.seed = *r.sampling.seed + static_cast<uint64_t>(j);  // n distinct, reproducible
-          g.max_tokens = r.max_tokens.value_or(ctx);
-          if (!r.ignore_eos) g.stop_tokens = chat ? m.chat_stops : m.text_stops;
-          g.stop_strings = r.stop;
-          g.logprobs = r.logprobs;
-          g.on_event = [fl, choice](const GenerationEvent& ev) { fl->push(choice, ev); };
-          fl->ids.push_back(m.engine->submit(std::move(g)));
-          if (r.echo) st->echo.push_back(r.prompt_texts.empty() ? m.tok.decode(prompts[p]) : r.prompt_texts[p]);
-        }
-    } catch (const InputError& e) {
-      fl->cancel();
-      throw ApiError(400, e.what(), chat ? "messages" : "prompt");
-    }
-
-    const Tokenizer* tok = &m.tok;
-    ServerMetrics* metrics = &metrics_;
-    auto provider = [st, fl, tok, metrics, chat](size_t, httplib::DataSink& sink) -> bool {
-      ResponseState& s = *st;
-      std::string out;
-      if (s.req.stream && !s.sent_role) {  // the first chunk of each choice carries the role, at once
-        for (size_t i = 0; i < s.choices.size(); i++) {
-          if (chat)
-            out += sse(chat_chunk_json(s.head, static_cast<int64_t>(i), {{"role", "assistant"}, {"content", ""}, {"refusal", nullptr}},
-                                       nullptr, FinishReason::none));
-          else if (s.req.echo)  // legacy echo: the prompt comes first
-            out += sse(text_chunk_json(s.head, static_cast<int64_t>(i), s.echo[i], nullptr, FinishReason::none));
-        }
-        s.sent_role = true;
-        if (!out.empty() && !sink.write(out.data(), out.size())) return fl->cancel(), false;
-        return true;
-      }
-      std::deque<std::pair<size_t, GenerationEvent>> evs;
-      {
-        std::unique_lock lk(fl->mu);
-        fl->cv.wait_for(lk, kPollInterval, [&] { return !fl->events.empty(); });
-        evs.swap(fl->events);
-      }
-      // the client went away: a stream learns it from a failed write, a whole response (nothing
-      // written until the end) by asking each time
-      if ((evs.empty() || !s.req.stream) && !sink.is_writable()) return fl->cancel(), false;
-      if (evs.empty()) return true;
-      for (auto& [i, ev] : evs) {
-        ChoiceState& c = s.choices[i];
-        if (!c.refusal.empty()) {  // stopped by moderation: whatever came after is dropped
-          if (!ev.done) continue;
-          ev.text.clear();
-          ev.tokens.clear();
-        }
-        if (s.moderate_output && c.refusal.empty() && !ev.text.empty() && s.moderate_output->classify(c.text + ev.text).flagged) {
-          c.refusal = kRefusal;  // the flagged text is not sent; the sequence ends at the next step
-          fl->engine->cancel(fl->ids[i]);
-          ev.text.clear();
-          ev.tokens.clear();
-          if (!ev.done) continue;
-        }
-        if (ev.done && !c.refusal.empty()) ev.finish = FinishReason::content_filter;
-        if (!s.first_token_seen && !ev.tokens.empty()) {
-          s.first_token_seen = true;
-          metrics->time_to_first_token(std::chrono::duration<double>(Clock::now() - s.start).count());
-        }
-        c.text += ev.text;
-        c.completion_tokens = ev.completion_tokens;
-        if (s.req.logprobs) c.tokens.insert(c.tokens.end(), ev.tokens.begin(), ev.tokens.end());
-        if (s.req.stream && (!ev.text.empty() || (s.req.logprobs && !ev.tokens.empty()))) {
-          const std::span<const GeneratedToken> toks(ev.tokens);
-          if (chat)
-            out += sse(chat_chunk_json(s.head, static_cast<int64_t>(i), {{"content", ev.text}},
-                                       s.req.logprobs ? chat_logprobs_json(*tok, toks) : json(nullptr), FinishReason::none));
-          else
-            out += sse(text_chunk_json(s.head, static_cast<int64_t>(i), ev.text,
-                                       s.req.logprobs ? completion_logprobs_json(*tok, toks, 0) : json(nullptr), FinishReason::none));
-        }
-        if (ev.done) {
-          c.done = true;
-          c.finish = ev.finish;
-          s.remaining--;
-          if (s.req.stream)
-            out += sse(chat ? chat_chunk_json(s.head, static_cast<int64_t>(i), json::object(), nullptr, ev.finish)
-                            : text_chunk_json(s.head, static_cast<int64_t>(i), "", nullptr, ev.finish));
-        }
-      }
-      if (s.remaining == 0) {
-        const Usage u = s.usage();
-        metrics->tokens(u.prompt_tokens, u.completion_tokens);
-        if (s.req.stream) {
-          if (s.req.include_usage) out += sse(usage_chunk_json(s.head, chat, u));
-          out += "data: [DONE]\n\n";
-        } else {
-          out = dump_json(chat ? chat_completion_json(s.head, s.choices, u, s.req.logprobs, *tok)
-                               : text_completion_json(s.head, s.choices, s.echo, u, s.req.logprobs, *tok));
-        }
-      }
-      if (!out.empty() && !sink.write(out.data(), out.size())) return fl->cancel(), false;
-      if (s.remaining == 0) sink.done();
-      return true;
-    };
-    res.set_header("Cache-Control", "no-cache");
-    res.set_chunked_content_provider(r.stream ? "text/event-stream" : "application/json", provider,
-                                     [fl](bool) { fl->cancel(); });  // finished ids are ignored
+    submit_completion(m, r, task, fl);
+    OutputFilter filter(o_.moderate_output ? moderator_.get() : nullptr, task.n_choices);
+    respond_completion(res, fl, std::move(writer), std::move(filter), metrics_, start);
   }
 
   // OpenAI's embeddings: the mean of the final-norm hidden states over the input's tokens, unit
@@ -477,7 +287,6 @@ class ApiServer {
     const json body = parse_body(req);
     ServedModel& m = find_model(get_string(body, "model").value_or(""));
     const EmbeddingRequest e = parse_embedding_request(body);
-    const std::string& format = e.encoding_format;
     const int64_t C = m.model->config().hidden_size;
     if (e.dimensions && *e.dimensions != C)
       throw ApiError(400, fmt::format("Model '{}' makes {}-dimensional embeddings; 'dimensions' {} is not supported.", m.name, C, *e.dimensions),
@@ -513,52 +322,8 @@ class ApiServer {
       for (auto& [i, ev] : fl->events) vecs[i] = std::move(ev.embedding), got++;
       fl->events.clear();
     }
-    json data = json::array();
-    for (size_t i = 0; i < vecs.size(); i++) {
-      json e;
-      if (format == "base64") {
-        std::string b64(4 * ((vecs[i].size() * sizeof(float) + 2) / 3) + 1, '\0');
-        const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
-                                      reinterpret_cast<const unsigned char*>(vecs[i].data()),
-                                      static_cast<int>(vecs[i].size() * sizeof(float)));
-        b64.resize(static_cast<size_t>(n));
-        e = b64;
-      } else {
-        e = vecs[i];
-      }
-      data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", e}});
-    }
     metrics_.tokens(prompt_tokens, 0);
-    send_json(res, 200, {{"object", "list"}, {"data", data}, {"model", m.name},
-                         {"usage", {{"prompt_tokens", prompt_tokens}, {"total_tokens", prompt_tokens}}}});
-  }
-
-  // a flagged request: the refusal as the answer of every choice, without running the model
-  void refuse(httplib::Response& res, ResponseState& s, const ServedModel& m, bool chat, size_t n) {
-    s.head = {new_id(chat ? "chatcmpl-" : "cmpl-"), m.name, static_cast<int64_t>(std::time(nullptr))};
-    s.choices.assign(n, ChoiceState{});
-    for (ChoiceState& c : s.choices) c.text = c.refusal = kRefusal, c.finish = FinishReason::content_filter;
-    const Usage u = s.usage();
-    if (!s.req.stream) {
-      const std::vector<std::string> no_echo;
-      return send_json(res, 200, chat ? chat_completion_json(s.head, s.choices, u, false, m.tok)
-                                      : text_completion_json(s.head, s.choices, no_echo, u, false, m.tok));
-    }
-    std::string out;
-    for (size_t i = 0; i < n; i++) {
-      const int64_t idx = static_cast<int64_t>(i);
-      if (chat) {
-        out += sse(chat_chunk_json(s.head, idx, {{"role", "assistant"}, {"content", ""}, {"refusal", nullptr}}, nullptr, FinishReason::none));
-        out += sse(chat_chunk_json(s.head, idx, {{"content", kRefusal}, {"refusal", kRefusal}}, nullptr, FinishReason::none));
-        out += sse(chat_chunk_json(s.head, idx, json::object(), nullptr, FinishReason::content_filter));
-      } else {
-        out += sse(text_chunk_json(s.head, idx, kRefusal, nullptr, FinishReason::content_filter));
-      }
-    }
-    if (s.req.include_usage) out += sse(usage_chunk_json(s.head, chat, u));
-    out += "data: [DONE]\n\n";
-    res.set_header("Cache-Control", "no-cache");
-    res.set_content(out, "text/event-stream");
+    send_json(res, 200, embeddings_json(vecs, e.encoding_format == "base64", m.name, prompt_tokens));
   }
 
   // OpenAI's moderations: input as a string, strings, or text parts; one result per input
@@ -574,12 +339,10 @@ class ApiServer {
   void tokenize(const httplib::Request& req, httplib::Response& res) {
     const json body = parse_body(req);
     ServedModel& m = find_model(get_string(body, "model").value_or(""));
-    const auto content = get_string(body, "content");
-    if (!content) throw ApiError(400, "Missing required parameter: 'content'.", "content", "missing_required_parameter");
-    const std::vector<int32_t> ids = get_bool(body, "add_special").value_or(false) ? m.document_ids(*content)
-                                                                                   : m.tok.encode(*content);
+    const TokenizeRequest t = parse_tokenize_request(body);
+    const std::vector<int32_t> ids = t.add_special ? m.document_ids(t.content) : m.tok.encode(t.content);
     json toks = json::array();
-    if (get_bool(body, "with_pieces").value_or(false)) {
+    if (t.with_pieces) {
       for (int32_t id : ids) toks.push_back({{"id", id}, {"piece", std::string(m.tok.token_bytes(id))}});
     } else {
       toks = ids;
@@ -590,8 +353,7 @@ class ApiServer {
   void detokenize(const httplib::Request& req, httplib::Response& res) {
     const json body = parse_body(req);
     ServedModel& m = find_model(get_string(body, "model").value_or(""));
-    if (!body.contains("tokens")) throw ApiError(400, "Missing required parameter: 'tokens'.", "tokens", "missing_required_parameter");
-    const std::vector<int32_t> ids = token_array(body["tokens"], "tokens");
+    const std::vector<int32_t> ids = parse_detokenize_request(body);
     for (size_t i = 0; i < ids.size(); i++)
       if (!m.tok.is_valid(ids[i]))
         throw ApiError(400, fmt::format("Invalid 'tokens[{}]': {} is not a token of model '{}'.", i, ids[i], m.name), "tokens",
@@ -616,22 +378,22 @@ void run_serve(const ServeOptions& o) {
   ApiServer server(o);
   const int port = server.bind();
   if (!server.keys_required())
-    std::fprintf(stderr,
-                 "ownchat: WARNING: no API key: anyone who can reach http://%s:%d can use this server, its "
-                 "conversations and feedback; give --api-key KEY (or $OWNCHAT_API_KEY) or create one with `ownchat keys create`\n",
-                 o.host.c_str(), port);
-  std::fprintf(stderr, "ownchat: listening on http://%s:%d\n", o.host.c_str(), port);
+    fmt::print(stderr,
+               "ownchat: WARNING: no API key: anyone who can reach http://{}:{} can use this server, its "
+               "conversations and feedback; give --api-key KEY (or $OWNCHAT_API_KEY) or create one with `ownchat keys create`\n",
+               o.host, port);
+  fmt::print(stderr, "ownchat: listening on http://{}:{}\n", o.host, port);
   std::fflush(stderr);
   std::thread http([&] { server.listen(); });
   std::thread waiter([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    std::fprintf(stderr, "ownchat: %s, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fmt::print(stderr, "ownchat: {}, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
   });
   try {
     server.load_models();
-    std::fprintf(stderr, "ownchat: ready\n");
+    fmt::print(stderr, "ownchat: ready\n");
   } catch (...) {
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();

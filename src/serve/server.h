@@ -19,6 +19,9 @@
 // route but /health needs "Authorization: Bearer KEY" with a given or active key, else 401.
 // --moderate input: a flagged request gets a polite refusal (finish_reason "content_filter")
 // instead of an answer; output: an answer that turns flagged is stopped there, likewise.
+// The layers of a completion: the route (server.cpp) -> openai_request (the body) -> completion_task
+// (checked against the model, submitted to its engine) -> completion_stream (the engine's events
+// through moderation_filter) -> response_writer (SSE chunks or the whole response, refusals).
 #pragma once
 #include <cstdint>
 #include <string>

@@ -8,6 +8,8 @@
 // A bad file at open is an InputError; a database failure afterwards is a StoreError (a server
 // fault). One connection behind a mutex: safe from any number of threads, not built for throughput.
 // It knows nothing of HTTP or the engine; the server maps these structs to JSON with to_json.
+// Files: store_open.cpp (opening, checks, schema), store_keys / store_conversations / store_ratings
+// (the tables), store_views.cpp (JSON, the keys table), feedback_export.h (pairs to JSONL).
 #pragma once
 #include <cstdint>
 #include <mutex>
@@ -17,18 +19,13 @@
 #include <string>
 #include <vector>
 
+#include "data/feedback_pairs.h"
+#include "serve/store_error.h"
 #include "tokenizer/chat_template.h"
 
 struct sqlite3;
 
 namespace own {
-
-// The database failed while in use (I/O error, corruption, disk full, a lock held too long): a
-// fault of the server, never of the request that ran into it. `busy`: a lock; worth a retry.
-struct StoreError : std::runtime_error {
-  bool busy = false;
-  StoreError(const std::string& message, bool busy_) : std::runtime_error(message), busy(busy_) {}
-};
 
 struct ApiKeyInfo {
   int64_t id = 0;
@@ -99,25 +96,12 @@ struct FeedbackStats {
   int64_t pairs = 0;  // what preference_pairs() would return
 };
 
-// TRL's preference format (DESIGN.md §5) plus where the pair came from.
-struct PreferencePair {
-  std::vector<ChatMessage> prompt;  // the conversation's system prompt (if any), then root..parent
-  std::string chosen;               // the +1 answer
-  std::string rejected;             // the -1 answer to the same parent
-  std::string chosen_id, rejected_id;
-  std::string chosen_model, rejected_model;
-  std::string conversation_id;
-};
-
 void to_json(nlohmann::json& j, const ApiKeyInfo& k);
 void to_json(nlohmann::json& j, const ConversationInfo& c);
 void to_json(nlohmann::json& j, const Message& m);
 void to_json(nlohmann::json& j, const Rating& r);
 void to_json(nlohmann::json& j, const ConversationTree& t);  // info fields + "messages" + "ratings"
 void to_json(nlohmann::json& j, const FeedbackStats& s);
-// {"prompt":[{"role","content"}...], "chosen":[{"role":"assistant",...}], "rejected":[...],
-//  "chosen_model", "rejected_model", "conversation_id", "chosen_id", "rejected_id"}
-void to_json(nlohmann::json& j, const PreferencePair& p);
 
 class Store {
  public:
@@ -185,7 +169,7 @@ class Store {
   FeedbackStats feedback_stats(const Scope& scope);
 
   // Every (up, down) pair of assistant answers to the same parent message, in conversation and
-  // creation order, of the conversations the scope sees.
+  // creation order, of the conversations the scope sees (data/feedback_pairs.h makes them).
   std::vector<PreferencePair> preference_pairs(const Scope& scope);
 
  private:
@@ -203,24 +187,7 @@ class Store {
   std::string loss_at_open_;
 };
 
-// One pair per line, written atomically (own::write_file_atomic), parent directories created.
-void write_preference_jsonl(const std::string& path, const std::vector<PreferencePair>& pairs);
-
 // `ownchat keys list`: id, name, prefix, created, status (admin marked), one key a line
 std::string api_keys_table(const std::vector<ApiKeyInfo>& keys);
-
-struct FeedbackExportOptions {
-  std::string run_dir = "runs/default";
-  std::string db;   // default RUN/ownchat.db
-  std::string out;  // default data/feedback/pairs.jsonl beside the db, i.e. RUN/data/feedback/...
-};
-struct FeedbackExport {
-  FeedbackStats stats;
-  std::string out;  // the file written
-};
-// `ownchat feedback export`: the pairs of an existing db to JSONL, every conversation's (the operator's)
-FeedbackExport feedback_export(const FeedbackExportOptions& o);
-// the same from an open store; `out` "" = data/feedback/pairs.jsonl beside the db
-FeedbackExport feedback_export(Store& store, const std::string& out);
 
 }  // namespace own

@@ -8,8 +8,10 @@
 #include <filesystem>
 
 #include "core/check.h"
+#include "core/run_dir.h"
 #include "serve/store.h"
 #include "serve/store_guard.h"
+#include "serve/store_ids.h"
 #include "serve/store_sql.h"
 
 namespace own {
@@ -90,6 +92,76 @@ Store::Store(const std::string& path, Open mode, bool accept_loss) : path_(path)
 
 Store::~Store() { sqlite3_close(db_); }
 
+std::string Store::default_path(const std::string& run_dir, const std::string& db) {
+  return db.empty() ? RunDir(run_dir).store().string() : db;
+}
+
+namespace {
+
+std::string accept_loss_command(const std::string& path) { return fmt::format("`ownchat db accept-loss --db {}`", path); }
+
+// the database is gone or not the one its guard describes, and that one held API keys
+[[noreturn]] void refuse_lost_keys(const std::string& path, const std::string& loss, const StoreFound& found) {
+  input_error("{}: this database {}, but its guard file {} says it held API keys: starting without them would open "
+              "the server to everyone, and its conversations are not here. Nothing was changed. To recover, put "
+              "the database back (restore {} from a backup, with its -wal file if it had one; or move it back if "
+              "it was moved aside). To accept the loss and start with {}, run {}.",
+              path, loss, store_guard_path(path), path,
+              found.exists && !found.empty ? "the database now at this path" : "a new, empty database",
+              accept_loss_command(path));
+}
+
+// before SQLite touches the path: a missing database that should be there, a leftover -wal, and
+// the parent directories of a new one
+void check_before_open(const std::string& path, Store::Open mode, bool accept_loss, const std::optional<StoreGuard>& guard,
+                       const StoreFound& found, bool zero_bytes) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!found.exists && mode == Store::Open::existing)
+    input_error("{}: no such database (`ownchat serve` creates it; check --run or --db){}", path,
+                guard ? fmt::format(". Its guard file {} says it existed: restore it, or accept the loss with {}",
+                                    store_guard_path(path), accept_loss_command(path))
+                      : "");
+  if (!found.exists && guard && guard->had_keys && !accept_loss) refuse_lost_keys(path, "was deleted", found);
+  if (zero_bytes && fs::exists(path + "-wal", ec) && fs::file_size(path + "-wal", ec) > 0)
+    input_error("{}: the database is {} but its write-ahead log {}-wal is still there: it belongs to the lost "
+                "database and would be replayed into a new one. Move {}-wal and {}-shm aside (or restore the "
+                "database that goes with them).",
+                path, found.exists ? "empty" : "missing", path, path, path);
+  if (mode == Store::Open::create) {
+    fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty() && !fs::create_directories(parent, ec) && ec)
+      input_error("{}: cannot create directory {}: {}", path, parent.string(), ec.message());
+  }
+}
+
+int64_t query_int(sqlite3* db, const std::string& path, const char* sql) {
+  Stmt q(db, path, sql);
+  q.step();
+  return q.int64(0);
+}
+
+// what the file holds, read only; InputError for a newer schema or a SQLite file not ownchat's
+void read_found(sqlite3* db, const std::string& path, StoreFound& found) {
+  const int64_t version = query_int(db, path, "PRAGMA user_version");
+  const int64_t tables = query_int(db, path, "SELECT count(*) FROM sqlite_master");
+  if (version > kSchemaVersion)
+    input_error("{}: database schema version {} is newer than this ownchat's ({}); use a newer ownchat", path, version,
+                kSchemaVersion);
+  if (version == 0 && tables > 0)
+    input_error("{}: a SQLite database, but not ownchat's (it has tables and no ownchat schema version); "
+                "give another --db",
+                path);
+  found.empty = tables == 0;
+  if (version >= 2) {
+    Stmt q(db, path, "SELECT value FROM store_meta WHERE key = 'db_id'");
+    if (q.step()) found.db_id = q.text(0);
+  }
+  if (version >= 1) found.has_keys = query_int(db, path, "SELECT EXISTS(SELECT 1 FROM api_keys)") != 0;
+}
+
+}  // namespace
+
 // Checks before the first write: the guard (a deleted db), the file (quick_check), what it holds
 // against the guard; only then WAL mode, the schema and the guard are written.
 void Store::open_checked(Open mode, bool accept_loss) {
@@ -104,36 +176,10 @@ void Store::open_checked(Open mode, bool accept_loss) {
     if (!accept_loss) throw;
     guard_unreadable = true;
   }
-  const std::string guard_path = store_guard_path(path_);
-  const std::string accept = fmt::format("`ownchat db accept-loss --db {}`", path_);
   StoreFound found;
   found.exists = fs::exists(path_, ec);
   const bool zero_bytes = !found.exists || fs::file_size(path_, ec) == 0;
-  const auto refuse = [&](const std::string& loss) {
-    input_error("{}: this database {}, but its guard file {} says it held API keys: starting without them would open "
-                "the server to everyone, and its conversations are not here. Nothing was changed. To recover, put "
-                "the database back (restore {} from a backup, with its -wal file if it had one; or move it back if "
-                "it was moved aside). To accept the loss and start with {}, run {}.",
-                path_, loss, guard_path, path_,
-                found.exists && !found.empty ? "the database now at this path" : "a new, empty database",
-                accept);
-  };
-  if (!found.exists && mode == Open::existing)
-    input_error("{}: no such database (`ownchat serve` creates it; check --run or --db){}", path_,
-                guard ? fmt::format(". Its guard file {} says it existed: restore it, or accept the loss with {}",
-                                    guard_path, accept)
-                      : "");
-  if (!found.exists && guard && guard->had_keys && !accept_loss) refuse("was deleted");
-  if (zero_bytes && fs::exists(path_ + "-wal", ec) && fs::file_size(path_ + "-wal", ec) > 0)
-    input_error("{}: the database is {} but its write-ahead log {}-wal is still there: it belongs to the lost "
-                "database and would be replayed into a new one. Move {}-wal and {}-shm aside (or restore the "
-                "database that goes with them).",
-                path_, found.exists ? "empty" : "missing", path_, path_, path_);
-  if (mode == Open::create) {
-    fs::path parent = fs::path(path_).parent_path();
-    if (!parent.empty() && !fs::create_directories(parent, ec) && ec)
-      input_error("{}: cannot create directory {}: {}", path_, parent.string(), ec.message());
-  }
+  check_before_open(path_, mode, accept_loss, guard, found, zero_bytes);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Open::create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -141,43 +187,14 @@ void Store::open_checked(Open mode, bool accept_loss) {
   }
   exec(db_, path_, fmt::format("PRAGMA busy_timeout = {}", kBusyTimeoutMs).c_str());
   if (!zero_bytes) quick_check(guard.has_value());
-
-  // what the file holds, read only
-  const int64_t version = [&] {
-    Stmt q(db_, path_, "PRAGMA user_version");
-    q.step();
-    return q.int64(0);
-  }();
-  const int64_t tables = [&] {
-    Stmt q(db_, path_, "SELECT count(*) FROM sqlite_master");
-    q.step();
-    return q.int64(0);
-  }();
-  if (version > kSchemaVersion)
-    input_error("{}: database schema version {} is newer than this ownchat's ({}); use a newer ownchat", path_, version,
-                kSchemaVersion);
-  if (version == 0 && tables > 0)
-    input_error("{}: a SQLite database, but not ownchat's (it has tables and no ownchat schema version); "
-                "give another --db",
-                path_);
-  found.empty = tables == 0;
-  if (version >= 2) {
-    Stmt q(db_, path_, "SELECT value FROM store_meta WHERE key = 'db_id'");
-    if (q.step()) found.db_id = q.text(0);
-  }
-  if (version >= 1) {
-    Stmt q(db_, path_, "SELECT EXISTS(SELECT 1 FROM api_keys)");
-    q.step();
-    found.has_keys = q.int64(0) != 0;
-  }
+  read_found(db_, path_, found);
   const std::string loss = guard ? store_guard_loss(*guard, found) : "";
   loss_at_open_ = guard_unreadable ? "had an unreadable guard file" : loss;
-  if (!loss.empty() && guard->had_keys && !accept_loss) refuse(loss);
+  if (!loss.empty() && guard->had_keys && !accept_loss) refuse_lost_keys(path_, loss, found);
   if (!loss.empty())
-    std::fprintf(stderr,
-                 "ownchat: warning: %s %s since its guard file %s was written; what it held is not here. %s with %s.\n",
-                 path_.c_str(), loss.c_str(), guard_path.c_str(), accept_loss ? "Accepted: going on" : "Going on",
-                 found.empty ? "a new, empty database" : "the database now at this path");
+    fmt::print(stderr, "ownchat: warning: {} {} since its guard file {} was written; what it held is not here. {} with {}.\n",
+               path_, loss, store_guard_path(path_), accept_loss ? "Accepted: going on" : "Going on",
+               found.empty ? "a new, empty database" : "the database now at this path");
 
   exec(db_, path_, "PRAGMA journal_mode = WAL");
   exec(db_, path_, "PRAGMA synchronous = FULL");  // WAL + FULL: a commit is fsynced before it returns
@@ -268,7 +285,7 @@ void Store::migrate() {
   if (v == 1) {
     exec(db_, path_, kSchemaV2);
     Stmt q(db_, path_, "INSERT INTO store_meta(key, value) VALUES('db_id', ?)");
-    q.bind(1, new_id()).run();
+    q.bind(1, random_uuid()).run();
   }
   tx.commit();
 }

@@ -10,11 +10,14 @@
 #include <openssl/crypto.h>
 
 #include <charconv>
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <limits>
 
 #include "core/check.h"
+#include "serve/feedback_export.h"
 #include "serve/openai_request.h"
 #include "serve/openai_response.h"
 
@@ -141,27 +144,11 @@ Message parse_message(Store& store, const Scope& scope, const json& body, const 
   return m;
 }
 
-}  // namespace
+using ScopedHandler = std::function<void(const httplib::Request&, httplib::Response&, const Scope&)>;
+using AddScopedRoute = std::function<void(const char* method, const std::string& pattern, ScopedHandler h)>;
 
-void add_store_routes(const AddRoute& add_route, Store& store, const std::vector<std::string>& operator_keys) {
-  Store* s = &store;
+void add_conversation_routes(const AddScopedRoute& add, Store* s) {
   const std::string conv = std::string("/api/conversations/") + kId;
-  const std::string rating = std::string("/api/messages/") + kId + "/rating";
-  // each handler gets its scope; a database failure becomes a 5xx here, logged with the file
-  const auto add = [&](const char* method, const std::string& pattern,
-                       std::function<void(const httplib::Request&, httplib::Response&, const Scope&)> h) {
-    add_route(method, pattern.c_str(), [s, operator_keys, h](const httplib::Request& req, httplib::Response& res) {
-      try {
-        h(req, res, scope_of(req, *s, operator_keys));
-      } catch (const StoreError& e) {
-        std::fprintf(stderr, "ownchat: store error on %s %s: %s\n", req.method.c_str(), req.path.c_str(), e.what());
-        if (e.busy)
-          throw ApiError(503, "The server's database is busy; retry shortly.", "", "store_busy", "server_error");
-        throw ApiError(500, "The server's database failed; its log has the details.", "", "store_error", "server_error");
-      }
-    });
-  };
-
   add("GET", "/api/conversations", [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     const std::string search = req.get_param_value("search");
     check_length(search, "search", kMaxSearchChars, Length::chars);
@@ -207,6 +194,10 @@ void add_store_routes(const AddRoute& add_route, Store& store, const std::vector
     send_json(res, 201, find_message(*s, scope, m.id));  // as stored: created_at filled
   });
 
+}
+
+void add_rating_routes(const AddScopedRoute& add, Store* s) {
+  const std::string rating = std::string("/api/messages/") + kId + "/rating";
   add("PUT", rating, [s](const httplib::Request& req, httplib::Response& res, const Scope& scope) {
     const json body = parse_body(req);
     const std::optional<int64_t> r = get_int(body, "rating", -1, 1);
@@ -226,6 +217,9 @@ void add_store_routes(const AddRoute& add_route, Store& store, const std::vector
     send_json(res, 200, {{"message_id", id}, {"deleted", s->clear_rating(scope, id)}});
   });
 
+}
+
+void add_feedback_routes(const AddScopedRoute& add, Store* s) {
   add("GET", "/api/feedback", [s](const httplib::Request&, httplib::Response& res, const Scope& scope) {
     send_json(res, 200, s->feedback_stats(scope));
   });
@@ -261,6 +255,28 @@ void add_store_routes(const AddRoute& add_route, Store& store, const std::vector
     res.set_header("Content-Disposition", "attachment; filename=\"pairs.jsonl\"");
     res.set_content(out, "application/x-ndjson");
   });
+}
+
+}  // namespace
+
+void add_store_routes(const AddRoute& add_route, Store& store, const std::vector<std::string>& operator_keys) {
+  Store* s = &store;
+  // each handler gets its scope; a database failure becomes a 5xx here, logged with the file
+  const AddScopedRoute add = [&add_route, s, operator_keys](const char* method, const std::string& pattern, ScopedHandler h) {
+    add_route(method, pattern.c_str(), [s, operator_keys, h](const httplib::Request& req, httplib::Response& res) {
+      try {
+        h(req, res, scope_of(req, *s, operator_keys));
+      } catch (const StoreError& e) {
+        fmt::print(stderr, "ownchat: store error on {} {}: {}\n", req.method, req.path, e.what());
+        if (e.busy)
+          throw ApiError(503, "The server's database is busy; retry shortly.", "", "store_busy", "server_error");
+        throw ApiError(500, "The server's database failed; its log has the details.", "", "store_error", "server_error");
+      }
+    });
+  };
+  add_conversation_routes(add, s);
+  add_rating_routes(add, s);
+  add_feedback_routes(add, s);
 }
 
 }  // namespace own

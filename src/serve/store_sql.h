@@ -1,4 +1,5 @@
-// The store's SQL helpers, shared by store.cpp (queries) and store_open.cpp (opening, checks,
+// The store's SQLite wrapper (statements, transactions, errors), shared by the files of its tables
+// (store_keys.cpp, store_conversations.cpp, store_ratings.cpp) and store_open.cpp (opening, checks,
 // migrations); not for use outside the store. Every failure is a StoreError naming the db path
 // (sql_fail); Store's constructor turns those into InputErrors. Statements are prepared per call.
 #pragma once
@@ -13,14 +14,13 @@
 #include <string_view>
 
 #include "core/check.h"
-#include "serve/store.h"
+#include "serve/store_error.h"
+
+namespace own {
+struct Scope;
+}
 
 namespace own::store_sql {
-
-// the conversation `c` is one the bound scope may see. Fixed numbers, so a statement's own
-// parameters (?1, ?2, ...) keep theirs wherever this sits in it.
-constexpr int kScopeAllParam = 98, kScopeKeyParam = 99;
-constexpr const char* kVisible = "(?98 OR c.owner_key_id = ?99)";
 
 inline int64_t now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -71,12 +71,8 @@ class Stmt {
   }
   Stmt& bind_or_null(int i, const std::string& v) { return v.empty() ? bind_null(i) : bind(i, v); }
   Stmt& bind_or_null(int i, const std::optional<int64_t>& v) { return v ? bind(i, *v) : bind_null(i); }
-  // the parameters of kVisible, which must be in the statement
-  Stmt& bind_scope(const Scope& s) {
-    OWN_CHECK(sqlite3_bind_parameter_count(st_) == kScopeKeyParam, "statement without kVisible: {}", sqlite3_sql(st_));
-    bind(kScopeAllParam, static_cast<int64_t>(s.admin));
-    return bind_or_null(kScopeKeyParam, s.key_id);
-  }
+  // the parameters of kVisible, which must be in the statement (store_rows.h)
+  Stmt& bind_scope(const Scope& s);
 
   // true: a row is ready; false: done
   bool step() {
@@ -137,8 +133,5 @@ class Tx {
   const std::string& path_;
   bool done_ = false;
 };
-
-// 122 random bits in the UUID v4 layout
-std::string new_id();
 
 }  // namespace own::store_sql

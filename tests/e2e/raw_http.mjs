@@ -11,8 +11,26 @@ export function connect(url) {
   });
 }
 
+// A chunked body (RFC 9112 §7.1) decoded, or null until its last chunk and final CRLF have arrived.
+// Reading only up to the headers would leave the chunks on the socket, to be misread as the next
+// response when they arrive late.
+function dechunk(bytes) {
+  const parts = [];
+  let at = 0;
+  for (;;) {
+    const eol = bytes.indexOf('\r\n', at);
+    if (eol < 0) return null;
+    const size = parseInt(bytes.subarray(at, eol).toString('latin1').split(';')[0], 16);
+    if (Number.isNaN(size)) return bytes.toString('latin1');  // not chunked after all: show what came
+    if (size === 0) return bytes.indexOf('\r\n\r\n', eol) < 0 ? null : Buffer.concat(parts).toString('utf8');  // trailers end in an empty line
+    if (bytes.length < eol + 2 + size + 2) return null;
+    parts.push(bytes.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+}
+
 // The first response on `socket`: { status, headers (lower-case names), body, json, ms } once
-// its body (Content-Length) is in; rejects after `timeoutMs` or when the socket ends first.
+// its whole body (Content-Length or chunked) is in; rejects after `timeoutMs` or when the socket ends first.
 export function readResponse(socket, timeoutMs = 5000) {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
@@ -33,9 +51,15 @@ export function readResponse(socket, timeoutMs = 5000) {
           headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
         }
         if (status >= 100 && status < 200) { buf = buf.subarray(end + 4); continue; }
-        const len = Number(headers['content-length'] ?? 0);
-        if (buf.length < end + 4 + len) return;
-        const body = buf.subarray(end + 4, end + 4 + len).toString('utf8');
+        let body;
+        if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+          body = dechunk(buf.subarray(end + 4));  // the whole body, or null while chunks are still coming
+          if (body === null) return;
+        } else {
+          const len = Number(headers['content-length'] ?? 0);
+          if (buf.length < end + 4 + len) return;
+          body = buf.subarray(end + 4, end + 4 + len).toString('utf8');
+        }
         let json = null;
         try { json = JSON.parse(body); } catch { /* not JSON */ }
         return done(resolve, { status, headers, body, json, ms: Date.now() - t0 });
