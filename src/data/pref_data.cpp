@@ -151,11 +151,11 @@ void write_pairs_jsonl(const std::string& path, const std::vector<Ranking>& rank
     for (const Ranking& r : rankings) {
       const json prompt = messages_json(r.prompt);
       for (auto [better, worse] : ranking_pairs(r)) {
-        const json chosen = messages_json({{"assistant", r.completions[static_cast<size_t>(better)]}});
-        const json rejected = messages_json({{"assistant", r.completions[static_cast<size_t>(worse)]}});
+        const json chosen = messages_json({{"assistant", r.completions[better]}});
+        const json rejected = messages_json({{"assistant", r.completions[worse]}});
         sink.write(line_of({{"prompt", prompt}, {"chosen", chosen}, {"rejected", rejected},
-                            {"chosen_kind", r.kinds[static_cast<size_t>(better)]},
-                            {"rejected_kind", r.kinds[static_cast<size_t>(worse)]}, {"family", r.family}, {"item", r.item}}));
+                            {"chosen_kind", r.kinds[better]},
+                            {"rejected_kind", r.kinds[worse]}, {"family", r.family}, {"item", r.item}}));
       }
     }
   });

@@ -103,9 +103,9 @@ void Llama::forward_trunk(const int32_t* inputs) {
   const float* w = params.data;
   embedding_forward(layer_acts_[0].res_in, inputs, w + layout.embed, BT, C);
   for (int64_t l = 0; l < c.num_hidden_layers; l++) {
-    const LayerActs& a = layer_acts_[static_cast<size_t>(l)];
-    const LayerOffsets& o = layout.layers[static_cast<size_t>(l)];
-    float* res_out = l + 1 < c.num_hidden_layers ? layer_acts_[static_cast<size_t>(l + 1)].res_in : res_final_;
+    const LayerActs& a = layer_acts_[l];
+    const LayerOffsets& o = layout.layers[l];
+    float* res_out = l + 1 < c.num_hidden_layers ? layer_acts_[l + 1].res_in : res_final_;
     // attention block
     rmsnorm_forward(a.xn1, a.rstd1, a.res_in, w + o.attn_norm, BT, C, c.rms_norm_eps);
     matmul_forward(a.qkv, a.xn1, w + o.qkv, BT, Q, C, precision);
@@ -168,8 +168,8 @@ void Llama::backward_trunk(const int32_t* inputs) {
   // dxn_ holds d(loss)/d(xnf) from the head
   rmsnorm_backward(dres_, dw + layout.final_norm, dxn_, res_final_, w + layout.final_norm, rstdf_, BT, C, false);
   for (int64_t l = c.num_hidden_layers - 1; l >= 0; l--) {
-    const LayerActs& a = layer_acts_[static_cast<size_t>(l)];
-    const LayerOffsets& o = layout.layers[static_cast<size_t>(l)];
+    const LayerActs& a = layer_acts_[l];
+    const LayerOffsets& o = layout.layers[l];
     // MLP block: res_out = res_mid + h down^T
     matmul_backward(dh_, dw + o.down, dres_, a.h, w + o.down, BT, C, F, precision);
     swiglu_backward(dgu_, dh_, a.gu, BT, F);
