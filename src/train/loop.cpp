@@ -40,16 +40,7 @@ void Trainer::log_metric(int64_t step, const std::string& name, double value) {
 
 bool Trainer::resume(BatchSource& train) {
   if (o_.ckpt_dir.empty() || !checkpoint_has_train_state(o_.ckpt_dir)) return false;
-  Checkpoint ck = checkpoint_load(o_.ckpt_dir);
-  if (ck.layout.total != model_.layout.total || ck.config.hidden_size != model_.config.hidden_size ||
-      ck.config.num_hidden_layers != model_.config.num_hidden_layers || ck.config.vocab_size != model_.config.vocab_size)
-    input_error("{}: checkpoint is of a different model shape than requested; use another --run or matching flags",
-                o_.ckpt_dir);
-  std::copy(ck.params.data, ck.params.data + ck.params.size, model_.params.data);
-  TrainState st;
-  checkpoint_load_train_state(o_.ckpt_dir, model_.layout, st);
-  opt_.m = std::move(st.m);
-  opt_.v = std::move(st.v);
+  TrainState st = restore_with_optimizer(o_.ckpt_dir, model_, opt_);
   opt_.step = st.step;
   if (st.extra.is_object() && st.extra.contains("total_steps") && st.extra["total_steps"].is_number_integer()) {
     // a time-budgeted run fixed its length; keep the schedule of the interrupted run
@@ -63,17 +54,23 @@ bool Trainer::resume(BatchSource& train) {
 }
 
 void save_with_optimizer(const std::string& dir, const Llama& model, AdamW& opt, TrainState& st) {
-  st.m = std::move(opt.m);
-  st.v = std::move(opt.v);
-  try {
-    checkpoint_save(dir, model.config, model.layout, model.params.data, &st);
-  } catch (...) {
-    opt.m = std::move(st.m);
-    opt.v = std::move(st.v);
-    throw;
-  }
+  MomentsLoan loan(opt, st);
+  checkpoint_save(dir, model.config, model.layout, model.params.data, &st);
+}
+
+TrainState restore_with_optimizer(const std::string& dir, Llama& model, AdamW& opt) {
+  Checkpoint ck = checkpoint_load(dir);
+  if (ck.layout.total != model.layout.total || ck.config.hidden_size != model.config.hidden_size ||
+      ck.config.num_hidden_layers != model.config.num_hidden_layers || ck.config.vocab_size != model.config.vocab_size)
+    input_error("{}: checkpoint is of a different model shape than requested; use another --run or matching flags",
+                dir);
+  std::copy(ck.params.data, ck.params.data + ck.params.size, model.params.data);
+  model.config.score_bias = ck.config.score_bias;
+  TrainState st;
+  checkpoint_load_train_state(dir, model.layout, st);
   opt.m = std::move(st.m);
   opt.v = std::move(st.v);
+  return st;
 }
 
 void Trainer::save(const BatchSource& train) {

@@ -66,9 +66,33 @@ class Trainer {
   std::vector<int32_t> inputs_, targets_;
 };
 
-// Saves model + optimizer: st's step, cursor and extra as given, its moments lent from `opt` for
-// the write (no copy) and handed back, also when the write throws.
+// Lends an optimizer's moments to a TrainState for a checkpoint write (no copy) and hands them
+// back when it goes out of scope, also when the write throws.
+class MomentsLoan {
+ public:
+  MomentsLoan(AdamW& opt, TrainState& st) : opt_(opt), st_(st) {
+    st.m = std::move(opt.m);
+    st.v = std::move(opt.v);
+  }
+  ~MomentsLoan() {
+    opt_.m = std::move(st_.m);
+    opt_.v = std::move(st_.v);
+  }
+  MomentsLoan(const MomentsLoan&) = delete;
+  MomentsLoan& operator=(const MomentsLoan&) = delete;
+
+ private:
+  AdamW& opt_;
+  TrainState& st_;
+};
+
+// Saves model + optimizer: st's step, cursor and extra as given, its moments lent from `opt`.
 void save_with_optimizer(const std::string& dir, const Llama& model, AdamW& opt, TrainState& st);
+
+// The other way: the weights of the checkpoint at `dir` into `model` (the score head's bias, kept
+// in its config, too) and its AdamW moments into `opt`; returns its TrainState (step, cursor, extra). InputError when the checkpoint's model has
+// another shape than `model`.
+TrainState restore_with_optimizer(const std::string& dir, Llama& model, AdamW& opt);
 
 // One line {"stage","step","name","value"} appended to a metrics.jsonl (no-op for an empty path).
 void append_metric(const std::string& path, const std::string& stage, int64_t step, const std::string& name,

@@ -71,23 +71,14 @@ TrainState train_state_of(const AdamW& opt, int64_t step, uint64_t cursor, const
 void save_policy_and_critic(const std::string& dir, const Llama& policy, AdamW& popt, const Llama& critic,
                             AdamW& copt, int64_t step, uint64_t cursor, const nlohmann::json& extra) {
   TrainState ps = train_state_of(popt, step, cursor, extra), cs = train_state_of(copt, step, cursor, extra);
-  ps.m = std::move(popt.m), ps.v = std::move(popt.v), cs.m = std::move(copt.m), cs.v = std::move(copt.v);
-  auto give_back = [&] {
-    popt.m = std::move(ps.m), popt.v = std::move(ps.v), copt.m = std::move(cs.m), copt.v = std::move(cs.v);
-  };
-  try {
-    checkpoint_save_set(dir, [&](const std::string& tmp) {
-      checkpoint_write_files(tmp, policy.config, policy.layout, policy.params.data, &ps);
-      const std::string critic_dir = (fs::path(tmp) / kCriticSubdir).string();
-      fs::create_directory(critic_dir);
-      checkpoint_write_files(critic_dir, critic.config, critic.layout, critic.params.data, &cs);
-      fsync_dir(critic_dir);
-    });
-  } catch (...) {
-    give_back();
-    throw;
-  }
-  give_back();
+  MomentsLoan policy_moments(popt, ps), critic_moments(copt, cs);
+  checkpoint_save_set(dir, [&](const std::string& tmp) {
+    checkpoint_write_files(tmp, policy.config, policy.layout, policy.params.data, &ps);
+    const std::string critic_dir = (fs::path(tmp) / kCriticSubdir).string();
+    fs::create_directory(critic_dir);
+    checkpoint_write_files(critic_dir, critic.config, critic.layout, critic.params.data, &cs);
+    fsync_dir(critic_dir);
+  });
 }
 
 // Where a resumed run's critic is: <ckpt>/critic (or in <ckpt>.old when a save was cut between
@@ -98,16 +89,10 @@ std::string saved_critic_dir(const std::string& out, const fs::path& run) {
   return RunDir(run).ckpt("ppo_critic").string();
 }
 
-// params and optimizer state of a saved stage; returns the TrainState's step/cursor/extra
+// params and optimizer state of a saved stage, AdamW's step count included; returns the
+// TrainState's step/cursor/extra
 TrainState load_state(const std::string& dir, Llama& m, AdamW& opt) {
-  Checkpoint ck = checkpoint_load(dir);
-  if (ck.layout.total != m.layout.total) input_error("{}: a different model shape than this run's", dir);
-  std::copy(ck.params.data, ck.params.data + ck.layout.total, m.params.data);
-  m.config.score_bias = ck.config.score_bias;
-  TrainState st;
-  checkpoint_load_train_state(dir, m.layout, st);
-  opt.m = std::move(st.m);
-  opt.v = std::move(st.v);
+  TrainState st = restore_with_optimizer(dir, m, opt);
   if (st.extra.contains("adam_step")) opt.step = st.extra["adam_step"].get<int64_t>();
   return st;
 }
