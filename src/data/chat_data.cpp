@@ -4,6 +4,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/json_dump.h"
 #include "data/clean.h"
 
 namespace own {
@@ -70,7 +71,7 @@ std::string chat_jsonl_line(const Conversation& c) {
   nlohmann::json msgs = nlohmann::json::array();
   for (const auto& m : c.messages) msgs.push_back({{"role", m.role}, {"content", m.content}});
   nlohmann::json j = {{"messages", msgs}, {"family", c.family}, {"item", c.item}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return dump_json(j) + "\n";
 }
 
 void write_chat_jsonl(const std::string& path, const std::vector<Conversation>& convs) {

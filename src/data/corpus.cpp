@@ -13,6 +13,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/json_dump.h"
 #include "core/progress.h"
 #include "core/run_dir.h"
 #include "data/clean.h"
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string json_string(const std::string& s) {
-  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return dump_json(nlohmann::json(s));
 }
 
 std::string jsonl_line(const std::string& text, const std::string& source) {

@@ -4,6 +4,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/json_dump.h"
 
 namespace own {
 
@@ -37,7 +38,7 @@ void write_preference_jsonl(const std::string& path, const std::vector<Preferenc
     input_error("{}: cannot create directory {}: {}", path, parent.string(), ec.message());
   write_file_atomic(path, [&](FileSink& sink) {
     for (const PreferencePair& p : pairs) {
-      sink.write(nlohmann::json(p).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));  // invalid UTF-8 -> U+FFFD
+      sink.write(dump_json(nlohmann::json(p)));  // invalid UTF-8 -> U+FFFD
       sink.write("\n");
     }
   });

@@ -4,6 +4,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/json_dump.h"
 #include "data/clean.h"
 
 namespace own {
@@ -113,7 +114,7 @@ json messages_json(const std::vector<ChatMessage>& msgs) {
   return out;
 }
 
-std::string line_of(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"; }
+std::string line_of(const json& j) { return dump_json(j) + "\n"; }
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/json_dump.h"
 #include "core/run_dir.h"
 #include "infer/engine.h"
 #include "model/checkpoint.h"
@@ -96,7 +97,7 @@ void run_generate(const GenerateOptions& o) {
                      {"completion_tokens", last.completion_tokens},
                      {"seed", last.seed},
                      {"tokens", tokens}};
-    fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    fmt::print("{}\n", dump_json(j));
   } else {
     std::printf("\n");
   }

@@ -11,6 +11,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/json_dump.h"
 #include "model/safetensors.h"
 
 namespace own {
@@ -182,7 +183,7 @@ void checkpoint_write_files(const std::string& dir, const ModelConfig& c, const 
         {"step", std::to_string(state->step)},
         {"rng_state", std::to_string(state->rng_state)},
         {"data_cursor", std::to_string(state->data_cursor)},
-        {"extra", state->extra.dump(-1, ' ', false, json::error_handler_t::replace)},
+        {"extra", dump_json(state->extra)},
     };
     safetensors_write((d / kStateFile).string(), moments, meta);
   }

@@ -14,6 +14,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/json_dump.h"
 
 namespace own {
 
@@ -127,7 +128,7 @@ void safetensors_write(const std::string& path, const std::vector<StTensorRef>& 
   }
   if (!metadata.empty()) header["__metadata__"] = metadata;
 
-  std::string text = header.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string text = dump_json(header);
   text.resize((text.size() + 7) / 8 * 8, ' ');
   const uint64_t header_len = text.size();
 

@@ -46,8 +46,6 @@ ApiFinish api_finish(FinishReason f) {
   return ApiFinish::stop;  // a cancelled choice is never sent to its client
 }
 
-std::string dump_json(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 json usage_json(const Usage& u) {
   return {{"prompt_tokens", u.prompt_tokens},
           {"completion_tokens", u.completion_tokens},

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_dump.h"
 #include "infer/engine.h"
 #include "tokenizer/tokenizer.h"
 
@@ -63,7 +64,5 @@ nlohmann::json text_chunk_json(const ResponseHead& h, int64_t index, const std::
 nlohmann::json embeddings_json(std::span<const std::vector<float>> vecs, bool base64, const std::string& model,
                                int64_t prompt_tokens);
 
-// JSON text safe for any bytes (invalid UTF-8 -> U+FFFD)
-std::string dump_json(const nlohmann::json& j);
 
 }  // namespace own

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/json_dump.h"
 #include "serve/store.h"
 #include "serve/store_sql.h"
 
@@ -69,9 +70,5 @@ inline Rating read_rating(const Stmt& q) {
   return Rating{q.text(0), static_cast<int>(q.int64(1)), q.text(2), q.text(3), q.int64(4), q.int64(5)};
 }
 
-// invalid UTF-8 in user text becomes U+FFFD instead of a throw
-inline std::string dump_json(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 }  // namespace own::store_sql
