@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/result_line.h"
 #include "core/check.h"
 #include "core/run_dir.h"
 #include "moderation/moderator.h"
@@ -18,7 +19,7 @@ namespace own {
 
 // The result line of `train moderation`: counts, and rates to 4 decimals, in this order.
 void to_json(nlohmann::ordered_json& j, const ModerationTrainResult& r) {
-  const auto rate = [](double x) { return std::round(x * 1e4) / 1e4; };
+  const auto rate = [](double x) { return cli::rounded(x); };
   j = {{"train_examples", r.train_examples},
        {"heldout_examples", r.heldout_examples},
        {"chat_prompts", r.chat_prompts},
@@ -36,14 +37,6 @@ void to_json(nlohmann::ordered_json& j, const ModerationTrainResult& r) {
 namespace own::cli {
 
 namespace {
-
-// A flat JSON object on one line, spaced as the other commands' result lines ({"a": 1, "b": 2}).
-std::string json_line(const nlohmann::ordered_json& flat) {
-  std::string out;
-  for (const auto& [key, value] : flat.items())
-    out += fmt::format("{}{}: {}", out.empty() ? "{" : ", ", nlohmann::json(key).dump(), value.dump());
-  return out.empty() ? "{}" : out + "}";
-}
 
 void print_result(const Moderator& mod, const std::string& text, bool explain) {
   const ModerationResult r = mod.classify(text);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "cli/result_line.h"
 #include "core/check.h"
 #include "train/bon.h"
 #include "train/dpo.h"
@@ -11,6 +12,48 @@
 #include "train/pretrain.h"
 #include "train/rm.h"
 #include "train/sft.h"
+
+namespace own {
+
+// Each stage's result line: counts, losses and rates to 4 decimals, in this order.
+void to_json(nlohmann::ordered_json& j, const PretrainResult& r) {
+  j = {{"steps", r.steps}, {"train_loss", cli::rounded(r.train_loss)}, {"val_bpb", cli::rounded(r.val_bpb)},
+       {"unigram_bpb", cli::rounded(r.unigram_bpb)}, {"interrupted", r.interrupted}};
+}
+
+void to_json(nlohmann::ordered_json& j, const SftResult& r) {
+  j = {{"steps", r.steps}, {"train_loss", cli::rounded(r.train_loss)}, {"val_loss_start", cli::rounded(r.val_loss_start)},
+       {"val_loss", cli::rounded(r.val_loss)}, {"train_examples", r.train_examples}, {"too_long", r.too_long},
+       {"interrupted", r.interrupted}};
+}
+
+void to_json(nlohmann::ordered_json& j, const RmResult& r) {
+  j = {{"steps", r.steps}, {"train_rankings", r.train_rankings}, {"too_long", r.too_long},
+       {"val_acc_start", cli::rounded(r.val_accuracy_start)}, {"val_acc", cli::rounded(r.val.accuracy)},
+       {"interrupted", r.interrupted}};
+}
+
+void to_json(nlohmann::ordered_json& j, const DpoResult& r) {
+  j = {{"steps", r.steps}, {"train_pairs", r.train_pairs}, {"too_long", r.too_long},
+       {"val_acc_start", cli::rounded(r.val_accuracy_start)}, {"val_acc", cli::rounded(r.val_accuracy)},
+       {"val_margin", cli::rounded(r.val_margin)}, {"interrupted", r.interrupted}};
+}
+
+void to_json(nlohmann::ordered_json& j, const PpoResult& r) {
+  j = {{"steps", r.steps}, {"prompts", r.prompts}, {"reward_first", cli::rounded(r.reward_first)},
+       {"reward_last", cli::rounded(r.reward_last)}, {"kl_last", cli::rounded(r.kl_last)},
+       {"length_last", cli::rounded(r.length_last, 2)}, {"nonfinite_skipped", r.nonfinite_skipped},
+       {"kl_stopped", r.kl_stopped}, {"interrupted", r.interrupted}};
+}
+
+void to_json(nlohmann::ordered_json& j, const BonResult& r) {
+  j = {{"prompts", r.prompts}, {"samples", r.samples}, {"mean_reward", cli::rounded(r.mean_reward)},
+       {"best_reward", cli::rounded(r.best_reward)}, {"steps", r.sft.steps},
+       {"val_loss_start", cli::rounded(r.sft.val_loss_start)}, {"val_loss", cli::rounded(r.sft.val_loss)},
+       {"interrupted", r.sft.interrupted}};
+}
+
+}  // namespace own
 
 namespace own::cli {
 
@@ -97,8 +140,7 @@ void add_pretrain_command(CLI::App& train) {
     f->o.config = f->model.config(f->o.seq);
     f->o.precision = parse_precision(f->dtype);
     PretrainResult r = pretrain(f->o);
-    fmt::print("{{\"steps\": {}, \"train_loss\": {:.4f}, \"val_bpb\": {:.4f}, \"unigram_bpb\": {:.4f}, \"interrupted\": {}}}\n",
-               r.steps, r.train_loss, r.val_bpb, r.unigram_bpb, r.interrupted);
+    fmt::print("{}\n", json_line(r));
   });
 }
 
@@ -116,9 +158,7 @@ void add_sft_command(CLI::App& train) {
     check_stage_flags(*so);
     so->user_data = weighted_files(*data);
     SftResult r = train_sft(*so);
-    fmt::print("{{\"steps\": {}, \"train_loss\": {:.4f}, \"val_loss_start\": {:.4f}, \"val_loss\": {:.4f}, "
-               "\"train_examples\": {}, \"too_long\": {}, \"interrupted\": {}}}\n",
-               r.steps, r.train_loss, r.val_loss_start, r.val_loss, r.train_examples, r.too_long, r.interrupted);
+    fmt::print("{}\n", json_line(r));
   });
 }
 
@@ -132,9 +172,7 @@ void add_rm_command(CLI::App& train) {
     check_stage_flags(*ro);
     ro->user_data = weighted_files(*rm_data);
     RmResult r = train_rm(*ro);
-    fmt::print("{{\"steps\": {}, \"train_rankings\": {}, \"too_long\": {}, \"val_acc_start\": {:.4f}, "
-               "\"val_acc\": {:.4f}, \"interrupted\": {}}}\n",
-               r.steps, r.train_rankings, r.too_long, r.val_accuracy_start, r.val.accuracy, r.interrupted);
+    fmt::print("{}\n", json_line(r));
   });
 }
 
@@ -149,9 +187,7 @@ void add_dpo_command(CLI::App& train) {
     check_stage_flags(*dop);
     dop->user_data = weighted_files(*dpo_data);
     DpoResult r = train_dpo(*dop);
-    fmt::print("{{\"steps\": {}, \"train_pairs\": {}, \"too_long\": {}, \"val_acc_start\": {:.4f}, "
-               "\"val_acc\": {:.4f}, \"val_margin\": {:.4f}, \"interrupted\": {}}}\n",
-               r.steps, r.train_pairs, r.too_long, r.val_accuracy_start, r.val_accuracy, r.val_margin, r.interrupted);
+    fmt::print("{}\n", json_line(r));
   });
 }
 
@@ -191,11 +227,7 @@ void add_ppo_command(CLI::App& train) {
   add_threads_flag(ppo);
   ppo->callback([=] {
     PpoResult r = train_ppo(*po);
-    fmt::print("{{\"steps\": {}, \"prompts\": {}, \"reward_first\": {:.4f}, \"reward_last\": {:.4f}, "
-               "\"kl_last\": {:.4f}, \"length_last\": {:.2f}, \"nonfinite_skipped\": {}, \"kl_stopped\": {}, "
-               "\"interrupted\": {}}}\n",
-               r.steps, r.prompts, r.reward_first, r.reward_last, r.kl_last, r.length_last, r.nonfinite_skipped,
-               r.kl_stopped, r.interrupted);
+    fmt::print("{}\n", json_line(r));
   });
 }
 
@@ -218,10 +250,7 @@ void add_bon_command(CLI::App& train) {
     check_stage_flags(bo->sft);
     bo->sft.user_data = weighted_files(*bon_data);
     BonResult r = train_bon(*bo);
-    fmt::print("{{\"prompts\": {}, \"samples\": {}, \"mean_reward\": {:.4f}, \"best_reward\": {:.4f}, "
-               "\"steps\": {}, \"val_loss_start\": {:.4f}, \"val_loss\": {:.4f}, \"interrupted\": {}}}\n",
-               r.prompts, r.samples, r.mean_reward, r.best_reward, r.sft.steps, r.sft.val_loss_start, r.sft.val_loss,
-               r.sft.interrupted);
+    fmt::print("{}\n", json_line(r));
   });
 }
 
