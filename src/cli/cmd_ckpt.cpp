@@ -1,5 +1,6 @@
 // ownchat ckpt init|info
-#include <cstdio>
+#include <fmt/format.h>
+
 
 #include "cli/commands.h"
 #include "model/inspect.h"
@@ -30,7 +31,7 @@ void register_ckpt_commands(CLI::App& app) {
   CLI::App* info = ckpt->add_subcommand("info", "validate a checkpoint and print its summary as JSON");
   auto dir = std::make_shared<std::string>();
   info->add_option("dir", *dir, "checkpoint directory")->required();
-  info->callback([=] { std::printf("%s\n", checkpoint_info(*dir).dump(2).c_str()); });
+  info->callback([=] { fmt::print("{}\n", checkpoint_info(*dir).dump(2)); });
 }
 
 }  // namespace own::cli

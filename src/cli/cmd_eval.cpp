@@ -1,5 +1,6 @@
 // ownchat eval
-#include <cstdio>
+#include <fmt/format.h>
+
 
 #include "cli/commands.h"
 #include "core/check.h"
@@ -24,7 +25,7 @@ void register_eval_commands(CLI::App& app) {
   ev->callback([=] {
     if (o->per_family < 1 || o->max_tokens < 1) input_error("--per-family and --max-tokens must be positive");
     if (!o->ckpt.empty()) {
-      std::printf("%s", eval_table(evaluate_chat(*o)).c_str());
+      fmt::print("{}", eval_table(evaluate_chat(*o)));
       return;
     }
     RunEvalOptions ro;
@@ -32,7 +33,7 @@ void register_eval_commands(CLI::App& app) {
     ro.per_family = o->per_family;
     ro.max_tokens = o->max_tokens;
     ro.prompts = *prompts;
-    std::printf("%s", run_eval_table(evaluate_run(ro)).c_str());
+    fmt::print("{}", run_eval_table(evaluate_run(ro)));
   });
 }
 

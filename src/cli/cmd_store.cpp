@@ -39,10 +39,12 @@ void register_store_commands(CLI::App& app) {
   create->add_flag("--admin", *admin, "the key sees every key's conversations and ratings (else only its own)");
   create->callback([=] {
     Store store(cf->path(), Store::Open::create);
-    std::printf("%s\n", store.create_key(*name, *admin).c_str());
+    fmt::print("{}\n", store.create_key(*name, *admin));
     std::fflush(stdout);
-    std::fprintf(stderr, "Keep this key now: it cannot be shown again (%s stores only its hash). Clients send it as "
-                 "`Authorization: Bearer KEY`.\n", store.path().c_str());
+    fmt::print(stderr,
+               "Keep this key now: it cannot be shown again ({} stores only its hash). Clients send it as "
+               "`Authorization: Bearer KEY`.\n",
+               store.path());
   });
 
   CLI::App* list = keys->add_subcommand("list", "list keys: id, name, display prefix, created, revoked");
@@ -50,7 +52,7 @@ void register_store_commands(CLI::App& app) {
   lf->add(list);
   list->callback([=] {
     Store store(lf->path(), Store::Open::existing);
-    std::printf("%s", api_keys_table(store.list_keys()).c_str());
+    fmt::print("{}", api_keys_table(store.list_keys()));
   });
 
   CLI::App* revoke = keys->add_subcommand("revoke", "revoke a key by id, display prefix or the whole key");
@@ -61,7 +63,7 @@ void register_store_commands(CLI::App& app) {
   revoke->callback([=] {
     Store store(rf->path(), Store::Open::existing);
     if (!store.revoke_key(*which)) input_error("no active key matches \"{}\" (see `ownchat keys list`)", *which);
-    std::printf("revoked %s\n", which->c_str());
+    fmt::print("revoked {}\n", *which);
   });
 
   CLI::App* db = app.add_subcommand("db", "the serve database itself: check it, or accept that it was lost");
@@ -73,7 +75,7 @@ void register_store_commands(CLI::App& app) {
     Store store(kf->path(), Store::Open::existing);  // opening runs quick_check and the guard check
     const std::string result = store.integrity_check();
     if (result != "ok") input_error("{}: integrity_check failed:\n{}", store.path(), result);
-    std::printf("%s: ok\n", store.path().c_str());
+    fmt::print("{}: ok\n", store.path());
   });
   CLI::App* accept = db->add_subcommand(
       "accept-loss", "accept that the database its guard file names is gone (deleted, emptied, replaced, lost its "
@@ -83,10 +85,10 @@ void register_store_commands(CLI::App& app) {
   accept->callback([=] {
     Store store(af->path(), Store::Open::create, true);
     if (store.loss_at_open().empty())
-      std::printf("%s: nothing to accept: it is the database its guard file names\n", store.path().c_str());
+      fmt::print("{}: nothing to accept: it is the database its guard file names\n", store.path());
     else
-      std::printf("%s: loss accepted (the database %s); `ownchat serve` starts with the database now there\n",
-                  store.path().c_str(), store.loss_at_open().c_str());
+      fmt::print("{}: loss accepted (the database {}); `ownchat serve` starts with the database now there\n",
+                 store.path(), store.loss_at_open());
   });
 
   CLI::App* feedback = app.add_subcommand("feedback", "ratings collected by `ownchat serve`");

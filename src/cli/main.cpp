@@ -1,8 +1,9 @@
 // ownchat: one binary, subcommands (DESIGN.md §1). Files in src/cli/ only parse flags and call
 // the modules; bad input surfaces as InputError and exits 1 with its message.
+#include <fmt/format.h>
+
 #include <omp.h>
 
-#include <cstdio>
 
 #include "cli/commands.h"
 #include "core/check.h"
@@ -64,10 +65,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const own::InputError& e) {
-    std::fprintf(stderr, "ownchat: error: %s\n", e.what());
+    fmt::print(stderr, "ownchat: error: {}\n", e.what());
     return 1;
   } catch (const std::exception& e) {  // e.g. out of memory: still a message, not an abort
-    std::fprintf(stderr, "ownchat: error: %s\n", e.what());
+    fmt::print(stderr, "ownchat: error: {}\n", e.what());
     return 2;
   }
   return 0;

@@ -49,7 +49,7 @@ std::vector<std::string> source_files(const std::string& name) {
     if (name == s.name) {
       SourcePlan p = plan_manifest_source(s);
       if (!p.missing.empty()) {
-        std::fprintf(stderr, "data chat: skipping %s: %s\n", name.c_str(), p.missing.c_str());
+        fmt::print(stderr, "data chat: skipping {}: {}\n", name, p.missing);
         return {};
       }
       return p.files;

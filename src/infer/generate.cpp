@@ -99,7 +99,7 @@ void run_generate(const GenerateOptions& o) {
                      {"tokens", tokens}};
     fmt::print("{}\n", dump_json(j));
   } else {
-    std::printf("\n");
+    fmt::print("\n");
   }
   std::fflush(stdout);
   fmt::print(stderr,

@@ -1,5 +1,7 @@
 #include "train/bench.h"
 
+#include <fmt/format.h>
+
 #include <omp.h>
 
 #include <algorithm>
@@ -58,7 +60,7 @@ std::string bench_train(const TrainBenchOptions& o) {
                       {"mfu", gflops / o.peak_gflops},
                       {"final_loss", loss}};
   std::string line = j.dump();
-  std::printf("%s\n", line.c_str());
+  fmt::print("{}\n", line);
   std::fflush(stdout);
   return line;
 }
@@ -87,7 +89,7 @@ std::string bench_gemm(int64_t M, int64_t N, int64_t K, Precision p, int64_t rep
                       {"bf16_native", bf16_is_native()}, {"M", M}, {"N", N}, {"K", K},
                       {"threads", omp_get_max_threads()}, {"ms", med}, {"gflops", gflops}};
   std::string line = j.dump();
-  std::printf("%s\n", line.c_str());
+  fmt::print("{}\n", line);
   std::fflush(stdout);
   return line;
 }
