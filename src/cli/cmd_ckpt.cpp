@@ -1,7 +1,6 @@
 // ownchat ckpt init|info
 #include <fmt/format.h>
 
-
 #include "cli/commands.h"
 #include "model/inspect.h"
 

@@ -1,7 +1,6 @@
 // ownchat eval
 #include <fmt/format.h>
 
-
 #include "cli/commands.h"
 #include "core/check.h"
 #include "eval/chat_eval.h"

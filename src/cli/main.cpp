@@ -4,7 +4,6 @@
 
 #include <omp.h>
 
-
 #include "cli/commands.h"
 #include "core/check.h"
 
