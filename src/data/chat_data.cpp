@@ -4,7 +4,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
-#include "core/json_dump.h"
+#include "core/json_util.h"
 #include "data/clean.h"
 
 namespace own {
@@ -16,7 +16,7 @@ std::string content_text(const nlohmann::json& c, const std::string& where) {
   if (c.is_array()) {
     std::string out;
     for (const auto& part : c) {
-      if (!part.is_object() || part.value("type", "") != "text" || !part.contains("text") || !part["text"].is_string())
+      if (string_or(part, "type", "") != "text" || !part.contains("text") || !part["text"].is_string())
         input_error("{}: content parts must be {{\"type\": \"text\", \"text\": \"...\"}}", where);
       out += part["text"].get<std::string>();
     }

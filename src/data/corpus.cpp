@@ -13,7 +13,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
-#include "core/json_dump.h"
+#include "core/json_util.h"
 #include "core/progress.h"
 #include "core/run_dir.h"
 #include "data/clean.h"

@@ -4,7 +4,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
-#include "core/json_dump.h"
+#include "core/json_util.h"
 
 namespace own {
 

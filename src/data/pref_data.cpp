@@ -4,7 +4,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
-#include "core/json_dump.h"
+#include "core/json_util.h"
 #include "data/clean.h"
 
 namespace own {
@@ -22,7 +22,7 @@ std::string text_of(const json& content, const std::string& field) {
     input_error("{}: content must be a string or a list of text parts, not {}", field, content.type_name());
   std::string joined;
   for (const json& part : content) {
-    const bool ok = part.is_object() && part.value("type", "") == "text" && part.contains("text") && part["text"].is_string();
+    const bool ok = string_or(part, "type", "") == "text" && part.contains("text") && part["text"].is_string();
     if (!ok) input_error("{}: content parts must be {{\"type\": \"text\", \"text\": \"...\"}}", field);
     joined += part["text"].get<std::string>();
   }

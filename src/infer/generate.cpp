@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
-#include "core/json_dump.h"
+#include "core/json_util.h"
 #include "core/run_dir.h"
 #include "infer/engine.h"
 #include "model/checkpoint.h"

@@ -11,7 +11,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
-#include "core/json_dump.h"
+#include "core/json_util.h"
 #include "model/safetensors.h"
 
 namespace own {

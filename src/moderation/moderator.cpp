@@ -12,8 +12,9 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
-#include "moderation/lexicon.h"
+#include "core/json_util.h"
 #include "model/safetensors.h"
+#include "moderation/lexicon.h"
 
 namespace own {
 
@@ -163,7 +164,7 @@ ModerationModel moderation_model_load(const std::string& dir_in) {
   if (!fs::exists(model_path, ec)) input_error("{}: missing model.safetensors; {}", dir.string(), fix);
   json cfg = json::parse(read_file(config_path), nullptr, false);
   if (!cfg.is_object()) input_error("{}: invalid JSON; {}", config_path, fix);
-  if (cfg.value("model_type", "") != "ownchat-moderation")
+  if (string_or(cfg, "model_type", "") != "ownchat-moderation")
     input_error("{}: model_type is not \"ownchat-moderation\"; {}", config_path, fix);
   if (!cfg.contains("buckets") || !cfg["buckets"].is_number_integer())
     input_error("{}: \"buckets\" must be an integer; {}", config_path, fix);

@@ -9,6 +9,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/json_util.h"
 #include "core/run_dir.h"
 #include "pipeline/child_process.h"
 #include "pipeline/stage_table.h"
@@ -58,7 +59,7 @@ void restart_stage(const SpeedrunCommand& c, const fs::path& done, const Speedru
 void skip_done_stage(const SpeedrunCommand& c, const fs::path& done, const std::string& line) {
   std::string before;
   try {
-    before = nlohmann::json::parse(read_file(done.string())).value("command", "");
+    before = string_or(nlohmann::json::parse(read_file(done.string())), "command", "");
   } catch (const std::exception&) {  // unreadable: still done; the rerun hint covers it
   }
   fmt::print("skipped, done ({})\n", done.string());

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/json_dump.h"
+#include "core/json_util.h"
 #include "infer/engine.h"
 #include "tokenizer/tokenizer.h"
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/json_util.h"
 #include "core/run_dir.h"
 #include "infer/generate.h"
 #include "tokenizer/chat_template.h"
@@ -28,11 +29,11 @@ json eval_metrics(const fs::path& dir, const std::string& stage) {
   while (std::getline(in, line)) {
     if (line.find("\"eval\"") == std::string::npos) continue;  // cheap filter: most lines are training steps
     json j = json::parse(line, nullptr, false);
-    if (!j.is_object() || j.value("stage", "") != "eval" || !j.contains("value")) continue;
+    if (!j.is_object() || string_or(j, "stage", "") != "eval" || !j.contains("value")) continue;
     const bool by_ckpt = j.contains("ckpt") && j["ckpt"].is_string() &&
                          fs::weakly_canonical(fs::path(j["ckpt"].get<std::string>()), ec) == want;
-    const bool by_stage = !j.contains("ckpt") && j.value("model", "") == stage;
-    const std::string name = j.contains("name") ? j.value("name", "") : j.value("metric", "");
+    const bool by_stage = !j.contains("ckpt") && string_or(j, "model", "") == stage;
+    const std::string name = j.contains("name") ? string_or(j, "name", "") : string_or(j, "metric", "");
     if ((by_ckpt || by_stage) && !name.empty()) out[name] = j["value"];
   }
   return out;

@@ -6,6 +6,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "core/json_util.h"
 
 namespace own {
 
@@ -30,7 +31,7 @@ std::optional<StoreGuard> read_store_guard(const std::string& db_path) {
   };
   const nlohmann::json j = nlohmann::json::parse(read_file(path), nullptr, false);
   if (j.is_discarded() || !j.is_object()) broken("not a JSON object");
-  if (j.value("format", "") != kFormat) broken(fmt::format("\"format\" is not \"{}\"", kFormat));
+  if (string_or(j, "format", "") != kFormat) broken(fmt::format("\"format\" is not \"{}\"", kFormat));
   if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int64_t>() != kVersion)
     broken(fmt::format("\"version\" is not {}; written by another ownchat?", kVersion));
   if (!j.contains("db_id") || !j["db_id"].is_string() || j["db_id"].get<std::string>().empty())

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/json_dump.h"
+#include "core/json_util.h"
 #include "serve/store.h"
 #include "serve/store_sql.h"
 

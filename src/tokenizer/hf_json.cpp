@@ -40,6 +40,12 @@ struct Reader {
     return obj[key].get<bool>();
   }
 
+  std::string get_string(const json& obj, const char* key, const std::string& fallback, std::string_view field) const {
+    if (!obj.contains(key) || obj[key].is_null()) return fallback;
+    if (!obj[key].is_string()) fail(fmt::format("{}.{}", field, key), "expected a string, got {}", obj[key].dump());
+    return obj[key].get<std::string>();
+  }
+
   // ByteLevel(use_regex: true) -> the GPT-2 pattern; (use_regex: false) -> "" (no split of its own)
   std::string byte_level(const json& p, std::string_view field) const {
     // HF's default for add_prefix_space is true
@@ -60,7 +66,7 @@ struct Reader {
     } else {
       fail(fmt::format("{}.pattern", field), "expected {{\"Regex\": ...}} or {{\"String\": ...}}, got {}", pat.dump());
     }
-    std::string behavior = p.value("behavior", std::string("Isolated"));
+    const std::string behavior = get_string(p, "behavior", "Isolated", field);
     if (behavior != "Isolated")
       fail(fmt::format("{}.behavior", field), "\"{}\" is not supported; expected \"Isolated\"", behavior);
     if (get_bool(p, "invert", false, field)) fail(fmt::format("{}.invert", field), "true is not supported");
@@ -71,7 +77,7 @@ struct Reader {
     if (!j.contains("pre_tokenizer") || !j["pre_tokenizer"].is_object())
       fail("pre_tokenizer", "missing; expected ByteLevel or Sequence[Split, ByteLevel]");
     const json& p = j["pre_tokenizer"];
-    std::string type = p.value("type", std::string());
+    const std::string type = get_string(p, "type", "", "pre_tokenizer");
     if (type == "ByteLevel") {
       std::string pattern = byte_level(p, "pre_tokenizer");
       if (pattern.empty()) fail("pre_tokenizer.use_regex", "false alone (no split at all) is not supported");
@@ -83,10 +89,10 @@ struct Reader {
       fail("pre_tokenizer.pretokenizers", "expected exactly [Split, ByteLevel]");
     const json& s = p["pretokenizers"][0];
     const json& b = p["pretokenizers"][1];
-    if (s.value("type", std::string()) != "Split")
-      fail("pre_tokenizer.pretokenizers[0].type", "expected \"Split\", got {}", s.value("type", std::string("none")));
-    if (b.value("type", std::string()) != "ByteLevel")
-      fail("pre_tokenizer.pretokenizers[1].type", "expected \"ByteLevel\", got {}", b.value("type", std::string("none")));
+    if (const std::string t = get_string(s, "type", "none", "pre_tokenizer.pretokenizers[0]"); t != "Split")
+      fail("pre_tokenizer.pretokenizers[0].type", "expected \"Split\", got {}", t);
+    if (const std::string t = get_string(b, "type", "none", "pre_tokenizer.pretokenizers[1]"); t != "ByteLevel")
+      fail("pre_tokenizer.pretokenizers[1].type", "expected \"ByteLevel\", got {}", t);
     if (!byte_level(b, "pre_tokenizer.pretokenizers[1]").empty())
       fail("pre_tokenizer.pretokenizers[1].use_regex", "true after a Split is not supported; expected false");
     return split(s, "pre_tokenizer.pretokenizers[0]");
@@ -96,8 +102,8 @@ struct Reader {
   void check_supported(json& j) const {
     if (j.contains("normalizer") && !j["normalizer"].is_null())
       fail("normalizer", "{} is not supported; byte-level BPE reads text unchanged (expected null)",
-           j["normalizer"].value("type", std::string("?")));
-    if (j.contains("decoder") && !j["decoder"].is_null() && j["decoder"].value("type", std::string()) != "ByteLevel")
+           get_string(j["normalizer"], "type", "?", "normalizer"));
+    if (j.contains("decoder") && !j["decoder"].is_null() && get_string(j["decoder"], "type", "", "decoder") != "ByteLevel")
       fail("decoder.type", "expected \"ByteLevel\" or a null decoder");
 
     if (!j.contains("model") || !j["model"].is_object()) fail("model", "missing or not an object");

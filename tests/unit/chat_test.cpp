@@ -88,6 +88,9 @@ TEST(ChatData, BadInputNamesTheLine) {
                   "c.jsonl:1: the conversation must end with an assistant message (it ends with 'user')");
   EXPECT_CONTAINS(err(R"({"messages":[{"role":"user","content":7},{"role":"assistant","content":"x"}]})"),
                   "c.jsonl:1: messages[0]: content must be a string or a list of text parts, not number");
+  // a part's "type" of another type is the same clear error, not a json type_error (found by fuzzing)
+  EXPECT_CONTAINS(err(R"({"messages":[{"role":"user","content":[{"type":5,"text":"a"}]},{"role":"assistant","content":"x"}]})"),
+                  "c.jsonl:1: messages[0]: content parts must be {\"type\": \"text\", \"text\": \"...\"}");
   // for inference, a conversation may end with the user; text parts are joined
   write_file_atomic(d.file("c.jsonl"), R"({"messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}]})");
   std::vector<Conversation> c = read_chat_jsonl(d.file("c.jsonl"), false);

@@ -154,6 +154,8 @@ TEST(PrefData, BadInputNamesLineAndField) {
                   "p.jsonl:2: kinds: expected a list of 2 strings, one per completion (got 1)");
   EXPECT_CONTAINS(err("{" + u + R"(,"chosen":[{"role":"assistant","content":"a"},{"role":"assistant","content":"c"}],"rejected":"b"})"),
                   "p.jsonl:2: chosen: expected a string or a list holding one assistant message (got a list of 2)");
+  EXPECT_CONTAINS(err("{" + u + R"(,"chosen":[{"role":"assistant","content":[{"type":[],"text":"a"}]}],"rejected":"b"})"),
+                  "content parts must be {\"type\": \"text\", \"text\": \"...\"}");
 }
 
 TEST(PrefData, RankingPairsAndRoundTrip) {

@@ -584,6 +584,17 @@ TEST(TokenizerJson, BadFilesNameTheField) {
        edited([](auto& j) { j["added_tokens"][1]["id"] = j["added_tokens"][0]["id"]; }), "added_tokens[1].id: id 984 is already"},
       {"added_no_content", edited([](auto& j) { j["added_tokens"][2].erase("content"); }), "added_tokens[2].content: missing"},
       {"missing_byte", edited([](auto& j) { j["model"]["vocab"].erase("Ā"); }), "no token for the byte 0x00"},
+      // fields of another type than expected (fuzzing found a number as the decoder's type escaping as a
+      // json type_error instead of this error)
+      {"decoder_type_number", edited([](auto& j) { j["decoder"] = {{"type", 58}}; }), "decoder.type: expected a string, got 58"},
+      {"normalizer_type_number", edited([](auto& j) { j["normalizer"] = {{"type", 1}}; }), "normalizer.type: expected a string"},
+      {"pre_tokenizer_type_array", edited([](auto& j) { j["pre_tokenizer"]["type"] = nlohmann::json::array(); }),
+       "pre_tokenizer.type: expected a string, got []"},
+      {"pretokenizers_not_objects", edited([](auto& j) { j["pre_tokenizer"]["pretokenizers"] = {1, 2}; }),
+       "pre_tokenizer.pretokenizers[0].type: expected \"Split\", got none"},
+      {"split_behavior_number",
+       edited([](auto& j) { j["pre_tokenizer"]["pretokenizers"][0]["behavior"] = 3; }),
+       "pre_tokenizer.pretokenizers[0].behavior: expected a string, got 3"},
   };
   for (const Case& c : cases) {
     fs::path path = temp_path("bad_" + c.name + ".json");
