@@ -27,17 +27,22 @@ struct RunDir {
   std::filesystem::path report_html() const { return root / "report.html"; }
   std::filesystem::path store() const { return root / "ownchat.db"; }
 
-  // the run a checkpoint directory RUN/ckpt/<stage> belongs to; empty when it is not in one
-  static std::filesystem::path of_checkpoint(const std::filesystem::path& ckpt_dir) {
-    const std::filesystem::path dir = ckpt_dir.filename().empty() ? ckpt_dir.parent_path() : ckpt_dir;
-    return dir.parent_path().filename() == "ckpt" ? dir.parent_path().parent_path() : std::filesystem::path();
-  }
   // the speedrun's record of finished stages: RUN/speedrun/<stage>.done
   std::filesystem::path speedrun() const { return root / "speedrun"; }
+
   // whether ckpt_dir is RUN/ckpt/<stage>; RUN may be the current directory (of_checkpoint is then empty)
   static bool is_checkpoint(const std::filesystem::path& ckpt_dir) {
-    const std::filesystem::path dir = ckpt_dir.filename().empty() ? ckpt_dir.parent_path() : ckpt_dir;
-    return dir.parent_path().filename() == "ckpt";
+    return without_slash(ckpt_dir).parent_path().filename() == "ckpt";
+  }
+  // the run a checkpoint directory RUN/ckpt/<stage> belongs to; empty when it is not in one
+  static std::filesystem::path of_checkpoint(const std::filesystem::path& ckpt_dir) {
+    return is_checkpoint(ckpt_dir) ? without_slash(ckpt_dir).parent_path().parent_path() : std::filesystem::path();
+  }
+
+ private:
+  // "RUN/ckpt/sft/" -> "RUN/ckpt/sft"
+  static std::filesystem::path without_slash(const std::filesystem::path& dir) {
+    return dir.filename().empty() ? dir.parent_path() : dir;
   }
 };
 
