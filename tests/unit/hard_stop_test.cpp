@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "core/fileio.h"
@@ -113,16 +115,30 @@ Outcome run_watching(const std::string& args, const std::string& log, const fs::
   return outcome_of(status, t0);
 }
 
-// SIGKILL after `delay` seconds unless it has ended by then
-Outcome run_killed_after(const std::string& args, const std::string& log, double delay) {
+// the identity of `p` (a save replaces the checkpoint directory, so a new save is a new inode), 0 if absent
+ino_t inode_of(const fs::path& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+// SIGKILL `delay` seconds after the start, or, with `after_save`, `delay` seconds after this run
+// first publishes a save there; unless it has ended by then
+Outcome run_killed_after(const std::string& args, const std::string& log, double delay,
+                         const fs::path& after_save = {}) {
   const auto t0 = Clock::now();
-  const auto deadline = t0 + std::chrono::duration<double>(delay);
+  const ino_t before = after_save.empty() ? 0 : inode_of(after_save);
+  std::optional<Clock::time_point> deadline;
+  if (after_save.empty()) deadline = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
   pid_t pid = spawn_ownchat(args, log);
   int status = 0;
   while (true) {
     pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) return outcome_of(status, t0);
-    if (Clock::now() >= deadline) break;
+    if (!deadline) {
+      const ino_t now = inode_of(after_save);
+      if (now != 0 && now != before) deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
+    }
+    if (deadline && Clock::now() >= *deadline) break;
     std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
   ::kill(pid, SIGKILL);
@@ -249,16 +265,22 @@ void kill_randomly_and_resume(const TrainingStage& s, uint64_t seed) {
   const Outcome r = run_watching(command(s, ref), log, ref / s.ckpt, &first_save);
   ASSERT_EQ(r.exit_code, 0) << tail_of(log);
   ASSERT_GT(first_save, 0) << "no checkpoint appeared while " << s.name << " ran";
-  // Delays from half the start-up (loading data and models, until the first save) to a bit past
-  // it plus 1.5/kKills of the training time: the kills spread over the whole run (each resumed run
-  // redoes its start-up), many inside a save, since a save follows every step.
-  const double lo = 0.5 * first_save, hi = first_save + 1.5 * (r.seconds - first_save) / kKills;
+  // Kills alternate. Even ones fall from half the start-up (loading data and models, until the
+  // first save) to a quarter past it: in the start-up, or inside the run's first save. Odd ones
+  // fall in the training, timed from the moment this run publishes its first save (start-ups
+  // vary with the machine's load; a window timed from the start once missed every save), up to
+  // 2/kKills of the training time after it: together they spread over the whole run.
+  const double startup_lo = 0.5 * first_save, startup_hi = 1.25 * first_save;
+  const double train_hi = 2.0 * (r.seconds - first_save) / kKills;
   Rng rng(seed);
   int64_t last = -1;
   int mid_save = 0, ended = 0;
   for (int i = 0; i < kKills; i++) {
-    const double delay = lo + rng.uniform() * (hi - lo);
-    const Outcome o = run_killed_after(command(s, run) + " --resume", log, delay);
+    const double u = rng.uniform();
+    const bool in_training = i % 2 == 1;
+    const double delay = in_training ? u * train_hi : startup_lo + u * (startup_hi - startup_lo);
+    const Outcome o = run_killed_after(command(s, run) + " --resume", log, delay,
+                                       in_training ? run / s.ckpt : fs::path());
     if (!o.killed) {
       ended++;
       ASSERT_EQ(o.exit_code, 0) << s.name << " kill " << i << ": " << tail_of(log);
@@ -266,7 +288,8 @@ void kill_randomly_and_resume(const TrainingStage& s, uint64_t seed) {
     if (fs::exists(run / (s.ckpt + ".tmp")) || fs::exists(run / (s.ckpt + ".old"))) mid_save++;
     std::string why;
     const int64_t step = saved_step(run / s.ckpt, &why);
-    const std::string at = fmt::format("{} kill {} after {:.3f} s", s.name, i, delay);
+    const std::string at = fmt::format("{} kill {} {:.3f} s after its {}", s.name, i, delay,
+                                       in_training ? "first save" : "start");
     if (step < 0) {
       ASSERT_EQ(last, -1) << at << ": a complete checkpoint (step " << last << ") was lost: " << why;
       EXPECT_CONTAINS(why, "does not exist");  // nothing saved yet: says so
@@ -283,10 +306,11 @@ void kill_randomly_and_resume(const TrainingStage& s, uint64_t seed) {
   expect_same_files(s, ref, run, fmt::format("after {} random kills", kKills));
   EXPECT_TRUE(leftovers(run).empty()) << leftovers(run)[0];
   EXPECT_GT(last, 0) << "no kill came after a save: the delays missed the training";
-  std::printf("[hard stop] %s: %d random SIGKILLs (delays %.2f..%.2f s, seed %llu): %d left a save in flight, %d "
-              "ended before their kill; last saved step seen %lld; resumed to the uninterrupted run's bytes\n",
-              s.name.c_str(), kKills, lo, hi, static_cast<unsigned long long>(seed), mid_save, ended,
-              static_cast<long long>(last));
+  std::printf("[hard stop] %s: %d random SIGKILLs (half %.2f..%.2f s after the start, half 0..%.3f s after the "
+              "first save; seed %llu): %d left a save in flight, %d ended before their kill; last saved step seen "
+              "%lld; resumed to the uninterrupted run's bytes\n",
+              s.name.c_str(), kKills, startup_lo, startup_hi, train_hi, static_cast<unsigned long long>(seed), mid_save,
+              ended, static_cast<long long>(last));
 }
 
 // The crash points: for N = 1, 2, ... a fresh run killed right after its N-th commit, then
