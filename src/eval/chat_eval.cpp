@@ -12,6 +12,7 @@
 #include "core/run_dir.h"
 #include "core/rng.h"
 #include "data/chat_data.h"
+#include "data/rule_judges.h"
 #include "infer/engine.h"
 #include "infer/model.h"
 #include "model/checkpoint.h"
@@ -20,17 +21,6 @@
 
 namespace own {
 namespace fs = std::filesystem;
-
-static bool contains_any(const std::string& text, std::initializer_list<const char*> parts) {
-  std::string low = text;
-  for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* p : parts)
-    if (low.find(p) != std::string::npos) return true;
-  return false;
-}
-
-bool says_idk(const std::string& a) { return contains_any(a, {"don't know", "do not know", "not aware", "can't know", "cannot know"}); }
-bool refuses(const std::string& a) { return contains_any(a, {"can't help", "cannot help", "won't help", "can't assist", "sorry"}); }
 
 namespace {
 

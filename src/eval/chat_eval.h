@@ -42,10 +42,6 @@ std::vector<EvalMetric> evaluate_chat(const ChatEvalOptions& o);
 // A metrics.jsonl line without the stage and model: name, value, n, and chance and base when set.
 void to_json(nlohmann::json& j, const EvalMetric& e);
 
-// The rule-based judges (case-insensitive phrase checks, no model involved)
-bool says_idk(const std::string& answer);
-bool refuses(const std::string& answer);
-
 // One model's chat eval scores on the test conversations: name -> (value, n); and the
 // chance level of a metric (< 0: none).
 using ChatScores = std::map<std::string, std::pair<double, int64_t>>;
