@@ -34,7 +34,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Work items of about `segment` bytes. A cut goes between '\n' and an ASCII letter: no chunk of
-// the GPT-4 pattern spans such a spot (letters take no '\n' prefix, and the newline-ending
+// our pattern (kOwnPattern, GPT-4's with single digits) spans such a spot (letters take no '\n' prefix, and the newline-ending
 // alternatives stop at a letter), and the pattern has no lookbehind, so counts do not change.
 std::vector<std::string_view> segments(std::span<const std::string> documents, size_t segment) {
   std::vector<std::string_view> out;
@@ -234,7 +234,7 @@ std::span<const std::string_view> own_special_tokens() { return kOwnSpecials; }
 std::vector<std::pair<std::string_view, int64_t>> count_chunks(std::span<const std::string> documents,
                                                                size_t segment_bytes) {
   OWN_CHECK(segment_bytes > 0, "segment_bytes must be positive");
-  static const Pretokenizer pre{std::string(kGpt4Pattern)};
+  static const Pretokenizer pre{std::string(kOwnPattern)};
   std::vector<std::string_view> work = segments(documents, segment_bytes);
   // batches of consecutive pieces, about segment_bytes each, so many small documents (JSONL)
   // do not cost a scheduling step each
@@ -289,7 +289,7 @@ BpeVocab train_bpe(std::span<const std::string> documents, const TrainOptions& o
   ChunkPositions positions = chunk_positions(chunks);
   PairMap pairs = count_pairs(positions);
   BpeVocab v;
-  v.pattern = std::string(kGpt4Pattern);
+  v.pattern = std::string(kOwnPattern);
   v.tokens.reserve(static_cast<size_t>(opt.vocab_size));
   for (int b = 0; b < 256; b++) v.tokens.emplace_back(1, static_cast<char>(b));
   const auto target = static_cast<size_t>(opt.vocab_size - n_specials);
