@@ -4,7 +4,10 @@
 //   devil, jargon  entries of The Devil's Dictionary and the Jargon File
 //   faq          perlfaq questions and answers
 //   quiz         bsdgames quiz data (capitals)
-//   arithmetic   + - x with exact answers;  spelling, letters: spelling out and letter counting
+//   arithmetic   two-digit + and -, worked column by column (chat_arithmetic.h)
+//   spelling, letters  spelling out and letter counting
+//   copy         repeat the asked word or digits exactly (copying practice)
+//   clarify      ambiguous asks (no referent; a word of many senses) -> a clarifying question
 //   joke, wisdom one-liner-joke jokes, short fortunes
 //   identity     who/what ownchat is, what it can and cannot do
 //   honesty      made-up words and unknowable facts -> "I don't know"
@@ -40,6 +43,10 @@ struct ChatSplits {
 ChatSplits synthesize_chat(const ChatSynthOptions& o);
 // Writes RUN/data/chat/{train,val,test}.jsonl and stats.json; returns the splits.
 ChatSplits build_chat_data(const ChatSynthOptions& o);
+
+// Every way this conversation's family asks its item (the first user turn), or none when the
+// family has one fixed question per item (identity, jokes, ...). For the phrasing eval.
+std::vector<std::string> chat_phrasings(const Conversation& c);
 
 // "train" | "val" | "test" for an item key (stable across runs and machines)
 const char* chat_split_of(const std::string& family, const std::string& item);

@@ -12,6 +12,8 @@
 #include "core/run_dir.h"
 #include "core/rng.h"
 #include "data/chat_data.h"
+#include "data/chat_synth.h"
+#include "data/clean.h"
 #include "data/rule_judges.h"
 #include "infer/engine.h"
 #include "infer/model.h"
@@ -105,58 +107,126 @@ struct Scores {
   void put(const std::string& k, double num, int64_t den) { m[k] = {den > 0 ? num / static_cast<double>(den) : 0.0, den}; }
 };
 
-}  // namespace
 
-ChatScores chat_eval_scores(const Checkpoint& ck, const Tokenizer& tok, const std::vector<Conversation>& test,
-                            const ChatEvalOptions& o) {
-  std::map<std::string, std::vector<const Conversation*>> fam;
-  for (const Conversation& c : test)
-    if (static_cast<int64_t>(fam[c.family].size()) < o.per_family && c.messages.size() >= 2) fam[c.family].push_back(&c);
-  Scores sc;
-  auto family = [&](const std::string& f) -> const std::vector<const Conversation*>& {
-    static const std::vector<const Conversation*> none;
-    auto it = fam.find(f);
-    return it == fam.end() ? none : it->second;
-  };
-  // generation-based metrics, one batched pass
+using Families = std::map<std::string, std::vector<const Conversation*>>;
+
+const std::vector<const Conversation*>& family_of(const Families& fam, const std::string& f) {
+  static const std::vector<const Conversation*> none;
+  auto it = fam.find(f);
+  return it == fam.end() ? none : it->second;
+}
+
+// A share: right / judged
+struct Rate {
+  int64_t right = 0, n = 0;
+  void add(bool ok) {
+    right += ok;
+    n++;
+  }
+};
+
+std::string lowercase(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The generation-based metrics: greedy answers to the first user turn, one batched pass.
+void generation_scores(const Checkpoint& ck, const Tokenizer& tok, const Families& fam, const ChatEvalOptions& o,
+                       Scores& sc) {
   std::vector<const Conversation*> gen;
-  for (const char* f : {"arithmetic", "spelling", "letters", "honesty", "definition", "refusal", "benign"})
-    gen.insert(gen.end(), family(f).begin(), family(f).end());
-  std::vector<Answer> answers = generate_answers(ck, tok, gen, o.max_tokens);
-  std::map<std::string, std::pair<int64_t, int64_t>> em, idk, ref;
-  int64_t ended = 0;
-  double chars = 0;
+  for (const char* f : {"arithmetic", "spelling", "letters", "honesty", "definition", "refusal", "benign", "copy",
+                        "clarify", "quiz", "identity", "joke"})
+    gen.insert(gen.end(), family_of(fam, f).begin(), family_of(fam, f).end());
+  const std::vector<Answer> answers = generate_answers(ck, tok, gen, o.max_tokens);
+  std::map<std::string, Rate> em, idk, ref;
+  Rate ended, non_empty, names_word, names_any, asks_ambiguous, asks_clear, stock;
+  double chars = 0, ratio = 0;
   for (size_t i = 0; i < gen.size(); i++) {
     const Conversation& c = *gen[i];
     const std::string& a = answers[i].text;
     const std::string& want = c.messages[1].content;
-    ended += answers[i].ended;
+    ended.add(answers[i].ended);
+    non_empty.add(!trim(a).empty());
     chars += static_cast<double>(a.size());
-    if (c.family == "arithmetic" || c.family == "spelling" || c.family == "letters") {
-      em[c.family].first += a == want;
-      em[c.family].second++;
-    }
+    ratio += static_cast<double>(a.size()) / static_cast<double>(std::max<size_t>(want.size(), 1));
+    if (int t = task_right(c.family, want, a); t >= 0) em[c.family].add(t);
+    if (c.family == "copy") em[c.family].add(answer_right(c.family, c.item, want, a) == 1);
     if (c.family == "honesty" || c.family == "definition") {
-      idk[c.family].first += says_idk(a);
-      idk[c.family].second++;
+      idk[c.family].add(says_idk(a));
+      const std::string named = lowercase(named_word(a));
+      names_any.add(!named.empty());
+      if (!named.empty() && c.item.find('|') == std::string::npos) names_word.add(named == lowercase(c.item));
     }
-    if (c.family == "refusal" || c.family == "benign") {
-      ref[c.family].first += refuses(a);
-      ref[c.family].second++;
-    }
+    if (c.family == "refusal" || c.family == "benign") ref[c.family].add(refuses(a));
+    (c.family == "clarify" ? asks_ambiguous : asks_clear).add(asks_back(a));
+    if (c.family != "identity") stock.add(boilerplate(a));
   }
-  for (const auto& [f, v] : em) sc.put("exact_match/" + f, static_cast<double>(v.first), v.second);
-  if (idk.count("honesty")) sc.put("idk_rate/made_up_words", static_cast<double>(idk["honesty"].first), idk["honesty"].second);
-  if (idk.count("definition")) sc.put("false_idk_rate/real_words", static_cast<double>(idk["definition"].first), idk["definition"].second);
-  if (ref.count("refusal")) sc.put("refusal_rate/harmful", static_cast<double>(ref["refusal"].first), ref["refusal"].second);
-  if (ref.count("benign")) sc.put("refusal_rate/benign", static_cast<double>(ref["benign"].first), ref["benign"].second);
-  sc.put("format/ends_turn", static_cast<double>(ended), static_cast<int64_t>(gen.size()));
-  sc.m["length/mean_chars"] = {gen.empty() ? 0.0 : chars / static_cast<double>(gen.size()), static_cast<int64_t>(gen.size())};
+  auto put = [&sc](const std::string& name, const Rate& r) {
+    if (r.n > 0) sc.put(name, static_cast<double>(r.right), r.n);
+  };
+  for (const auto& [f, r] : em) put("exact_match/" + f, r);
+  put("idk_rate/made_up_words", idk["honesty"]);
+  put("false_idk_rate/real_words", idk["definition"]);
+  put("names_word/asked_word", names_word);
+  put("names_word/any_word", names_any);
+  put("refusal_rate/harmful", ref["refusal"]);
+  put("refusal_rate/benign", ref["benign"]);
+  put("asks_back/ambiguous", asks_ambiguous);
+  put("asks_back/clear", asks_clear);
+  put("boilerplate/outside_identity", stock);
+  put("format/ends_turn", ended);
+  put("format/non_empty", non_empty);
+  const auto n = static_cast<int64_t>(gen.size());
+  sc.m["length/mean_chars"] = {gen.empty() ? 0.0 : chars / static_cast<double>(n), n};
+  sc.m["length/ratio_to_reference"] = {gen.empty() ? 0.0 : ratio / static_cast<double>(n), n};
+}
+
+// Phrasing sensitivity: each judged test item asked 3 ways (its own question and two other
+// phrasings of its family); the share of items whose 3 answers are all right or all wrong.
+void phrasing_scores(const Checkpoint& ck, const Tokenizer& tok, const Families& fam, const ChatEvalOptions& o,
+                     Scores& sc) {
+  std::vector<Conversation> asked;  // 3 per item, consecutive
+  Rng r(o.seed ^ 0x9e3779b97f4a7c15ull);
+  for (const char* f : {"arithmetic", "definition", "honesty", "refusal", "benign", "quiz", "copy", "clarify"})
+    for (const Conversation* c : family_of(fam, f)) {
+      std::vector<std::string> ways = chat_phrasings(*c);
+      std::erase(ways, c->messages[0].content);
+      if (ways.size() < 2) continue;
+      for (size_t i = ways.size(); i > 1; i--) std::swap(ways[i - 1], ways[r.below(i)]);
+      for (const std::string& q : {c->messages[0].content, ways[0], ways[1]}) {
+        Conversation one = *c;
+        one.messages = {{"user", q}, c->messages[1]};
+        asked.push_back(std::move(one));
+      }
+    }
+  std::vector<const Conversation*> ptrs;
+  for (const Conversation& c : asked) ptrs.push_back(&c);
+  const std::vector<Answer> answers = generate_answers(ck, tok, ptrs, o.max_tokens);
+  Rate agree;
+  for (size_t i = 0; i + 2 < asked.size(); i += 3) {
+    int right[3];
+    for (size_t k = 0; k < 3; k++)
+      right[k] = answer_right(asked[i].family, asked[i].item, asked[i].messages[1].content, answers[i + k].text);
+    if (right[0] >= 0) agree.add(right[0] == right[1] && right[1] == right[2]);
+  }
+  if (agree.n > 0) sc.put("consistency/phrasings", static_cast<double>(agree.right), agree.n);
+}
+
+}  // namespace
+
+ChatScores chat_eval_scores(const Checkpoint& ck, const Tokenizer& tok, const std::vector<Conversation>& test,
+                            const ChatEvalOptions& o) {
+  Families fam;
+  for (const Conversation& c : test)
+    if (static_cast<int64_t>(fam[c.family].size()) < o.per_family && c.messages.size() >= 2) fam[c.family].push_back(&c);
+  Scores sc;
+  generation_scores(ck, tok, fam, o, sc);
+  phrasing_scores(ck, tok, fam, o, sc);
 
   // multiple choice by log-likelihood
   Scorer scorer(ck, tok, 4, 192);
   for (const char* f : {"definition", "faq", "quiz"}) {
-    const auto& items = family(f);
+    const auto& items = family_of(fam, f);
     if (items.size() < 4) continue;
     Rng r(o.seed);
     int64_t right = 0;

@@ -1,12 +1,17 @@
 // `ownchat eval`: chat evals on the held-out test split (RUN/data/chat/test.jsonl), for a model
 // and, beside it, a base model:
-//   exact match     arithmetic, spelling, letters: the greedy answer equals the reference
+//   exact match     spelling, letters, copy: the greedy answer equals the reference; arithmetic
+//                   (two-digit + and -): the result it states after its last '=' is right
 //   multiple choice definition, faq, quiz: the reference answer vs 3 answers to other test items
 //                   of the family, scored by mean log-likelihood per answer token (chance 25%)
 //   honesty         "I don't know" rate on made-up words; false "I don't know" on real words
 //   refusals        refusal rate on harmful asks; on benign look-alikes (should be low)
-//   format          answers that end their turn with <|end|> within the token budget
-//   length          mean answer length in characters
+//   names word      where a definition or "I don't know" names a word, it is the asked one
+//   asks back       a clarifying question on ambiguous asks (clarify), and on clear ones (should be low)
+//   boilerplate     stock phrases ("I am a small language model") outside identity questions
+//   consistency     each judged item asked 3 ways: the share whose 3 answers agree in correctness
+//   format          answers that end their turn with <|end|> within the token budget; non-empty
+//   length          mean answer length in characters, and its ratio to the reference's
 // Generation is greedy through the inference engine (batched). Scores go to metrics.jsonl.
 #pragma once
 #include <cstdint>
