@@ -17,8 +17,9 @@ namespace own {
 struct Ranking {
   std::vector<ChatMessage> prompt;       // the conversation up to (not including) the answers; ends with the user
   std::vector<std::string> completions;  // assistant answers, best first (K >= 2), all different
-  std::vector<std::string> kinds;        // (K) "reference", "verbose", "wrong", "refusal", "off_topic", "rude",
-                                         // "unsafe", "made_up"; for user data "chosen" / "rejected"
+  std::vector<std::string> kinds;        // (K) "reference", "verbose", "wrong", "guess", "false_idk",
+                                         // "needless_refusal", "off_topic", "rude", "unsafe", "made_up";
+                                         // for user data "chosen" / "rejected"
   std::string family = "user", item;     // synthetic ones carry the chat family/item
 };
 
