@@ -83,6 +83,8 @@ PrefSplits synthesize_preferences(const ChatSplits& chat, const PrefSynthOptions
   for (const auto* split : {&sp.train, &sp.val, &sp.test})
     for (const Ranking& rk : *split)
       for (const std::string& k : rk.kinds) sp.per_kind[k]++;
+  for (const Ranking& rk : sp.train)
+    for (const std::string& k : rk.kinds) sp.train_per_kind[k]++;
   return sp;
 }
 
@@ -103,7 +105,8 @@ PrefSplits build_preference_data(const ChatSplits& chat, const PrefSynthOptions&
     nlohmann::json stats = {{"train", sp.train.size()},      {"val", sp.val.size()},
                             {"test", sp.test.size()},        {"k", kAnswers},
                             {"pairs_train", sp.train.size() * pairs}, {"per_kind", sp.per_kind},
-                            {"train_per_family", per_family}, {"skipped", sp.skipped},
+                            {"train_per_family", per_family}, {"train_per_kind", sp.train_per_kind},
+                            {"skipped", sp.skipped},
                             {"seed", o.seed},                {"max_per_split", o.max_per_split}};
     write_file_atomic((dir / "stats.json").string(), stats.dump(2) + "\n");
   });

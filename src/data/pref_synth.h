@@ -25,8 +25,9 @@ struct PrefSynthOptions {
 
 struct PrefSplits {
   std::vector<Ranking> train, val, test;
-  std::map<std::string, int64_t> per_kind;  // completions per kind, all splits ("reference" included)
-  int64_t skipped = 0;                      // conversations with fewer than K - 1 worse answers that apply
+  std::map<std::string, int64_t> per_kind;        // completions per kind, all splits ("reference" included)
+  std::map<std::string, int64_t> train_per_kind;  // the same, train only
+  int64_t skipped = 0;                            // conversations with fewer than K - 1 worse answers that apply
 };
 
 // Rankings from the chat splits (RUN/data/chat/{train,val,test}.jsonl): same items, same split, so no

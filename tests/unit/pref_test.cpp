@@ -398,4 +398,7 @@ TEST(PrefSynth, CapTakesFamiliesInTurnAndBuildWritesFiles) {
   nlohmann::json stats = nlohmann::json::parse(read_file(dir + "stats.json"));
   EXPECT_EQ(stats["train"], b.train.size());
   EXPECT_EQ(stats["per_kind"]["reference"], b.train.size() + b.test.size());
+  EXPECT_EQ(stats["train_per_kind"]["reference"], b.train.size());
+  EXPECT_EQ(stats["train_per_kind"]["false_idk"], b.train_per_kind["false_idk"]);
+
 }
