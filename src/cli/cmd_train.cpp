@@ -167,7 +167,8 @@ void add_rm_command(CLI::App& train) {
   auto ro = std::make_shared<RmOptions>();
   auto rm_data = std::make_shared<std::vector<std::string>>();
   add_stage_flags(rm, *ro, *rm_data, "rm", "sft", kPrefDataHelp);
-  rm->add_option("--val-rankings", ro->val_rankings, "validation rankings (0: all of val.jsonl)")->capture_default_str();
+  rm->add_option("--val-rankings", ro->val_rankings, "validation rankings, the families in turn (0: all of val.jsonl)")
+      ->capture_default_str();
   rm->callback([=] {
     check_stage_flags(*ro);
     ro->user_data = weighted_files(*rm_data);

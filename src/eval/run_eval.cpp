@@ -39,23 +39,6 @@ struct HeldOut {
   std::string reference, family;
 };
 
-// up to `limit` rankings taking the families in turn, so every family is represented
-std::vector<Ranking> spread_by_family(const std::vector<Ranking>& rankings, int64_t limit) {
-  std::map<std::string, std::vector<const Ranking*>> by_family;
-  for (const Ranking& r : rankings) by_family[r.family].push_back(&r);
-  std::vector<Ranking> out;
-  for (size_t i = 0; static_cast<int64_t>(out.size()) < limit; i++) {
-    bool any = false;
-    for (const auto& [family, rs] : by_family)
-      if (i < rs.size() && static_cast<int64_t>(out.size()) < limit) {
-        out.push_back(*rs[i]);
-        any = true;
-      }
-    if (!any) break;
-  }
-  return out;
-}
-
 std::vector<HeldOut> held_out_prompts(const std::vector<Ranking>& test, const Tokenizer& tok, int64_t max_prompt_tokens) {
   std::vector<HeldOut> out;
   std::set<std::string> seen;

@@ -11,6 +11,7 @@
 
 #include "core/fileio.h"
 #include "data/pref_data.h"
+#include "data/pref_rows.h"
 #include "data/pref_synth.h"
 #include "data/rule_judges.h"
 #include "serve/store.h"
@@ -401,4 +402,12 @@ TEST(PrefSynth, CapTakesFamiliesInTurnAndBuildWritesFiles) {
   EXPECT_EQ(stats["train_per_kind"]["reference"], b.train.size());
   EXPECT_EQ(stats["train_per_kind"]["false_idk"], b.train_per_kind["false_idk"]);
 
+  // a stage validating on N rankings (`train rm --val-rankings N`) takes the families in turn
+  PrefSplits all = synthesize_preferences(chat, {});
+  write_rankings_jsonl(dir + "val.jsonl", all.test);
+  const std::vector<Ranking> val = load_preference_splits(o.run_dir, {}, 10).val;
+  ASSERT_EQ(val.size(), 10u);
+  families.clear();
+  for (const Ranking& r : val) families.insert(r.family);
+  EXPECT_EQ(families.size(), 10u);
 }
