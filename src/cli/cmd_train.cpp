@@ -10,6 +10,7 @@
 #include "train/dpo.h"
 #include "train/ppo.h"
 #include "train/pretrain.h"
+#include "train/ranking_accuracy.h"
 #include "train/rm.h"
 #include "train/sft.h"
 
@@ -29,7 +30,7 @@ void to_json(nlohmann::ordered_json& j, const SftResult& r) {
 
 void to_json(nlohmann::ordered_json& j, const RmResult& r) {
   nlohmann::ordered_json by_kind = nlohmann::ordered_json::object();  // the worse answer's kind
-  for (const auto& [kind, okn] : r.val.by_kind) by_kind[kind] = cli::rounded(okn.first / static_cast<double>(okn.second));
+  for (const auto& [kind, okn] : r.val.by_kind) by_kind[kind] = cli::rounded(kind_accuracy(okn));
   j = {{"steps", r.steps}, {"train_rankings", r.train_rankings}, {"too_long", r.too_long},
        {"val_acc_start", cli::rounded(r.val_accuracy_start)}, {"val_acc", cli::rounded(r.val.accuracy)},
        {"val_acc_by_kind", by_kind}, {"interrupted", r.interrupted}};

@@ -82,9 +82,10 @@ PrefSplits synthesize_preferences(const ChatSplits& chat, const PrefSynthOptions
   for (size_t i = sp.train.size(); i > 1; i--) std::swap(sp.train[i - 1], sp.train[r.below(i)]);
   for (const auto* split : {&sp.train, &sp.val, &sp.test})
     for (const Ranking& rk : *split)
-      for (const std::string& k : rk.kinds) sp.per_kind[k]++;
-  for (const Ranking& rk : sp.train)
-    for (const std::string& k : rk.kinds) sp.train_per_kind[k]++;
+      for (const std::string& k : rk.kinds) {
+        sp.per_kind[k]++;
+        if (split == &sp.train) sp.train_per_kind[k]++;
+      }
   return sp;
 }
 

@@ -122,7 +122,7 @@ void reward_model_accuracy(const EvalRun& r, RewardScorer& rm, const std::vector
   const RankingAccuracy acc = ranking_accuracy(rm, rows);
   table.put("rm", "rm/test_acc", acc.accuracy, acc.pairs, 0.5);
   for (const auto& [kind, okn] : acc.by_kind)
-    table.put("rm", "rm/test_acc/" + kind, okn.first / static_cast<double>(okn.second), okn.second, 0.5);
+    table.put("rm", "rm/test_acc/" + kind, kind_accuracy(okn), okn.second, 0.5);
 }
 
 // win rates of a model's greedy answers against SFT's to the same prompts
