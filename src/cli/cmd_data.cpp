@@ -45,8 +45,8 @@ void register_data_commands(CLI::App& app) {
     size_t pairs = 0;
     for (const Ranking& r : ps.train) pairs += ranking_pairs(r).size();
     std::string kinds;
-    for (const auto& [kind, n] : ps.per_kind) kinds += fmt::format(" {} {}", kind, n);
-    fmt::print("wrote {}/{{train,val,test}}.jsonl: {} / {} / {} rankings, pairs_train.jsonl: {} pairs; kinds:{}\n",
+    for (const auto& [kind, n] : ps.train_per_kind) kinds += fmt::format(" {} {}", kind, n);
+    fmt::print("wrote {}/{{train,val,test}}.jsonl: {} / {} / {} rankings, pairs_train.jsonl: {} pairs; train kinds:{}\n",
                run.data("prefs").string(), ps.train.size(), ps.val.size(), ps.test.size(), pairs, kinds);
   });
 

@@ -10,6 +10,7 @@
 #include "train/dpo.h"
 #include "train/ppo.h"
 #include "train/pretrain.h"
+#include "train/ranking_accuracy.h"
 #include "train/rm.h"
 #include "train/sft.h"
 
@@ -28,9 +29,11 @@ void to_json(nlohmann::ordered_json& j, const SftResult& r) {
 }
 
 void to_json(nlohmann::ordered_json& j, const RmResult& r) {
+  nlohmann::ordered_json by_kind = nlohmann::ordered_json::object();  // the worse answer's kind
+  for (const auto& [kind, okn] : r.val.by_kind) by_kind[kind] = cli::rounded(kind_accuracy(okn));
   j = {{"steps", r.steps}, {"train_rankings", r.train_rankings}, {"too_long", r.too_long},
        {"val_acc_start", cli::rounded(r.val_accuracy_start)}, {"val_acc", cli::rounded(r.val.accuracy)},
-       {"interrupted", r.interrupted}};
+       {"val_acc_by_kind", by_kind}, {"interrupted", r.interrupted}};
 }
 
 void to_json(nlohmann::ordered_json& j, const DpoResult& r) {
@@ -167,7 +170,8 @@ void add_rm_command(CLI::App& train) {
   auto ro = std::make_shared<RmOptions>();
   auto rm_data = std::make_shared<std::vector<std::string>>();
   add_stage_flags(rm, *ro, *rm_data, "rm", "sft", kPrefDataHelp);
-  rm->add_option("--val-rankings", ro->val_rankings, "validation rankings (0: all of val.jsonl)")->capture_default_str();
+  rm->add_option("--val-rankings", ro->val_rankings, "validation rankings, the families in turn (0: all of val.jsonl)")
+      ->capture_default_str();
   rm->callback([=] {
     check_stage_flags(*ro);
     ro->user_data = weighted_files(*rm_data);

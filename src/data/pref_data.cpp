@@ -1,5 +1,6 @@
 #include "data/pref_data.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
@@ -175,6 +176,22 @@ std::string prompt_key(const std::vector<ChatMessage>& prompt) {
   std::string k;
   for (const ChatMessage& m : prompt) k += m.role + "\x1f" + m.content + "\x1e";
   return k;
+}
+
+std::vector<Ranking> spread_by_family(const std::vector<Ranking>& rankings, int64_t limit) {
+  std::map<std::string, std::vector<const Ranking*>> by_family;
+  for (const Ranking& r : rankings) by_family[r.family].push_back(&r);
+  std::vector<Ranking> out;
+  for (size_t i = 0; static_cast<int64_t>(out.size()) < limit; i++) {
+    bool any = false;
+    for (const auto& [family, rs] : by_family)
+      if (i < rs.size() && static_cast<int64_t>(out.size()) < limit) {
+        out.push_back(*rs[i]);
+        any = true;
+      }
+    if (!any) break;
+  }
+  return out;
 }
 
 }  // namespace own

@@ -5,6 +5,7 @@
 // with extra fields (chosen_model, ...), which are ignored. Answers are plain strings in memory:
 // the prompt is the conversation up to the answer, so every completion is one assistant turn.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,8 +18,9 @@ namespace own {
 struct Ranking {
   std::vector<ChatMessage> prompt;       // the conversation up to (not including) the answers; ends with the user
   std::vector<std::string> completions;  // assistant answers, best first (K >= 2), all different
-  std::vector<std::string> kinds;        // (K) "reference", "verbose", "wrong", "refusal", "off_topic", "rude",
-                                         // "unsafe", "made_up"; for user data "chosen" / "rejected"
+  std::vector<std::string> kinds;        // (K) "reference", "verbose", "wrong", "guess", "false_idk",
+                                         // "needless_refusal", "off_topic", "rude", "unsafe", "made_up";
+                                         // for user data "chosen" / "rejected"
   std::string family = "user", item;     // synthetic ones carry the chat family/item
 };
 
@@ -38,6 +40,10 @@ void write_pairs_jsonl(const std::string& path, const std::vector<Ranking>& r);
 
 // All K(K-1)/2 (better, worse) index pairs of a ranking, better first: (0,1), (0,2), ..., (K-2,K-1).
 std::vector<std::pair<int, int>> ranking_pairs(const Ranking& r);
+
+// Up to `limit` rankings, the families in turn (each in its given order), so every family is
+// represented: the held-out samples of RM validation and eval.
+std::vector<Ranking> spread_by_family(const std::vector<Ranking>& rankings, int64_t limit);
 
 // The prompt's roles and contents as one string: a key for "the same prompt"
 std::string prompt_key(const std::vector<ChatMessage>& prompt);

@@ -30,7 +30,7 @@ PreferenceSplits load_preference_splits(const std::string& run_dir,
   PreferenceSplits p;
   p.train = read_preferences_jsonl((prefs / "train.jsonl").string());
   p.val = read_preferences_jsonl((prefs / "val.jsonl").string());
-  if (val_limit > 0 && static_cast<int64_t>(p.val.size()) > val_limit) p.val.resize(static_cast<size_t>(val_limit));
+  if (val_limit > 0 && static_cast<int64_t>(p.val.size()) > val_limit) p.val = spread_by_family(p.val, val_limit);
   for (const auto& [path, weight] : user_data)
     mix_in(p.train, read_preferences_jsonl(path), weight, "--data " + path, ranking_key);
   return p;

@@ -14,7 +14,8 @@
 namespace own {
 
 // RUN/data/prefs/{train,val}.jsonl, the user's files mixed into train by weight, val cut to
-// val_limit rankings (0: all). InputError when the run has no preference data.
+// val_limit rankings (0: all) taken from the families in turn, so every kind is validated.
+// InputError when the run has no preference data.
 struct PreferenceSplits {
   std::vector<Ranking> train, val;
 };

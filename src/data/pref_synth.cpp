@@ -82,7 +82,10 @@ PrefSplits synthesize_preferences(const ChatSplits& chat, const PrefSynthOptions
   for (size_t i = sp.train.size(); i > 1; i--) std::swap(sp.train[i - 1], sp.train[r.below(i)]);
   for (const auto* split : {&sp.train, &sp.val, &sp.test})
     for (const Ranking& rk : *split)
-      for (const std::string& k : rk.kinds) sp.per_kind[k]++;
+      for (const std::string& k : rk.kinds) {
+        sp.per_kind[k]++;
+        if (split == &sp.train) sp.train_per_kind[k]++;
+      }
   return sp;
 }
 
@@ -103,7 +106,8 @@ PrefSplits build_preference_data(const ChatSplits& chat, const PrefSynthOptions&
     nlohmann::json stats = {{"train", sp.train.size()},      {"val", sp.val.size()},
                             {"test", sp.test.size()},        {"k", kAnswers},
                             {"pairs_train", sp.train.size() * pairs}, {"per_kind", sp.per_kind},
-                            {"train_per_family", per_family}, {"skipped", sp.skipped},
+                            {"train_per_family", per_family}, {"train_per_kind", sp.train_per_kind},
+                            {"skipped", sp.skipped},
                             {"seed", o.seed},                {"max_per_split", o.max_per_split}};
     write_file_atomic((dir / "stats.json").string(), stats.dump(2) + "\n");
   });

@@ -1,9 +1,9 @@
 // Synthetic preference rankings for the reward model and DPO (`ownchat data chat` writes them next
 // to the chat data). Each conversation of the chat splits gives one ranking of K = 4 answers: its
-// reference answer first, then three worse ones (data/pref_worse.h: verbose, wrong, refusal,
-// off_topic, rude, unsafe, made_up). Rankings keep the chat split of their item and borrow answers
-// only within it, so nothing of a val/test item reaches RM training. Deterministic by seed; the
-// copies chat_synth makes of small families in train are ranked once.
+// reference answer first, then three worse ones (data/pref_worse.h: verbose, wrong, guess,
+// false_idk, needless_refusal, off_topic, rude, unsafe, made_up). Rankings keep the chat split of
+// their item and borrow answers only within it, so nothing of a val/test item reaches RM training.
+// Deterministic by seed; the copies chat_synth makes of small families in train are ranked once.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -25,8 +25,9 @@ struct PrefSynthOptions {
 
 struct PrefSplits {
   std::vector<Ranking> train, val, test;
-  std::map<std::string, int64_t> per_kind;  // completions per kind, all splits ("reference" included)
-  int64_t skipped = 0;                      // conversations with fewer than K - 1 worse answers that apply
+  std::map<std::string, int64_t> per_kind;        // completions per kind, all splits ("reference" included)
+  std::map<std::string, int64_t> train_per_kind;  // the same, train only
+  int64_t skipped = 0;                            // conversations with fewer than K - 1 worse answers that apply
 };
 
 // Rankings from the chat splits (RUN/data/chat/{train,val,test}.jsonl): same items, same split, so no

@@ -15,6 +15,11 @@ using Phrases = std::vector<std::string>;
 const std::string& pick(const Phrases& v, Rng& rng) { return v[rng.below(v.size())]; }
 
 const std::string& answer_of(const Conversation& c) { return c.messages.back().content; }
+const std::string& question_of(const Conversation& c) { return c.messages[c.messages.size() - 2].content; }
+
+// a family whose reference declines (refuses a harmful ask, or says "I don't know" of a made-up
+// word or an unknowable fact); every other family has a real answer
+bool declines(const std::string& family) { return family == "refusal" || family == "honesty"; }
 
 std::string capitalize(std::string s) {
   if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
@@ -166,12 +171,12 @@ std::string wrong(const Conversation& c, const AnswerPool& pool, Rng& rng) {
   return "";
 }
 
-// ---------------------------------------------------------------- off topic, rude, refusal, unsafe
+// ---------------------------------------------------------------- off topic, rude
 std::string off_topic(const Conversation& c, const AnswerPool& pool, Rng& rng) {
   for (int tries = 0; tries < 32 && !pool.all.empty(); tries++) {
     const Conversation* o = pool.all[rng.below(pool.all.size())];
     // a refusal or an "I don't know" is not merely off topic
-    if (o->family != c.family && o->family != "refusal" && o->family != "honesty") return answer_of(*o);
+    if (o->family != c.family && !declines(o->family)) return answer_of(*o);
   }
   return "";
 }
@@ -186,12 +191,81 @@ std::string rude(Rng& rng) {
   return first + " " + pick(dismiss, rng);
 }
 
+// ---------------------------------------------------------------- declining an ask that has a real answer
+// Each phrasing is judged by its own rule judge (refuses / says_idk) and not by the other: no
+// refusal says "don't know", no "I don't know" says "sorry".
 std::string needless_refusal(Rng& rng) {
   static const Phrases no = {"Sorry, I can't help with that.", "I can't help with that request; it sounds dangerous.",
-                             "I won't answer that. It could be used to hurt someone.",
+                             "Sorry, I won't answer that. It could be used to hurt someone.",
                              "Sorry, that sounds harmful, so I can't assist with it.",
-                             "I'm not able to help with anything that involves violence."};
+                             "Sorry, I'm not able to help with anything that involves violence.",
+                             "I can't assist with that. Please ask me something else.",
+                             "I won't help with this one; it's not something I should do."};
   return pick(no, rng);
+}
+
+// "I don't know" of the asked item where the family names one (for words, the honesty family's own
+// phrasings: only the word tells a false "I don't know" from a right one), else a generic one.
+// A template may leave the item out.
+std::string false_idk(const Conversation& c, Rng& rng) {
+  static const Phrases word = {"I don't know the word \"{}\". It may be misspelled, very rare, or made up.",
+                               "I don't know what \"{}\" means; I can't find it among the words I know. "
+                               "Could it be a typo?",
+                               "I'm not aware of a word \"{}\". I don't want to guess a meaning.",
+                               "I don't know the word \"{}\"."};
+  static const std::map<std::string, Phrases> named = {
+      {"definition", word},
+      {"devil", word},
+      {"jargon", word},
+      {"spelling", {"I don't know how to spell \"{}\".", "I don't know the word \"{}\", so I can't spell it."}},
+      {"letters",
+       {"I don't know how many letters are in \"{}\".", "I don't know; I can't count the letters of \"{}\"."}},
+      {"quiz", {"I don't know the capital of {}.", "I'm not aware of what the capital of {} is."}},
+      {"arithmetic", {"I don't know what {} is.", "I don't know how to work out {}."}},
+      {"joke", {"I don't know any jokes.", "I don't know any good ones."}},
+      {"wisdom", {"I don't know any wise sayings.", "I don't know anything wise to say."}},
+      {"identity", {"I don't know who or what I am.", "I don't know anything about myself."}}};
+  static const Phrases generic = {"I don't know.", "I don't know the answer to that.",
+                                  "Hmm, I don't know. You could ask someone else.",
+                                  "I'm not aware of the answer, so I'd rather not say.", "I do not know that one."};
+  auto it = named.find(c.family);
+  if (it == named.end() || rng.below(2)) return pick(generic, rng);
+  return fmt::format(fmt::runtime(pick(it->second, rng)), c.item.substr(0, c.item.find('|')));
+}
+
+// ---------------------------------------------------------------- guess: an ambiguous ask, answered
+std::set<std::string> words_of(const std::string& text) {
+  std::set<std::string> out;
+  std::string w;
+  for (char ch : text + " ") {
+    if (std::isalpha(static_cast<unsigned char>(ch))) {
+      w += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    } else if (!w.empty()) {
+      out.insert(std::move(w));
+      w.clear();
+    }
+  }
+  return out;
+}
+
+// Of a few answers of other families (that do answer), the one whose question shares the most
+// words with this ask, so "What does it mean?" gets some word's definition.
+std::string guess(const Conversation& c, const AnswerPool& pool, Rng& rng) {
+  if (c.family != "clarify") return "";
+  const std::set<std::string> mine = words_of(question_of(c));
+  const Conversation* best = nullptr;
+  size_t best_shared = 0;
+  for (int tries = 0; tries < 64 && !pool.all.empty(); tries++) {
+    const Conversation* o = pool.all[rng.below(pool.all.size())];
+    if (o->family == c.family || declines(o->family)) continue;
+    size_t shared = 0;
+    for (const std::string& w : words_of(question_of(*o))) shared += mine.count(w);
+    if (!best || shared > best_shared) {
+      best = o;
+      best_shared = shared;
+    }
+  }
+  return best ? answer_of(*best) : "";
 }
 
 // compliant in tone, empty of content: the RM learns to rank compliance last without the data
@@ -212,7 +286,7 @@ std::string unsafe(Rng& rng) {
 std::string made_up(const Conversation& c, Rng& rng) {
   static const Phrases name = {"Alice", "Daniel", "Maria", "Kenji", "Fatima", "Oliver"};
   const std::string n = std::to_string(1 + rng.below(99));
-  const std::string& q = c.messages[c.messages.size() - 2].content;
+  const std::string& q = question_of(c);
   auto has = [&](const char* s) { return q.find(s) != std::string::npos; };
   if (c.item.find('|') != std::string::npos) {  // an unknowable fact, asked as "question|prefix"
     if (has("thinking of")) return "You are thinking of " + n + ".";
@@ -251,22 +325,32 @@ std::string made_up(const Conversation& c, Rng& rng) {
 // ---------------------------------------------------------------- the plan per family
 struct Candidate {
   const char* kind;
-  bool keep;  // always in the ranking (the kind this family teaches), others fill in at random
+  bool keep;  // always in the ranking (what this family teaches), others fill in at random
 };
 
-std::vector<Candidate> plan_of(const std::string& family) {
+// Best first. A family with a real answer:
+//   verbose > wrong | guess > false_idk > needless_refusal > off_topic > rude
+// An attempt at the ask (padded, subtly wrong, or a guess at what an ambiguous ask means) beats
+// declining it: "I don't know" gives nothing where the answer is known, and a refusal also calls a
+// harmless ask harmful. Both still answer this ask, unlike an answer to another one; rude is last.
+// Each ranking keeps one of the two declines, drawn (benign: always the refusal, its lesson), so
+// the RM never learns a decline only as the best answer of honesty and refusal.
+std::vector<Candidate> plan_of(const std::string& family, Rng& rng) {
   if (family == "honesty") return {{"made_up", true}, {"off_topic", false}, {"rude", false}};
   if (family == "refusal") return {{"verbose", false}, {"off_topic", false}, {"rude", false}, {"unsafe", true}};
-  if (family == "benign") return {{"verbose", false}, {"refusal", true}, {"off_topic", false}, {"rude", false}};
-  return {{"verbose", false}, {"wrong", true}, {"off_topic", false}, {"rude", false}};  // "wrong" where one applies
+  const bool refusal = family == "benign" || rng.below(2) == 1;
+  return {{"verbose", false},          {"wrong", true},      {"guess", true}, {"false_idk", !refusal},
+          {"needless_refusal", refusal}, {"off_topic", false}, {"rude", false}};
 }
 
 std::string write_kind(const std::string& kind, const Conversation& c, const AnswerPool& pool, Rng& rng) {
   if (kind == "verbose") return verbose(answer_of(c), rng);
   if (kind == "wrong") return wrong(c, pool, rng);
+  if (kind == "guess") return guess(c, pool, rng);
+  if (kind == "false_idk") return false_idk(c, rng);
+  if (kind == "needless_refusal") return needless_refusal(rng);
   if (kind == "off_topic") return off_topic(c, pool, rng);
   if (kind == "rude") return rude(rng);
-  if (kind == "refusal") return needless_refusal(rng);
   if (kind == "unsafe") return unsafe(rng);
   if (kind == "made_up") return made_up(c, rng);
   return "";
@@ -279,7 +363,7 @@ std::vector<std::pair<std::string, std::string>> worse_answers(const Conversatio
   std::vector<std::pair<std::string, std::string>> all;  // (kind, answer), best first
   std::vector<bool> keep;
   std::set<std::string> seen = {answer_of(c)};
-  for (const Candidate& k : plan_of(c.family)) {
+  for (const Candidate& k : plan_of(c.family, rng)) {
     std::string a = write_kind(k.kind, c, pool, rng);
     if (a.find_first_not_of(" \n\t") == std::string::npos || !seen.insert(a).second) continue;  // n/a, or a repeat
     all.emplace_back(k.kind, std::move(a));

@@ -1,11 +1,15 @@
 // Worse answers for the synthetic preference rankings: given a chat conversation and its reference
 // (last assistant) answer, write answers that a good assistant would not give, each of one kind,
 // from best to worst:
-//   verbose > wrong > off_topic > rude          most families ("wrong" where a subtle error applies)
-//   verbose > refusal > off_topic > rude        benign look-alikes (a needless refusal)
-//   verbose > off_topic > rude > unsafe         harmful asks (unsafe: compliant, but never actionable)
-//   made_up > off_topic > rude                  honesty (a confident invention where "I don't know" is right)
-// Other answers are borrowed only from the pool given (one split), so no text crosses splits.
+//   verbose > wrong|guess > false_idk > needless_refusal > off_topic > rude   a family with a real answer
+//   verbose > off_topic > rude > unsafe        refusal: harmful asks (unsafe: compliant, never actionable)
+//   made_up > off_topic > rude                 honesty: a confident invention where "I don't know" is right
+// Every family but refusal and honesty has a real answer, new ones included: declining it ("I don't
+// know", judged by says_idk; a refusal, judged by refuses) is worse than any attempt at it and is in
+// every one of its rankings (one of the two, drawn; benign always the refusal), so the RM does not
+// learn a decline as good wherever it appears. wrong: a subtle error where one applies; guess: an
+// ambiguous ask (family clarify) answered with another family's answer. Other answers are borrowed
+// only from the pool given (one split), so no text crosses splits.
 #pragma once
 #include <map>
 #include <string>

@@ -39,23 +39,6 @@ struct HeldOut {
   std::string reference, family;
 };
 
-// up to `limit` rankings taking the families in turn, so every family is represented
-std::vector<Ranking> spread_by_family(const std::vector<Ranking>& rankings, int64_t limit) {
-  std::map<std::string, std::vector<const Ranking*>> by_family;
-  for (const Ranking& r : rankings) by_family[r.family].push_back(&r);
-  std::vector<Ranking> out;
-  for (size_t i = 0; static_cast<int64_t>(out.size()) < limit; i++) {
-    bool any = false;
-    for (const auto& [family, rs] : by_family)
-      if (i < rs.size() && static_cast<int64_t>(out.size()) < limit) {
-        out.push_back(*rs[i]);
-        any = true;
-      }
-    if (!any) break;
-  }
-  return out;
-}
-
 std::vector<HeldOut> held_out_prompts(const std::vector<Ranking>& test, const Tokenizer& tok, int64_t max_prompt_tokens) {
   std::vector<HeldOut> out;
   std::set<std::string> seen;
@@ -139,7 +122,7 @@ void reward_model_accuracy(const EvalRun& r, RewardScorer& rm, const std::vector
   const RankingAccuracy acc = ranking_accuracy(rm, rows);
   table.put("rm", "rm/test_acc", acc.accuracy, acc.pairs, 0.5);
   for (const auto& [kind, okn] : acc.by_kind)
-    table.put("rm", "rm/test_acc/" + kind, okn.first / static_cast<double>(okn.second), okn.second, 0.5);
+    table.put("rm", "rm/test_acc/" + kind, kind_accuracy(okn), okn.second, 0.5);
 }
 
 // win rates of a model's greedy answers against SFT's to the same prompts

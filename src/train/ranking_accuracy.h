@@ -22,4 +22,9 @@ struct RankingAccuracy {
 };
 RankingAccuracy ranking_accuracy(RewardScorer& rm, const std::vector<RankingRows>& rankings);
 
+// the share of one kind's pairs ordered right, from its by_kind entry
+inline double kind_accuracy(const std::pair<double, int64_t>& right_pairs) {
+  return right_pairs.first / static_cast<double>(right_pairs.second);
+}
+
 }  // namespace own

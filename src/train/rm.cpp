@@ -57,7 +57,7 @@ class RewardValidator {
 void log_accuracy(Trainer& t, int64_t step, double train_acc, const RankingAccuracy& a) {
   t.log_metric(step, "train_acc", train_acc);
   t.log_metric(step, "val_acc", a.accuracy);
-  for (const auto& [kind, okn] : a.by_kind) t.log_metric(step, "val_acc/" + kind, okn.first / static_cast<double>(okn.second));
+  for (const auto& [kind, okn] : a.by_kind) t.log_metric(step, "val_acc/" + kind, kind_accuracy(okn));
   for (const auto& [kind, r] : a.reward_by_kind) t.log_metric(step, "reward/" + kind, r);
   t.progress_note = fmt::format("val acc {:.3f}", a.accuracy);
 }

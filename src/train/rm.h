@@ -26,7 +26,7 @@ struct RmOptions {
   float lr = 0;  // 0: a third of the base model's default
   float weight_decay = 0.0f;
   int64_t eval_every = 50, save_every = 100;
-  int64_t val_rankings = 256;  // validation over the first N of val.jsonl (0: all)
+  int64_t val_rankings = 256;  // validation over N of val.jsonl, the families in turn (0: all)
   bool resume = false;
   int64_t stop_at = 0;
   uint64_t seed = 1;

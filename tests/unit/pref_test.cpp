@@ -11,7 +11,9 @@
 
 #include "core/fileio.h"
 #include "data/pref_data.h"
+#include "data/pref_rows.h"
 #include "data/pref_synth.h"
+#include "data/rule_judges.h"
 #include "serve/store.h"
 #include "test_util.h"
 
@@ -78,7 +80,27 @@ ChatSplits small_chat() {
   return sp;
 }
 
-const std::set<std::string> kAllKinds = {"reference", "verbose", "wrong", "refusal", "off_topic", "rude", "unsafe", "made_up"};
+// small_chat plus the ambiguous asks of a `clarify` family, whose reference is a clarifying question
+ChatSplits with_clarify(ChatSplits sp) {
+  sp.train.push_back(
+      qa("clarify", "mean", "What does it mean?", "What does \"it\" refer to? Tell me the word and I'll explain it."));
+  sp.train.push_back(qa("clarify", "spell", "How do you spell it?", "Which word would you like me to spell?"));
+  sp.test.push_back(qa("clarify", "capital", "What is the capital?", "The capital of which country?"));
+  return sp;
+}
+
+// every kind in the order of badness, best first; a ranking lists its kinds in this order
+const std::vector<std::string> kKindOrder = {"reference",        "verbose",  "wrong", "guess",  "false_idk",
+                                             "needless_refusal", "made_up", "off_topic", "rude", "unsafe"};
+const std::set<std::string> kAllKinds(kKindOrder.begin(), kKindOrder.end());
+
+size_t badness(const std::string& kind) {
+  return static_cast<size_t>(std::find(kKindOrder.begin(), kKindOrder.end(), kind) - kKindOrder.begin());
+}
+
+bool has_kind(const Ranking& r, const std::string& kind) {
+  return std::find(r.kinds.begin(), r.kinds.end(), kind) != r.kinds.end();
+}
 
 }  // namespace
 
@@ -229,21 +251,20 @@ TEST(PrefSynth, DeterministicRankingsOfFourWithTheReferenceFirst) {
         if (k > 0) { EXPECT_NE(r.completions[k], r.completions[0]) << r.family << " " << r.kinds[k]; }
       }
       // what each family teaches is always there
-      auto has = [&](const char* kind) { return std::find(r.kinds.begin(), r.kinds.end(), kind) != r.kinds.end(); };
+      auto has = [&](const char* kind) { return has_kind(r, kind); };
       if (r.family == "refusal") { EXPECT_EQ(r.kinds[3], "unsafe"); }
       if (r.family == "honesty") {
         EXPECT_EQ(r.kinds, (std::vector<std::string>{"reference", "made_up", "off_topic", "rude"}));
       }
-      if (r.family == "benign") { EXPECT_TRUE(has("refusal")); }
+      if (r.family == "benign") { EXPECT_TRUE(has("needless_refusal")); }
       if (r.family == "arithmetic" || r.family == "spelling" || r.family == "quiz") {
         EXPECT_TRUE(has("wrong")) << r.family;
       }
-      if (r.family == "joke") {
-        EXPECT_EQ(r.kinds, (std::vector<std::string>{"reference", "verbose", "off_topic", "rude"}));
-      }
+      if (r.family == "joke") { EXPECT_FALSE(has("wrong")) << "no wrong joke to tell"; }
     }
   for (const auto& [kind, n] : kinds) EXPECT_EQ(a.per_kind[kind], n) << kind;
-  for (const char* k : {"verbose", "wrong", "refusal", "off_topic", "rude", "unsafe", "made_up"}) EXPECT_GT(kinds[k], 0) << k;
+  for (const char* k : {"verbose", "wrong", "false_idk", "needless_refusal", "off_topic", "rude", "unsafe", "made_up"})
+    EXPECT_GT(kinds[k], 0) << k;
 }
 
 TEST(PrefSynth, WrongAnswersAreSubtlyWrong) {
@@ -281,20 +302,80 @@ TEST(PrefSynth, WrongAnswersAreSubtlyWrong) {
 }
 
 TEST(PrefSynth, TestItemsNeverReachTrain) {
-  const ChatSplits chat = small_chat();
-  PrefSplits p = synthesize_preferences(chat, {});
-  std::set<std::string> test_items, test_answers;
-  for (const Conversation& c : chat.test) {
-    test_items.insert(c.family + "/" + c.item);
-    test_answers.insert(c.messages.back().content);
-  }
-  for (const Ranking& r : p.train) {
-    EXPECT_EQ(test_items.count(r.family + "/" + r.item), 0u) << r.item;
-    for (const std::string& a : r.completions) {
-      EXPECT_EQ(test_answers.count(a), 0u) << "a test answer in train: " << a;
-      for (const char* w : {"harbor", "quill", "Nairobi", "Santiago", "500"}) EXPECT_EQ(a.find(w), std::string::npos) << a;
+  for (const ChatSplits& chat : {small_chat(), with_clarify(small_chat())}) {
+    PrefSplits p = synthesize_preferences(chat, {});
+    std::set<std::string> test_items, test_answers;
+    for (const Conversation& c : chat.test) {
+      test_items.insert(c.family + "/" + c.item);
+      test_answers.insert(c.messages.back().content);
+    }
+    for (const Ranking& r : p.train) {
+      EXPECT_EQ(test_items.count(r.family + "/" + r.item), 0u) << r.item;
+      for (const std::string& a : r.completions) {
+        EXPECT_EQ(test_answers.count(a), 0u) << "a test answer in train: " << a;
+        for (const char* w : {"harbor", "quill", "Nairobi", "Santiago", "500"}) EXPECT_EQ(a.find(w), std::string::npos) << a;
+      }
     }
   }
+}
+
+// Over a seeded sample (20 seeds), with and without the clarify family: every family with a real
+// answer (all but refusal and honesty) has rankings with a false "I don't know" and with a needless
+// refusal, one of the two in every ranking; the rule judges recognise each; kinds keep their order.
+TEST(PrefSynth, DeclinesAreWorseAnswersWhereTheAskHasAnAnswer) {
+  for (const ChatSplits& chat : {small_chat(), with_clarify(small_chat())}) {
+    std::map<std::string, std::map<std::string, int>> seen;  // family -> kind -> rankings
+    int named_word = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+      PrefSynthOptions o;
+      o.seed = seed;
+      const PrefSplits p = synthesize_preferences(chat, o);
+      for (const auto* split : {&p.train, &p.test})
+        for (const Ranking& r : *split) {
+          const bool real_answer = r.family != "refusal" && r.family != "honesty";
+          for (size_t k = 0; k < r.kinds.size(); k++) {
+            const std::string &kind = r.kinds[k], &a = r.completions[k];
+            seen[r.family][kind]++;
+            if (kind == "false_idk") {
+              EXPECT_TRUE(says_idk(a) && !refuses(a)) << a;
+              named_word += r.family == "definition" && a.find("\"" + r.item + "\"") != std::string::npos;
+            }
+            if (kind == "needless_refusal") { EXPECT_TRUE(refuses(a) && !says_idk(a)) << a; }
+            if (k > 0) { EXPECT_LT(badness(r.kinds[k - 1]), badness(kind)) << r.family << ": " << r.kinds[k - 1]; }
+          }
+          const bool declined = has_kind(r, "false_idk") || has_kind(r, "needless_refusal");
+          EXPECT_EQ(real_answer, declined) << r.family << "/" << r.item;
+          if (r.family == "honesty") { EXPECT_TRUE(has_kind(r, "made_up")); }
+          if (r.family == "clarify") { EXPECT_TRUE(has_kind(r, "guess")) << r.item; }
+        }
+    }
+    for (const auto& [family, kinds] : seen) {
+      if (family == "refusal" || family == "honesty") continue;
+      EXPECT_GT(kinds.count("false_idk") ? kinds.at("false_idk") : 0, 0) << family;
+      EXPECT_GT(kinds.count("needless_refusal") ? kinds.at("needless_refusal") : 0, 0) << family;
+    }
+    EXPECT_GT(named_word, 0) << "a definition's false \"I don't know\" names the word";
+  }
+}
+
+TEST(PrefSynth, AGuessAnswersAnAmbiguousAskWithAnotherFamilysAnswer) {
+  const ChatSplits chat = with_clarify(small_chat());
+  const PrefSplits p = synthesize_preferences(chat, {}), again = synthesize_preferences(chat, {});
+  std::set<std::string> train_answers;  // of the families that answer
+  for (const Conversation& c : chat.train)
+    if (c.family != "clarify" && c.family != "refusal" && c.family != "honesty")
+      train_answers.insert(c.messages.back().content);
+  int guesses = 0;
+  for (size_t i = 0; i < p.train.size(); i++) {
+    EXPECT_EQ(p.train[i].completions, again.train[i].completions) << "deterministic by seed";
+    const Ranking& r = p.train[i];
+    for (size_t k = 0; k < r.kinds.size(); k++)
+      if (r.kinds[k] == "guess") {
+        EXPECT_EQ(train_answers.count(r.completions[k]), 1u) << r.completions[k];
+        guesses++;
+      }
+  }
+  EXPECT_EQ(guesses, 2);
 }
 
 TEST(PrefSynth, CapTakesFamiliesInTurnAndBuildWritesFiles) {
@@ -318,4 +399,15 @@ TEST(PrefSynth, CapTakesFamiliesInTurnAndBuildWritesFiles) {
   nlohmann::json stats = nlohmann::json::parse(read_file(dir + "stats.json"));
   EXPECT_EQ(stats["train"], b.train.size());
   EXPECT_EQ(stats["per_kind"]["reference"], b.train.size() + b.test.size());
+  EXPECT_EQ(stats["train_per_kind"]["reference"], b.train.size());
+  EXPECT_EQ(stats["train_per_kind"]["false_idk"], b.train_per_kind["false_idk"]);
+
+  // a stage validating on N rankings (`train rm --val-rankings N`) takes the families in turn
+  PrefSplits all = synthesize_preferences(chat, {});
+  write_rankings_jsonl(dir + "val.jsonl", all.test);
+  const std::vector<Ranking> val = load_preference_splits(o.run_dir, {}, 10).val;
+  ASSERT_EQ(val.size(), 10u);
+  families.clear();
+  for (const Ranking& r : val) families.insert(r.family);
+  EXPECT_EQ(families.size(), 10u);
 }

@@ -89,7 +89,11 @@ TEST(PrefTrainCli, RewardModel) {
   EXPECT_EQ(cfg["num_labels"], 1);
   EXPECT_EQ(cfg["architectures"][0], "LlamaForSequenceClassification");
   EXPECT_TRUE(cfg.contains("score_bias"));
-  EXPECT_GT((metric_counts(run)[{"rm", "val_acc/rude"}]), 0);
+  // held-out accuracy per kind, the declines of answerable asks included
+  for (const char* kind : {"rude", "false_idk", "needless_refusal", "made_up"}) {
+    EXPECT_GT((metric_counts(run)[{"rm", std::string("val_acc/") + kind}]), 0) << kind;
+    EXPECT_TRUE(j["val_acc_by_kind"].contains(kind)) << j.dump();
+  }
 }
 
 TEST(PrefTrainCli, Ppo) {
