@@ -36,7 +36,8 @@ void to_json(nlohmann::ordered_json& j, const RmResult& r) {
 void to_json(nlohmann::ordered_json& j, const DpoResult& r) {
   j = {{"steps", r.steps}, {"train_pairs", r.train_pairs}, {"too_long", r.too_long},
        {"val_acc_start", cli::rounded(r.val_accuracy_start)}, {"val_acc", cli::rounded(r.val_accuracy)},
-       {"val_margin", cli::rounded(r.val_margin)}, {"interrupted", r.interrupted}};
+       {"val_margin", cli::rounded(r.val_margin)}, {"val_chosen_nll", cli::rounded(r.val_nll)},
+       {"interrupted", r.interrupted}};
 }
 
 void to_json(nlohmann::ordered_json& j, const PpoResult& r) {
@@ -182,6 +183,9 @@ void add_dpo_command(CLI::App& train) {
   auto dpo_data = std::make_shared<std::vector<std::string>>();
   add_stage_flags(dpo, *dop, *dpo_data, "dpo", "sft", kPrefDataHelp);
   dpo->add_option("--beta", dop->beta, "strength of the pull towards the reference (KL weight)")->capture_default_str();
+  dpo->add_option("--sft-coef", dop->sft_coef,
+                  "weight of the chosen answer's NLL per token added to the DPO loss (RPO; 0: plain DPO)")
+      ->capture_default_str();
   dpo->add_option("--val-pairs", dop->val_pairs, "validation pairs (0: all)")->capture_default_str();
   dpo->callback([=] {
     check_stage_flags(*dop);

@@ -124,6 +124,11 @@ TEST(PrefTrainCli, Dpo) {
   EXPECT_EQ(j["steps"], 6);
   EXPECT_GT(j["val_acc"].get<double>(), j["val_acc_start"].get<double>()) << j.dump();
   EXPECT_GT((metric_counts(run)[{"dpo", "val_acc"}]), 0);
+  EXPECT_GT((metric_counts(run)[{"dpo", "chosen_nll"}]), 0);  // RPO's SFT term, on by default
+  EXPECT_GT(j["val_chosen_nll"].get<double>(), 0.0) << j.dump();
+  r = run_binary("train dpo --run " + run + " --sft-coef -1 --steps 1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--sft-coef");
 }
 
 TEST(PrefTrainCli, BestOfN) {
