@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/fileio.h"
+#include "model/checkpoint.h"
 #include "test_util.h"
 
 using namespace own;
@@ -110,8 +111,63 @@ TEST(PrefTrainCli, Ppo) {
   EXPECT_EQ(j["nonfinite_skipped"], 0);
   EXPECT_TRUE(fs::exists(run + "/ckpt/ppo/critic/config.json"));
   auto counts = metric_counts(run);
-  for (const char* name : {"reward", "kl", "kl_coef", "entropy", "clip_frac", "value_loss", "policy_loss", "response_len"})
+  for (const char* name : {"reward", "shaped_reward", "score_std", "reward_clip_frac", "kl", "kl_coef", "entropy",
+                           "clip_frac", "value_loss", "policy_loss", "response_len"})
     EXPECT_EQ((counts[{"ppo", name}]), 3) << name;
+  // judged at each save by default: the SFT policy at step 0 and the last step (the pause at 2 is no save)
+  EXPECT_EQ((counts[{"ppo", "judge_score"}]), 2);
+  EXPECT_TRUE(fs::exists(run + "/ckpt/ppo/current/model.safetensors"));
+  // the KL controller scales --kl-coef: it cannot start from 0
+  r = run_binary(ppo + "--resume --target-kl 1 --kl-coef 0");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--target-kl");
+}
+
+namespace {
+
+bool same_params(const std::string& a, const std::string& b) {
+  const Checkpoint x = checkpoint_load(a), y = checkpoint_load(b);
+  return x.layout.total == y.layout.total && std::equal(x.params.data, x.params.data + x.layout.total, y.params.data);
+}
+
+}  // namespace
+
+// PPO judged on val prompts at every step: the checkpoint keeps the best-judged step's policy (the
+// SFT weights when no step beats them), the trained one is in current/, and the log says which.
+TEST(PrefTrainCli, PpoKeepsTheBestJudgedPolicy) {
+  ScratchDir d;
+  const std::string run = tiny_run_with_rm(d);
+  const std::string ppo = "train ppo --run " + run + " --threads 1 --prompts 4 --minibatch 4 --max-tokens 8 --seq 128 "
+                          "--judge-every 1 --judge-prompts 2 --judge-patience 0 --steps 3 ";
+  fs::rename(run + "/data/chat/val.jsonl", run + "/val.jsonl");
+  CmdResult r = run_binary(ppo);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "val.jsonl is missing");
+  EXPECT_CONTAINS(r.output, "--judge-every 0");
+  fs::rename(run + "/val.jsonl", run + "/data/chat/val.jsonl");
+
+  r = run_binary(ppo);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const nlohmann::json j = nlohmann::json::parse(r.output.substr(r.output.rfind("\n{") + 1));
+  EXPECT_EQ(j["steps"], 3);
+  const int64_t best = j["best_step"].get<int64_t>();
+  ASSERT_GE(best, 0);
+  ASSERT_LE(best, 3);
+  auto counts = metric_counts(run);
+  EXPECT_EQ((counts[{"ppo", "judge_score"}]), 4);  // steps 0 (SFT), 1, 2, 3
+  for (const char* family : {"refusal", "benign", "honesty", "definition", "arithmetic"})
+    EXPECT_EQ((counts[{"ppo", std::string("judge/") + family}]), 4) << family;
+  EXPECT_FALSE(same_params(run + "/ckpt/ppo/current", run + "/ckpt/sft")) << "PPO did not train the policy";
+  if (best == 0) {
+    EXPECT_TRUE(same_params(run + "/ckpt/ppo", run + "/ckpt/sft"));
+    EXPECT_CONTAINS(r.output, "holds the SFT weights");
+  } else {
+    // the same run paused at the best step: its trained policy is what the first run kept
+    EXPECT_CONTAINS(r.output, "holds the policy of step " + std::to_string(best));
+    fs::rename(run + "/ckpt/ppo", run + "/ckpt/ppo_first");
+    ASSERT_EQ(run_binary(ppo + "--stop-at " + std::to_string(best)).status, 0);
+    EXPECT_TRUE(same_params(run + "/ckpt/ppo_first", run + "/ckpt/ppo/current"));
+  }
 }
 
 TEST(PrefTrainCli, Dpo) {
