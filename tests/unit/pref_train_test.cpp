@@ -130,6 +130,37 @@ bool same_params(const std::string& a, const std::string& b) {
   return x.layout.total == y.layout.total && std::equal(x.params.data, x.params.data + x.layout.total, y.params.data);
 }
 
+// RUN/ckpt/ppo holds the policy of step `best` of the run `ppo` made: the SFT weights for step 0,
+// else what the same run paused at that step trained (the finished run is moved aside for it)
+void expect_kept_policy_of_step(const std::string& run, const std::string& ppo, int64_t best) {
+  if (best == 0) {
+    EXPECT_TRUE(same_params(run + "/ckpt/ppo", run + "/ckpt/sft"));
+    return;
+  }
+  fs::rename(run + "/ckpt/ppo", run + "/ckpt/ppo_finished");
+  ASSERT_EQ(run_binary(ppo + "--stop-at " + std::to_string(best)).status, 0);
+  EXPECT_TRUE(same_params(run + "/ckpt/ppo_finished", run + "/ckpt/ppo/current")) << "not the policy of step " << best;
+}
+
+// the greedy answer of a checkpoint to `question` as the judge makes it (chat template, temperature 0)
+std::string greedy_answer(const std::string& run, const std::string& ckpt, const std::string& question) {
+  CmdResult r = run_shell(std::string(OWN_BINARY) + " generate --ckpt " + ckpt + " --tokenizer " + run +
+                          "/tokenizer.json --chat --temperature 0 --max-tokens 8 --json --threads 1 --prompt '" +
+                          question + "' 2>/dev/null");
+  EXPECT_EQ(r.status, 0) << r.output;
+  return r.status == 0 ? nlohmann::json::parse(r.output.substr(r.output.rfind("\n{") + 1))["text"].get<std::string>() : "";
+}
+
+// a val split of one arithmetic item with `answer` as its reference: the judge score is 1 exactly
+// when the policy's greedy answer is `answer`
+void write_val(const std::string& run, const std::string& question, const std::string& answer) {
+  const nlohmann::json item = {{"family", "arithmetic"},
+                               {"item", "x"},
+                               {"messages", {{{"role", "user"}, {"content", question}},
+                                             {{"role", "assistant"}, {"content", answer}}}}};
+  write_file_atomic(run + "/data/chat/val.jsonl", item.dump() + "\n");
+}
+
 }  // namespace
 
 // PPO judged on val prompts at every step: the checkpoint keeps the best-judged step's policy (the
@@ -158,16 +189,49 @@ TEST(PrefTrainCli, PpoKeepsTheBestJudgedPolicy) {
   for (const char* family : {"refusal", "benign", "honesty", "definition", "arithmetic"})
     EXPECT_EQ((counts[{"ppo", std::string("judge/") + family}]), 4) << family;
   EXPECT_FALSE(same_params(run + "/ckpt/ppo/current", run + "/ckpt/sft")) << "PPO did not train the policy";
-  if (best == 0) {
-    EXPECT_TRUE(same_params(run + "/ckpt/ppo", run + "/ckpt/sft"));
-    EXPECT_CONTAINS(r.output, "holds the SFT weights");
-  } else {
-    // the same run paused at the best step: its trained policy is what the first run kept
-    EXPECT_CONTAINS(r.output, "holds the policy of step " + std::to_string(best));
-    fs::rename(run + "/ckpt/ppo", run + "/ckpt/ppo_first");
-    ASSERT_EQ(run_binary(ppo + "--stop-at " + std::to_string(best)).status, 0);
-    EXPECT_TRUE(same_params(run + "/ckpt/ppo_first", run + "/ckpt/ppo/current"));
-  }
+  EXPECT_CONTAINS(r.output, best == 0 ? std::string("holds the SFT weights") : "holds the policy of step " + std::to_string(best));
+  expect_kept_policy_of_step(run, ppo, best);
+}
+
+// The judge on a val split made to order, so the score moves: (1) the reference is the SFT
+// policy's own answer, so the first step that changes it scores below the best and, with patience
+// 1, stops the run with the SFT weights kept, and --resume trains no further; (2) the reference is
+// the answer of the policy it stopped with, so a later step is the best and ckpt/ppo is its policy.
+TEST(PrefTrainCli, PpoJudgeKeepsALaterBestAndStopsWhenTheScoreDrops) {
+  ScratchDir d;
+  const std::string run = tiny_run_with_rm(d);
+  const std::string q = "What is 28 * 18?";
+  // a high learning rate moves the tiny policy's greedy answer within a few steps
+  const std::string ppo = "train ppo --run " + run + " --threads 1 --prompts 4 --minibatch 4 --max-tokens 8 --seq 128 "
+                          "--lr 1e-2 --steps 6 --judge-every 1 --judge-drop 0 ";
+  const std::string sft_answer = greedy_answer(run, run + "/ckpt/sft", q);
+  write_val(run, q, sft_answer);
+  nlohmann::json j = run_json(ppo + "--judge-patience 1");
+  EXPECT_EQ(j["best_step"], 0);
+  EXPECT_EQ(j["judge_first"], 1.0);
+  EXPECT_TRUE(j["judge_stopped"].get<bool>()) << j.dump();
+  const int64_t stopped_at = j["steps"].get<int64_t>();
+  EXPECT_LT(stopped_at, 6);
+  EXPECT_EQ((metric_counts(run)[{"ppo", "judge_stop"}]), 1);
+  expect_kept_policy_of_step(run, ppo, 0);
+  const std::string trained = read_file(run + "/ckpt/ppo/current/model.safetensors");
+  j = run_json(ppo + "--judge-patience 1 --resume");
+  EXPECT_EQ(j["steps"], stopped_at);
+  EXPECT_TRUE(j["judge_stopped"].get<bool>());
+  EXPECT_TRUE(read_file(run + "/ckpt/ppo/current/model.safetensors") == trained) << "a stopped run trained on";
+
+  const std::string later_answer = greedy_answer(run, run + "/ckpt/ppo/current", q);
+  ASSERT_NE(later_answer, sft_answer) << "the stop came without the answer changing";
+  write_val(run, q, later_answer);
+  fs::rename(run + "/ckpt/ppo", run + "/ckpt/ppo_stopped");
+  j = run_json(ppo + "--judge-patience 0");
+  const int64_t best = j["best_step"].get<int64_t>();
+  EXPECT_GE(best, 1);
+  EXPECT_LE(best, stopped_at);
+  EXPECT_EQ(j["judge_best"], 1.0);
+  EXPECT_EQ(j["steps"], 6);
+  EXPECT_FALSE(j["judge_stopped"].get<bool>()) << "patience 0 must never stop";
+  expect_kept_policy_of_step(run, ppo + "--judge-patience 0 ", best);
 }
 
 TEST(PrefTrainCli, Dpo) {
