@@ -1,6 +1,7 @@
 // The preference stages through the binary on a tiny random model: train rm, ppo, dpo, bon —
-// their results, checkpoints, metrics, resume, and the errors a user can run into. One test per
-// stage, each on a run of its own (ppo and bon train the reward model they need first).
+// their results, checkpoints, metrics, resume, and the errors a user can run into; for PPO also the
+// validation judge that keeps the best policy. Each test on a run of its own (ppo and bon train the
+// reward model they need first).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -60,6 +61,42 @@ std::string tiny_run_with_rm(ScratchDir& d) {
   const std::string run = tiny_run(d, true);
   EXPECT_EQ(run_json(rm_command(run) + "--steps 20")["steps"], 20);
   return run;
+}
+
+bool same_params(const std::string& a, const std::string& b) {
+  const Checkpoint x = checkpoint_load(a), y = checkpoint_load(b);
+  return x.layout.total == y.layout.total && std::equal(x.params.data, x.params.data + x.layout.total, y.params.data);
+}
+
+// RUN/ckpt/ppo holds the policy of step `best` of the run `ppo` made: the SFT weights for step 0,
+// else what the same run paused at that step trained (the finished run is moved aside for it)
+void expect_kept_policy_of_step(const std::string& run, const std::string& ppo, int64_t best) {
+  if (best == 0) {
+    EXPECT_TRUE(same_params(run + "/ckpt/ppo", run + "/ckpt/sft"));
+    return;
+  }
+  fs::rename(run + "/ckpt/ppo", run + "/ckpt/ppo_finished");
+  ASSERT_EQ(run_binary(ppo + "--stop-at " + std::to_string(best)).status, 0);
+  EXPECT_TRUE(same_params(run + "/ckpt/ppo_finished", run + "/ckpt/ppo/current")) << "not the policy of step " << best;
+}
+
+// the greedy answer of a checkpoint to `question` as the judge makes it (chat template, temperature 0)
+std::string greedy_answer(const std::string& run, const std::string& ckpt, const std::string& question) {
+  CmdResult r = run_shell(std::string(OWN_BINARY) + " generate --ckpt " + ckpt + " --tokenizer " + run +
+                          "/tokenizer.json --chat --temperature 0 --max-tokens 8 --json --threads 1 --prompt '" +
+                          question + "' 2>/dev/null");
+  EXPECT_EQ(r.status, 0) << r.output;
+  return r.status == 0 ? nlohmann::json::parse(r.output.substr(r.output.rfind("\n{") + 1))["text"].get<std::string>() : "";
+}
+
+// a val split of one arithmetic item with `answer` as its reference: the judge score is 1 exactly
+// when the policy's greedy answer is `answer`
+void write_val(const std::string& run, const std::string& question, const std::string& answer) {
+  const nlohmann::json item = {{"family", "arithmetic"},
+                               {"item", "x"},
+                               {"messages", {{{"role", "user"}, {"content", question}},
+                                             {{"role", "assistant"}, {"content", answer}}}}};
+  write_file_atomic(run + "/data/chat/val.jsonl", item.dump() + "\n");
 }
 
 }  // namespace
@@ -122,46 +159,6 @@ TEST(PrefTrainCli, Ppo) {
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "--target-kl");
 }
-
-namespace {
-
-bool same_params(const std::string& a, const std::string& b) {
-  const Checkpoint x = checkpoint_load(a), y = checkpoint_load(b);
-  return x.layout.total == y.layout.total && std::equal(x.params.data, x.params.data + x.layout.total, y.params.data);
-}
-
-// RUN/ckpt/ppo holds the policy of step `best` of the run `ppo` made: the SFT weights for step 0,
-// else what the same run paused at that step trained (the finished run is moved aside for it)
-void expect_kept_policy_of_step(const std::string& run, const std::string& ppo, int64_t best) {
-  if (best == 0) {
-    EXPECT_TRUE(same_params(run + "/ckpt/ppo", run + "/ckpt/sft"));
-    return;
-  }
-  fs::rename(run + "/ckpt/ppo", run + "/ckpt/ppo_finished");
-  ASSERT_EQ(run_binary(ppo + "--stop-at " + std::to_string(best)).status, 0);
-  EXPECT_TRUE(same_params(run + "/ckpt/ppo_finished", run + "/ckpt/ppo/current")) << "not the policy of step " << best;
-}
-
-// the greedy answer of a checkpoint to `question` as the judge makes it (chat template, temperature 0)
-std::string greedy_answer(const std::string& run, const std::string& ckpt, const std::string& question) {
-  CmdResult r = run_shell(std::string(OWN_BINARY) + " generate --ckpt " + ckpt + " --tokenizer " + run +
-                          "/tokenizer.json --chat --temperature 0 --max-tokens 8 --json --threads 1 --prompt '" +
-                          question + "' 2>/dev/null");
-  EXPECT_EQ(r.status, 0) << r.output;
-  return r.status == 0 ? nlohmann::json::parse(r.output.substr(r.output.rfind("\n{") + 1))["text"].get<std::string>() : "";
-}
-
-// a val split of one arithmetic item with `answer` as its reference: the judge score is 1 exactly
-// when the policy's greedy answer is `answer`
-void write_val(const std::string& run, const std::string& question, const std::string& answer) {
-  const nlohmann::json item = {{"family", "arithmetic"},
-                               {"item", "x"},
-                               {"messages", {{{"role", "user"}, {"content", question}},
-                                             {{"role", "assistant"}, {"content", answer}}}}};
-  write_file_atomic(run + "/data/chat/val.jsonl", item.dump() + "\n");
-}
-
-}  // namespace
 
 // PPO judged on val prompts at every step: the checkpoint keeps the best-judged step's policy (the
 // SFT weights when no step beats them), the trained one is in current/, and the log says which.
