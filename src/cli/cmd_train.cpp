@@ -39,14 +39,17 @@ void to_json(nlohmann::ordered_json& j, const RmResult& r) {
 void to_json(nlohmann::ordered_json& j, const DpoResult& r) {
   j = {{"steps", r.steps}, {"train_pairs", r.train_pairs}, {"too_long", r.too_long},
        {"val_acc_start", cli::rounded(r.val_accuracy_start)}, {"val_acc", cli::rounded(r.val_accuracy)},
-       {"val_margin", cli::rounded(r.val_margin)}, {"interrupted", r.interrupted}};
+       {"val_margin", cli::rounded(r.val_margin)}, {"val_chosen_nll", cli::rounded(r.val_nll)},
+       {"interrupted", r.interrupted}};
 }
 
 void to_json(nlohmann::ordered_json& j, const PpoResult& r) {
   j = {{"steps", r.steps}, {"prompts", r.prompts}, {"reward_first", cli::rounded(r.reward_first)},
        {"reward_last", cli::rounded(r.reward_last)}, {"kl_last", cli::rounded(r.kl_last)},
        {"length_last", cli::rounded(r.length_last, 2)}, {"nonfinite_skipped", r.nonfinite_skipped},
-       {"kl_stopped", r.kl_stopped}, {"interrupted", r.interrupted}};
+       {"best_step", r.best_step}, {"judge_first", cli::rounded(r.judge_first)},
+       {"judge_best", cli::rounded(r.judge_best)}, {"kl_stopped", r.kl_stopped}, {"judge_stopped", r.judge_stopped},
+       {"interrupted", r.interrupted}};
 }
 
 void to_json(nlohmann::ordered_json& j, const BonResult& r) {
@@ -186,6 +189,9 @@ void add_dpo_command(CLI::App& train) {
   auto dpo_data = std::make_shared<std::vector<std::string>>();
   add_stage_flags(dpo, *dop, *dpo_data, "dpo", "sft", kPrefDataHelp);
   dpo->add_option("--beta", dop->beta, "strength of the pull towards the reference (KL weight)")->capture_default_str();
+  dpo->add_option("--sft-coef", dop->sft_coef,
+                  "weight of the chosen answer's NLL per token added to the DPO loss (RPO; 0: plain DPO)")
+      ->capture_default_str();
   dpo->add_option("--val-pairs", dop->val_pairs, "validation pairs (0: all)")->capture_default_str();
   dpo->callback([=] {
     check_stage_flags(*dop);
@@ -212,6 +218,11 @@ void add_ppo_command(CLI::App& train) {
   ppo->add_option("--kl-coef", po->kl_coef, "per-token KL penalty to the reference (beta)")->capture_default_str();
   ppo->add_option("--target-kl", po->target_kl, "adapt --kl-coef towards this KL per answer (0: fixed)")
       ->capture_default_str();
+  ppo->add_option("--kl-horizon", po->kl_horizon, "rollouts over which --target-kl's controller acts")
+      ->capture_default_str();
+  ppo->add_option("--reward-clip", po->reward_clip,
+                  "clip of the reward model's score after centring on its batch and scaling by its running std")
+      ->capture_default_str();
   ppo->add_option("--gamma", po->gamma, "discount")->capture_default_str();
   ppo->add_option("--lambda", po->lambda, "GAE lambda")->capture_default_str();
   ppo->add_option("--clip", po->clip, "policy ratio clip")->capture_default_str();
@@ -225,6 +236,14 @@ void add_ppo_command(CLI::App& train) {
   ppo->add_option("--kl-stop", po->kl_stop, "KL to the reference per answer that ends the run")->capture_default_str();
   ppo->add_option("--temperature", po->temperature, "sampling temperature of the rollouts")->capture_default_str();
   ppo->add_option("--save-every", po->save_every, "steps between checkpoints")->capture_default_str();
+  ppo->add_option("--judge-every", po->judge_every,
+                  "steps between rule-judge checks on val prompts that keep the best policy (-1: at each save; 0: off)")
+      ->capture_default_str();
+  ppo->add_option("--judge-prompts", po->judge_prompts, "val prompts per judged family")->capture_default_str();
+  ppo->add_option("--judge-drop", po->judge_drop, "a check this far below the best judge score counts towards the stop")
+      ->capture_default_str();
+  ppo->add_option("--judge-patience", po->judge_patience, "that many such checks in a row end the run (0: never)")
+      ->capture_default_str();
   ppo->add_flag("--resume", po->resume, "continue RUN/ckpt/ppo");
   ppo->add_option("--stop-at", po->stop_at, "pause: save and stop at this step, as Ctrl-C would (resume later)");
   ppo->add_option("--seed", po->seed, "rollout and minibatch seed")->capture_default_str();

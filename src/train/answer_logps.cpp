@@ -10,6 +10,12 @@ double row_logp(const float* token_losses, int64_t b, int64_t T) {
   return s;
 }
 
+int64_t row_tokens(const int32_t* targets, int64_t b, int64_t T) {
+  int64_t n = 0;
+  for (int64_t t = 0; t < T; t++) n += targets[b * T + t] >= 0;
+  return n;
+}
+
 std::vector<double> answer_logps(Llama& m, const std::vector<const AnswerRow*>& rows, int32_t pad) {
   const int64_t B = m.batch(), T = m.seq();
   std::vector<int32_t> in(static_cast<size_t>(B * T)), tg(in.size());

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/check.h"
 #include "core/run_dir.h"
 #include "data/pair_source.h"
@@ -23,30 +25,28 @@ std::vector<double> pair_logps(Llama& m, const std::vector<AnswerPair>& pairs, i
   return answer_logps(m, rows, pad);
 }
 
-struct PairEval {
-  double accuracy = 0, margin = 0;  // implicit reward: margin > 0 (a tie counts half); mean margin
-};
-
-PairEval evaluate_pairs(Llama& policy, const std::vector<AnswerPair>& pairs, const std::vector<double>& ref_logp,
+// the pairs' DpoStats under the policy
+DpoStats evaluate_pairs(Llama& policy, const std::vector<AnswerPair>& pairs, const std::vector<double>& ref_logp,
                         int32_t pad, double beta) {
   const std::vector<double> lp = pair_logps(policy, pairs, pad);
-  PairEval e;
+  DpoStats e;
   for (size_t k = 0; k < pairs.size(); k++) {
-    const DpoPair d = dpo_pair(lp[2 * k], lp[2 * k + 1], ref_logp[2 * k], ref_logp[2 * k + 1], beta);
+    const AnswerRow& c = *pairs[k].chosen;
+    const int64_t chosen_tokens = static_cast<int64_t>(c.ids.size()) - c.answer_start;  // put_answer_row's targets
+    const DpoPair d = dpo_pair(lp[2 * k], lp[2 * k + 1], ref_logp[2 * k], ref_logp[2 * k + 1], beta, 0.0, chosen_tokens);
     e.accuracy += pair_win(d.margin, 0.0);
     e.margin += d.margin;
+    e.nll += d.nll;
   }
-  if (!pairs.empty()) {
-    e.accuracy /= static_cast<double>(pairs.size());
-    e.margin /= static_cast<double>(pairs.size());
-  }
-  return e;
+  const double n = static_cast<double>(std::max<size_t>(pairs.size(), 1));
+  return {e.accuracy / n, e.margin / n, e.nll / n};
 }
 
 }  // namespace
 
 DpoResult train_dpo(const DpoOptions& o) {
   if (!(o.beta > 0)) input_error("--beta must be > 0, got {}", o.beta);
+  if (!(o.sft_coef >= 0)) input_error("--sft-coef must be >= 0 (0: plain DPO), got {}", o.sft_coef);
   PreferenceSplits data = load_preference_splits(o.run_dir, o.user_data, 0);
   StageStart st = stage_start(o.run_dir, "dpo", o.init, "sft", o.resume);
   check_stage_seq(st, o.seq);
@@ -68,24 +68,25 @@ DpoResult train_dpo(const DpoOptions& o) {
   const std::vector<double> val_ref = pair_logps(ref, val_pairs, pad);  // once: the reference is frozen
 
   PairSource source(std::move(train_pairs), pad, o.seed);
-  DpoObjective objective(source, ref, o.beta);
+  DpoObjective objective(source, ref, o.beta, o.sft_coef);
   StageSpec spec{o.run_dir, "dpo", o.steps, o.save_every, o.eval_every, o.stop_at, o.seed,
                  fine_tune_optimizer(st.ck.config, o.lr, 10.0f, o.weight_decay, o.steps), {}, {}};
   spec.on_start = [&] {
-    fmt::print(stderr, "dpo: {} train pairs, {} val, from {}, beta {:.3g}, lr {:.2e}\n", source.size(), val_pairs.size(),
-               st.from, o.beta, spec.optimizer.lr);
+    fmt::print(stderr, "dpo: {} train pairs, {} val, from {}, beta {:.3g}, sft coef {:.3g}, lr {:.2e}\n", source.size(),
+               val_pairs.size(), st.from, o.beta, o.sft_coef, spec.optimizer.lr);
     result.val_accuracy_start = evaluate_pairs(model, val_pairs, val_ref, pad, o.beta).accuracy;
   };
   spec.validate = [&](Trainer& t, int64_t step) {
-    const auto [acc, margin] = objective.take_stats();
-    const PairEval v = evaluate_pairs(model, val_pairs, val_ref, pad, o.beta);
+    const DpoStats train = objective.take_stats();
+    const DpoStats v = evaluate_pairs(model, val_pairs, val_ref, pad, o.beta);
     result.val_accuracy = v.accuracy;
     result.val_margin = v.margin;
-    t.log_metric(step, "reward_acc", acc);
-    t.log_metric(step, "reward_margin", margin);
-    t.log_metric(step, "val_acc", v.accuracy);
-    t.log_metric(step, "val_margin", v.margin);
-    t.progress_note = fmt::format("val acc {:.3f} margin {:.3f}", v.accuracy, v.margin);
+    result.val_nll = v.nll;
+    const std::pair<const char*, double> logged[] = {{"reward_acc", train.accuracy}, {"reward_margin", train.margin},
+                                                     {"chosen_nll", train.nll},      {"val_acc", v.accuracy},
+                                                     {"val_margin", v.margin},       {"val_chosen_nll", v.nll}};
+    for (const auto& [name, value] : logged) t.log_metric(step, name, value);
+    t.progress_note = fmt::format("val acc {:.3f} margin {:.3f} chosen nll {:.3f}", v.accuracy, v.margin, v.nll);
   };
   const TrainResult tr = run_stage(spec, st, model, source, objective);
   result.steps = tr.end_step;

@@ -2,8 +2,10 @@
 // rankings, every pair of each ranking: loss = -log sigmoid(beta * ((pc - rc) - (pr - rr))), where
 // p/r are the summed log-probabilities of the chosen (c) and rejected (r) answer under the policy
 // and under the frozen reference (the SFT model it starts from). No reward model, no sampling.
-// Logs the implicit reward accuracy (margin > 0) and margin; validates on RUN/data/prefs/val.jsonl.
-// Writes RUN/ckpt/dpo.
+// Plus sft_coef times the chosen answer's NLL per token (RPO, Pang et al. 2024), which keeps DPO
+// from lowering the chosen answers with the rejected ones (at our size DPO alone unlearned refusals).
+// Logs the implicit reward accuracy (margin > 0), margin and the chosen NLL; validates on
+// RUN/data/prefs/val.jsonl. Writes RUN/ckpt/dpo.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -17,6 +19,13 @@ struct DpoOptions {
   std::string init;  // policy and reference; default RUN/ckpt/sft
   std::vector<std::pair<std::string, double>> user_data;  // preference JSONL, weight
   float beta = 0.1f;
+  // RPO's weight on the chosen answer's NLL per token (0: plain DPO). At beta 0.1 DPO starts by
+  // pushing each answer token's log-probability with weight beta / 2 = 0.05; 0.2 over answers of
+  // ~5..40 tokens adds 0.005..0.04 per chosen token: DPO stays the main signal while its sigmoid is
+  // unsaturated, and the SFT term takes over as it saturates, which is when plain DPO lets the
+  // chosen answers' likelihood fall. Pang et al. (and TRL's rpo_alpha) use 1.0 on long reasoning
+  // chains, which on our short answers would make the stage mostly SFT.
+  float sft_coef = 0.2f;
   int64_t batch = 16;  // rows per step: batch / 2 pairs
   int64_t seq = 256;
   int64_t steps = 200;
@@ -31,7 +40,7 @@ struct DpoOptions {
 
 struct DpoResult {
   int64_t steps = 0, train_pairs = 0, too_long = 0;
-  double val_accuracy_start = 0, val_accuracy = 0, val_margin = 0;
+  double val_accuracy_start = 0, val_accuracy = 0, val_margin = 0, val_nll = 0;
   bool interrupted = false;
 };
 

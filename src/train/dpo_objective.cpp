@@ -18,8 +18,8 @@ void batch_logps(Llama& m, const int32_t* inputs, const int32_t* targets, int64_
 
 }  // namespace
 
-DpoObjective::DpoObjective(const PairSource& source, Llama& ref, double beta)
-    : source_(source), ref_(ref), beta_(beta), ref_logp_(2 * static_cast<size_t>(source.size()), NAN) {}
+DpoObjective::DpoObjective(const PairSource& source, Llama& ref, double beta, double sft_coef)
+    : source_(source), ref_(ref), beta_(beta), sft_coef_(sft_coef), ref_logp_(2 * static_cast<size_t>(source.size()), NAN) {}
 
 float DpoObjective::forward_backward(Llama& m, const int32_t* inputs, const int32_t* targets, float loss_scale) {
   const int64_t B = m.batch(), T = m.seq(), n = B / 2;
@@ -41,10 +41,12 @@ float DpoObjective::forward_backward(Llama& m, const int32_t* inputs, const int3
   double loss = 0;
   for (int64_t p = 0; p < n; p++) {
     const uint64_t i = idx[p];
-    DpoPair d = dpo_pair(logp_[2 * p], logp_[2 * p + 1], ref_logp_[2 * i], ref_logp_[2 * i + 1], beta_);
+    const DpoPair d = dpo_pair(logp_[2 * p], logp_[2 * p + 1], ref_logp_[2 * i], ref_logp_[2 * i + 1], beta_, sft_coef_,
+                               row_tokens(targets, 2 * p, T));
     loss += d.loss;
-    right_ += pair_win(d.margin, 0.0);  // a tie (as at the start) counts half
-    margin_sum_ += d.margin;
+    sum_.accuracy += pair_win(d.margin, 0.0);  // a tie (as at the start) counts half
+    sum_.margin += d.margin;
+    sum_.nll += d.nll;
     seen_++;
     const float wc = static_cast<float>(-d.dpc) * loss_scale / static_cast<float>(n);
     const float wr = static_cast<float>(-d.dpr) * loss_scale / static_cast<float>(n);
@@ -55,13 +57,12 @@ float DpoObjective::forward_backward(Llama& m, const int32_t* inputs, const int3
   return static_cast<float>(loss / static_cast<double>(n));
 }
 
-std::pair<double, double> DpoObjective::take_stats() {
-  const double n = static_cast<double>(seen_);
-  std::pair<double, double> s{seen_ ? right_ / n : 0.0, seen_ ? margin_sum_ / n : 0.0};
-  right_ = 0;
+DpoStats DpoObjective::take_stats() {
+  const double n = static_cast<double>(std::max<int64_t>(seen_, 1));
+  const DpoStats mean{sum_.accuracy / n, sum_.margin / n, sum_.nll / n};
+  sum_ = {};
   seen_ = 0;
-  margin_sum_ = 0;
-  return s;
+  return mean;
 }
 
 }  // namespace own

@@ -5,12 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "core/check.h"
 #include "core/epoch_order.h"
-#include "core/fileio.h"
 #include "core/progress.h"
 #include "core/rng.h"
 #include "core/run_dir.h"
@@ -19,24 +18,25 @@
 #include "model/llama.h"
 #include "train/loop.h"
 #include "train/optimizer.h"
+#include "train/policy_judge.h"
+#include "train/ppo_reward.h"
+#include "train/ppo_state.h"
 #include "train/pref_loss.h"
 #include "train/reward_scorer.h"
 #include "train/rollout.h"
 #include "train/stage.h"
 
 namespace own {
-namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kCriticSubdir = "critic";
 
 // One rollout's per-token quantities; index k is the answer's k-th token, predicted at row
 // position answer_start - 1 + k.
 struct Trajectory {
   AnswerRow row;
   bool ended = false;
-  double score = 0;  // the reward model's, before the no-end penalty
+  double score = 0;   // the reward model's
+  double shaped = 0;  // the score shaped (train/ppo_reward.h), minus the no-end penalty
   std::vector<double> logp, ref_logp, value, adv, ret;
   int64_t len() const { return static_cast<int64_t>(row.ids.size()) - row.answer_start; }
   int64_t pos(int64_t k) const { return row.answer_start - 1 + k; }
@@ -57,46 +57,6 @@ std::vector<size_t> iota_n(size_t n) {
   return v;
 }
 
-TrainState train_state_of(const AdamW& opt, int64_t step, uint64_t cursor, const nlohmann::json& extra) {
-  TrainState st;
-  st.step = step;
-  st.data_cursor = cursor;
-  st.extra = extra;
-  st.extra["adam_step"] = opt.step;
-  return st;
-}
-
-// The policy and its critic (in <dir>/critic) as one checkpoint set: both at the same step or
-// neither. The moments are lent to the TrainStates for the write and handed back, also on throw.
-void save_policy_and_critic(const std::string& dir, const Llama& policy, AdamW& popt, const Llama& critic,
-                            AdamW& copt, int64_t step, uint64_t cursor, const nlohmann::json& extra) {
-  TrainState ps = train_state_of(popt, step, cursor, extra), cs = train_state_of(copt, step, cursor, extra);
-  MomentsLoan policy_moments(popt, ps), critic_moments(copt, cs);
-  checkpoint_save_set(dir, [&](const std::string& tmp) {
-    checkpoint_write_files(tmp, policy.config, policy.layout, policy.params.data, &ps);
-    const std::string critic_dir = (fs::path(tmp) / kCriticSubdir).string();
-    fs::create_directory(critic_dir);
-    checkpoint_write_files(critic_dir, critic.config, critic.layout, critic.params.data, &cs);
-    fsync_dir(critic_dir);
-  });
-}
-
-// Where a resumed run's critic is: <ckpt>/critic (or in <ckpt>.old when a save was cut between
-// its renames), or RUN/ckpt/ppo_critic, where runs before the critic moved inside kept it.
-std::string saved_critic_dir(const std::string& out, const fs::path& run) {
-  for (const std::string& d : {out, out + ".old"})
-    if (fs::is_directory(fs::path(d) / kCriticSubdir)) return (fs::path(d) / kCriticSubdir).string();
-  return RunDir(run).ckpt("ppo_critic").string();
-}
-
-// params and optimizer state of a saved stage, AdamW's step count included; returns the
-// TrainState's step/cursor/extra
-TrainState load_state(const std::string& dir, Llama& m, AdamW& opt) {
-  TrainState st = restore_with_optimizer(dir, m, opt);
-  if (st.extra.contains("adam_step")) opt.step = st.extra["adam_step"].get<int64_t>();
-  return st;
-}
-
 Checkpoint snapshot(const Llama& m) {
   Checkpoint ck{m.config, m.layout, FloatBuffer(m.layout.total)};
   std::copy(m.params.data, m.params.data + m.layout.total, ck.params.data);
@@ -106,55 +66,32 @@ Checkpoint snapshot(const Llama& m) {
 void check_options(const PpoOptions& o) {
   if (o.prompts <= 0 || o.minibatch <= 0 || o.epochs <= 0 || o.max_tokens <= 0 || o.steps <= 0)
     input_error("--steps, --prompts, --minibatch, --epochs and --max-tokens must be positive");
-  if (!(o.kl_coef >= 0) || !(o.clip > 0) || !(o.value_clip > 0) || !(o.temperature > 0))
-    input_error("--kl-coef must be >= 0; --clip, --value-clip and --temperature > 0");
+  if (!(o.kl_coef >= 0) || !(o.clip > 0) || !(o.value_clip > 0) || !(o.temperature > 0) || !(o.reward_clip > 0))
+    input_error("--kl-coef must be >= 0; --clip, --value-clip, --reward-clip and --temperature > 0");
+  if (o.target_kl > 0 && !(o.kl_coef > 0 && o.kl_horizon > 0))
+    input_error("--target-kl {} scales --kl-coef, which must then be > 0 (got {}), as must --kl-horizon (got {})",
+                o.target_kl, o.kl_coef, o.kl_horizon);
+  if (o.judge_every < -1 || o.judge_prompts <= 0 || !(o.judge_drop >= 0) || o.judge_patience < 0)
+    input_error("--judge-every must be >= -1 (-1: at each save, 0: off), --judge-prompts > 0, --judge-drop and "
+                "--judge-patience >= 0");
 }
-
-OptimizerConfig constant_lr(float lr) {
-  OptimizerConfig c;
-  c.lr = lr;
-  c.weight_decay = 0.0f;
-  c.total_steps = 0;  // constant learning rates
-  return c;
-}
-
-// The trained models and their optimizers: policy and frozen reference from the SFT checkpoint,
-// the critic from the reward model, all reserved for (minibatch, seq)
-struct PpoModels {
-  Llama policy, ref, critic;
-  AdamW popt, copt;
-  PpoModels(const PpoOptions& o, const Checkpoint& sft, const Checkpoint& rm)
-      : policy(Llama::from(sft)), ref(Llama::from(sft)), critic(Llama::from(rm)),
-        popt(constant_lr(o.lr > 0 ? o.lr : default_lr(sft.config) / 30.0f), sft.layout.total),
-        copt(constant_lr(o.critic_lr > 0 ? o.critic_lr : default_lr(rm.config) / 3.0f), rm.layout.total) {
-    for (Llama* m : {&policy, &ref, &critic}) m->reserve(o.minibatch, o.seq);
-    policy.enable_grads();
-    critic.enable_grads();
-  }
-};
 
 // The (B, T) scratch of a step, and PPO-ptx's pretraining batches
 struct PpoScratch {
   std::vector<int32_t> in, tg;                  // (B, T)
   std::vector<float> weights, scores, dscores;  // (B, T)
+  std::vector<double> shaped;                   // (prompts): the step's shaped scores
   std::unique_ptr<PackedSource> ptx;            // null: PPO-ptx off
   std::vector<int32_t> ptx_in, ptx_tg;          // (B, T)
   PpoScratch(const PpoOptions& o, const ModelConfig& policy) {
     const size_t n = static_cast<size_t>(o.minibatch * o.seq);
     in.resize(n), tg.resize(n), weights.resize(n), scores.resize(n), dscores.resize(n);
+    shaped.resize(static_cast<size_t>(o.prompts));
     if (o.ptx_coef <= 0) return;
     ptx = std::make_unique<PackedSource>(load_split_tokens(RunDir(o.run_dir).shards().string(), "train", policy.vocab_size),
                                          o.seq, o.seed, true);
     ptx_in.resize(n), ptx_tg.resize(n);
   }
-};
-
-// Where the run is: saved with the checkpoint, and the result so far
-struct PpoProgress {
-  int64_t step = 0;
-  uint64_t cursor = 0;
-  float kl_coef = 0;
-  PpoResult result;
 };
 
 // 1. rollouts from a snapshot of the policy, o.prompts prompts from the cursor on
@@ -203,14 +140,31 @@ void score(std::vector<Trajectory>& tr, RewardScorer& rm, PpoModels& m, PpoScrat
 }
 
 struct RolloutStats {
-  double reward_sum = 0, kl_sum = 0, len_sum = 0, ended = 0, entropy_sum = 0, tokens = 0;
+  double reward_sum = 0, shaped_sum = 0, kl_sum = 0, len_sum = 0, ended = 0, entropy_sum = 0, tokens = 0;
+  double clipped = 0;  // shaped scores at the clip
   bool finite = true;
   double n = 0;  // rollouts
   double mean_reward() const { return reward_sum / n; }
   double mean_kl() const { return kl_sum / n; }
 };
 
-// 3. per-token rewards, GAE, whitened advantages
+// 3a. the scores shaped against one answer style (train/ppo_reward.h), then the no-end penalty;
+// non-finite scores leave the running scale alone (the step's update is skipped). Returns how many
+// were clipped.
+size_t shape(std::vector<Trajectory>& tr, const PpoOptions& o, PpoProgress& p, std::vector<double>& scores) {
+  OWN_CHECK(scores.size() == tr.size(), "{} shaped scores for {} rollouts", scores.size(), tr.size());
+  bool finite = true;
+  for (size_t i = 0; i < tr.size(); i++) {
+    scores[i] = tr[i].score;
+    finite = finite && std::isfinite(scores[i]);
+  }
+  size_t clipped = 0;
+  if (finite) clipped = shape_scores(scores.data(), scores.data(), scores.size(), o.reward_clip, p.score_scale);
+  for (size_t i = 0; i < tr.size(); i++) tr[i].shaped = scores[i] - (tr[i].ended ? 0.0 : o.no_end_penalty);
+  return clipped;
+}
+
+// 3b. per-token rewards (shaped score at the last token, KL penalty at each), GAE, whitened advantages
 RolloutStats advantages(std::vector<Trajectory>& tr, const PpoOptions& o, double kl_coef) {
   RolloutStats st;
   std::vector<double> all_adv;
@@ -224,7 +178,7 @@ RolloutStats advantages(std::vector<Trajectory>& tr, const PpoOptions& o, double
       r[k] = -kl_coef * d;
       st.entropy_sum -= t.logp[k];
     }
-    r[n - 1] += t.score - (t.ended ? 0.0 : o.no_end_penalty);
+    r[n - 1] += t.shaped;
     t.adv.assign(static_cast<size_t>(n), 0.0);
     t.ret.assign(static_cast<size_t>(n), 0.0);
     double next_value = 0, gae = 0;
@@ -242,6 +196,7 @@ RolloutStats advantages(std::vector<Trajectory>& tr, const PpoOptions& o, double
     st.len_sum += static_cast<double>(n);
     st.ended += t.ended;
     st.tokens += static_cast<double>(n);
+    st.shaped_sum += t.shaped;
     st.finite = st.finite && std::isfinite(t.score) && std::isfinite(kl);
   }
   double mean = 0, var = 0;
@@ -342,23 +297,18 @@ UpdateStats update(const std::vector<Trajectory>& tr, const PpoOptions& o, PpoMo
   return u;
 }
 
-// 5. adaptive KL coefficient (Ziegler et al. 2019): proportional control towards target_kl
-void adapt_kl_coef(const PpoOptions& o, const RolloutStats& rs, PpoProgress& p) {
-  if (o.target_kl <= 0) return;
-  const double e = std::clamp(rs.mean_kl() / o.target_kl - 1.0, -0.2, 0.2);
-  p.kl_coef = static_cast<float>(p.kl_coef * (1.0 + e * rs.n / o.kl_horizon));
-}
-
 // the step's metrics, result and progress line (p.step is the step just taken)
 void report_step(const std::string& metrics, const RolloutStats& rs, const UpdateStats& u, bool ptx, PpoProgress& p,
                  Progress& progress) {
   const double cnt = std::max(u.counted, 1.0);
   const std::pair<const char*, double> logged[] = {
-      {"reward", rs.mean_reward()},         {"kl", rs.mean_kl()},
-      {"kl_coef", p.kl_coef},               {"entropy", rs.entropy_sum / std::max(rs.tokens, 1.0)},
-      {"clip_frac", u.clipped / cnt},       {"approx_kl", u.approx_kl / cnt},
-      {"policy_loss", u.policy_loss / cnt}, {"value_loss", u.value_loss / cnt},
-      {"response_len", rs.len_sum / rs.n},  {"ended_frac", rs.ended / rs.n},
+      {"reward", rs.mean_reward()},            {"shaped_reward", rs.shaped_sum / rs.n},
+      {"reward_clip_frac", rs.clipped / rs.n}, {"score_std", p.score_scale.std()},
+      {"kl", rs.mean_kl()},                    {"kl_coef", p.kl_coef},
+      {"entropy", rs.entropy_sum / std::max(rs.tokens, 1.0)},
+      {"clip_frac", u.clipped / cnt},          {"approx_kl", u.approx_kl / cnt},
+      {"policy_loss", u.policy_loss / cnt},    {"value_loss", u.value_loss / cnt},
+      {"response_len", rs.len_sum / rs.n},     {"ended_frac", rs.ended / rs.n},
       {"nonfinite_skipped", static_cast<double>(p.result.nonfinite_skipped)}};
   for (const auto& [name, value] : logged) append_metric(metrics, "ppo", p.step, name, value);
   if (ptx && u.updates > 0) append_metric(metrics, "ppo", p.step, "ptx_loss", u.ptx_loss / static_cast<double>(u.updates));
@@ -372,20 +322,99 @@ void report_step(const std::string& metrics, const RolloutStats& rs, const Updat
                                       u.kl_break ? " | update KL cap" : ""));
 }
 
-// a resumed run's policy, critic, step, cursor, KL coefficient and skip count
-void resume(const StageStart& st, const std::string& run_dir, PpoModels& m, PpoProgress& p) {
-  TrainState ps = load_state(st.out, m.policy, m.popt);
-  load_state(saved_critic_dir(st.out, run_dir), m.critic, m.copt);
-  p.step = ps.step;
-  p.cursor = ps.data_cursor;
-  if (ps.extra.contains("kl_coef")) p.kl_coef = ps.extra["kl_coef"].get<float>();
-  if (ps.extra.contains("nonfinite_skipped")) p.result.nonfinite_skipped = ps.extra["nonfinite_skipped"].get<int64_t>();
-  fmt::print(stderr, "ppo: resumed from {} at step {}\n", st.out, p.step);
+// What the steps share: the options, the prompts and their order, the models, the reward model,
+// the scratch, and the validation judge (null with the check off)
+struct PpoRun {
+  const PpoOptions& o;
+  const Tokenizer& tok;
+  const std::vector<std::vector<ChatMessage>>& prompts;
+  EpochOrder& order;
+  PpoModels& m;
+  RewardScorer& rm;
+  PpoScratch& s;
+  const PolicyJudge* judge;
+  int32_t pad;
+  std::string metrics;
+};
+
+// One step: rollouts, scores, shaped rewards, the PPO update, the KL coefficient, the metrics.
+// Marks the run stopped when the KL to the reference passes --kl-stop.
+void ppo_step(PpoRun& r, PpoProgress& p, Progress& progress) {
+  std::vector<Trajectory> tr = rollout(r.o, r.m.policy, r.tok, r.prompts, r.order, p);
+  score(tr, r.rm, r.m, r.s, r.pad);
+  const size_t clipped = shape(tr, r.o, p, r.s.shaped);
+  RolloutStats rs = advantages(tr, r.o, p.kl_coef);
+  rs.clipped = static_cast<double>(clipped);
+  UpdateStats u;
+  if (rs.finite) {
+    u = update(tr, r.o, r.m, r.s, r.pad, p);
+  } else {
+    p.result.nonfinite_skipped++;
+    fmt::print(stderr, "ppo: step {}: non-finite reward or KL; update skipped\n", p.step);
+  }
+  p.step++;
+  p.kl_coef = static_cast<float>(adapt_kl_coef(p.kl_coef, rs.mean_kl(), r.o.target_kl, rs.n, r.o.kl_horizon));
+  report_step(r.metrics, rs, u, r.s.ptx != nullptr, p, progress);
+  if (rs.mean_kl() > r.o.kl_stop) {
+    p.stopped = "kl";
+    fmt::print(stderr, "ppo: KL to the reference {:.2f} > --kl-stop {:.2f} at step {}; stopping\n", rs.mean_kl(),
+               r.o.kl_stop, p.step);
+    append_metric(r.metrics, "ppo", p.step, "kl_stop", 1);
+  }
 }
 
-void save(const StageStart& st, PpoModels& m, const PpoProgress& p) {
-  nlohmann::json extra = {{"stage", "ppo"}, {"kl_coef", p.kl_coef}, {"nonfinite_skipped", p.result.nonfinite_skipped}};
-  save_policy_and_critic(st.out, m.policy, m.popt, m.critic, m.copt, p.step, p.cursor, extra);
+// The validation rule-judge check at p.step: logged, the policy kept when it is the best so far,
+// the run marked stopped once it has been behind the best for --judge-patience checks
+void judge_check(PpoRun& r, PpoProgress& p) {
+  const JudgeScore js = r.judge->judge(snapshot(r.m.policy));
+  append_metric(r.metrics, "ppo", p.step, "judge_score", js.score);
+  for (const auto& [family, share] : js.by_family) append_metric(r.metrics, "ppo", p.step, "judge/" + family, share);
+  const bool best = p.judged.observe(p.step, js.score, r.o.judge_drop, r.o.judge_patience);
+  if (best) r.m.keep_policy_as_best();
+  fmt::print(stderr, "ppo: step {}{}: val rule-judge score {:.3f}, {}\n", p.step, p.step == 0 ? " (the SFT policy)" : "",
+             js.score, best ? std::string("the best so far")
+                            : fmt::format("the best {:.3f} at step {}", p.judged.best_score, p.judged.best_step));
+  if (!p.judged.stop) return;
+  p.stopped = "judge";
+  fmt::print(stderr, "ppo: the val rule-judge score has been more than --judge-drop {:.3g} below the best for {} "
+                     "checks; stopping at step {}\n", r.o.judge_drop, p.judged.checks_below, p.step);
+  append_metric(r.metrics, "ppo", p.step, "judge_stop", 1);
+}
+
+bool judge_due(const PpoOptions& o, int64_t step) {
+  const int64_t every = o.judge_every < 0 ? o.save_every : o.judge_every;
+  return (every > 0 && step % every == 0) || step == o.steps;
+}
+
+// which policy the checkpoint holds, said at the end
+void report_kept(const PpoProgress& p, const std::string& out) {
+  const BestPolicy& j = p.judged;
+  if (j.best_step < 0) return;
+  if (j.best_step == 0)
+    fmt::print(stderr, "ppo: no step beat the SFT policy's val rule-judge score {:.3f}: {} holds the SFT weights "
+                       "(the trained policy, step {}, is in {}/current)\n", j.best_score, out, p.step, out);
+  else
+    fmt::print(stderr, "ppo: {} holds the policy of step {}, the best by the val rule judges ({:.3f}; first check "
+                       "{:.3f}); the trained policy, step {}, is in {}/current\n", out, j.best_step, j.best_score,
+               j.first_score, p.step, out);
+}
+
+// the steps up to --steps (or --stop-at), each followed by its judge check and its save, until
+// Ctrl-C or an early stop
+void ppo_steps(PpoRun& r, PpoProgress& p, const std::string& out) {
+  const int64_t last = r.o.stop_at > 0 ? std::min(r.o.stop_at, r.o.steps) : r.o.steps;
+  Progress progress("ppo", r.o.steps, "steps", 2.0);
+  InterruptScope interrupt;  // Ctrl-C: finish this step, save, return
+  if (r.judge && p.judged.best_step < 0 && p.stopped.empty()) judge_check(r, p);  // the policy it starts from
+  while (p.step < last && p.stopped.empty()) {
+    ppo_step(r, p, progress);
+    if (r.judge && p.stopped.empty() && judge_due(r.o, p.step)) judge_check(r, p);
+    if (interrupt.raised()) {
+      p.result.interrupted = true;
+      break;
+    }
+    if (r.o.save_every > 0 && p.step % r.o.save_every == 0 && p.step < last && p.stopped.empty()) ppo_save(out, r.m, p);
+  }
 }
 
 }  // namespace
@@ -403,52 +432,34 @@ PpoResult train_ppo(const PpoOptions& o) {
   if (o.seq > ref_ck.config.max_position_embeddings)
     input_error("--seq {} exceeds the model's context {}", o.seq, ref_ck.config.max_position_embeddings);
   const int32_t pad = st.tok.special_id("<|pad|>");
-  PpoModels m(o, ref_ck, rm_ck);
+  PpoModels m(o, ref_ck, rm_ck, o.judge_every != 0);
   RewardScorer rm(rm_ck, o.minibatch, o.seq, pad);
 
   const std::vector<std::vector<ChatMessage>> prompts =
       unique_prompts(load_preference_splits(o.run_dir, {}, 0).train, st.tok, o.seq - o.max_tokens);
   if (prompts.empty()) input_error("no prompts fit --seq {} with room for --max-tokens {}", o.seq, o.max_tokens);
+  std::optional<PolicyJudge> judge;
+  if (o.judge_every != 0)
+    judge.emplace((run.data("chat") / "val.jsonl").string(), st.tok, o.judge_prompts, o.seq - o.max_tokens, o.max_tokens);
   EpochOrder prompt_order(prompts.size(), o.seed, true);
   PpoScratch s(o, m.policy.config);
   PpoProgress p;
   p.kl_coef = o.kl_coef;
-  if (st.resuming) resume(st, o.run_dir, m, p);
-  fmt::print(stderr, "ppo: {} prompts, {} rollouts per step, policy {}, reward model {}, lr {:.2e} / critic {:.2e}\n",
-             prompts.size(), o.prompts, st.from, rm_dir, m.popt.cfg.lr, m.copt.cfg.lr);
-
-  const int64_t last = o.stop_at > 0 ? std::min(o.stop_at, o.steps) : o.steps;
-  Progress progress("ppo", o.steps, "steps", 2.0);
-  InterruptScope interrupt;  // Ctrl-C: finish this step, save, return
-  while (p.step < last) {
-    std::vector<Trajectory> tr = rollout(o, m.policy, st.tok, prompts, prompt_order, p);
-    score(tr, rm, m, s, pad);
-    const RolloutStats rs = advantages(tr, o, p.kl_coef);
-    UpdateStats u;
-    if (rs.finite) {
-      u = update(tr, o, m, s, pad, p);
-    } else {
-      p.result.nonfinite_skipped++;
-      fmt::print(stderr, "ppo: step {}: non-finite reward or KL; update skipped\n", p.step);
-    }
-    p.step++;
-    adapt_kl_coef(o, rs, p);
-    report_step(run.metrics().string(), rs, u, s.ptx != nullptr, p, progress);
-    if (rs.mean_kl() > o.kl_stop) {
-      p.result.kl_stopped = true;
-      fmt::print(stderr, "ppo: KL to the reference {:.2f} > --kl-stop {:.2f} at step {}; stopping\n", rs.mean_kl(),
-                 o.kl_stop, p.step);
-      append_metric(run.metrics().string(), "ppo", p.step, "kl_stop", 1);
-      break;
-    }
-    if (interrupt.raised()) {
-      p.result.interrupted = true;
-      break;
-    }
-    if (o.save_every > 0 && p.step % o.save_every == 0 && p.step < last) save(st, m, p);
-  }
-  save(st, m, p);
+  if (st.resuming) ppo_resume(st.out, o.run_dir, m, p);
+  fmt::print(stderr, "ppo: {} prompts, {} rollouts per step, policy {}, reward model {}, lr {:.2e} / critic {:.2e}{}\n",
+             prompts.size(), o.prompts, st.from, rm_dir, m.popt.cfg.lr, m.copt.cfg.lr,
+             judge ? fmt::format(", judged on {} val prompts of {} families", judge->prompts(), judge->families()) : "");
+  PpoRun r{o, st.tok, prompts, prompt_order, m, rm, s, judge ? &*judge : nullptr, pad, run.metrics().string()};
+  ppo_steps(r, p, st.out);
+  ppo_save(st.out, m, p);
+  report_kept(p, st.out);
+  p.result.steps = p.step;
   p.result.prompts = static_cast<int64_t>(prompts.size());
+  p.result.kl_stopped = p.stopped == "kl";
+  p.result.judge_stopped = p.stopped == "judge";
+  p.result.best_step = p.judged.best_step;
+  p.result.judge_first = p.judged.first_score;
+  p.result.judge_best = p.judged.best_score;
   return p.result;
 }
 

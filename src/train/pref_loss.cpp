@@ -29,12 +29,14 @@ double ranking_loss(const float* r, int K, float* dr, int* correct) {
   return loss / pairs;
 }
 
-DpoPair dpo_pair(double pc, double pr, double rc, double rr, double beta) {
+DpoPair dpo_pair(double pc, double pr, double rc, double rr, double beta, double sft_coef, int64_t chosen_tokens) {
   DpoPair p;
+  const double n = static_cast<double>(std::max<int64_t>(chosen_tokens, 1));
   p.margin = beta * ((pc - rc) - (pr - rr));
-  p.loss = -log_sigmoid(p.margin);
+  p.nll = -pc / n;
+  p.loss = -log_sigmoid(p.margin) + sft_coef * p.nll;
   const double g = -beta * sigmoid(-p.margin);
-  p.dpc = g;
+  p.dpc = g - sft_coef / n;
   p.dpr = -g;
   return p;
 }

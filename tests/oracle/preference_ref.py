@@ -2,10 +2,11 @@
 
 Reads a checkpoint with a score head (num_labels = 1) and a batch written by the C++ test:
 inputs/targets (B, T), last (B) score positions, K (ranking size), beta, ref_logp (B) per row,
-old_logp/adv (B, T) per target token, old_value/ret (B, T), clip, value_clip. Writes each loss
+old_logp/adv (B, T) per target token, old_value/ret (B, T), clip, value_clip, sft_coef. Writes each loss
 and the gradient of every parameter under it, computed by autograd in float64:
   rm     mean over rankings (K consecutive rows, best first) of mean over pairs -logsigmoid(r_i - r_j)
   dpo    mean over pairs (rows 2p chosen, 2p + 1 rejected) of -logsigmoid(beta (dpc - dpr))
+  rpo    dpo + sft_coef * mean over pairs of the chosen answer's NLL per token (Pang et al. 2024)
   ppo    mean over target tokens of -min(ratio adv, clip(ratio) adv), ratio = exp(logp - old_logp)
   value  mean over target tokens of 0.5 max((v - ret)^2, (clip(v, old_v +- eps) - ret)^2)
 """
@@ -48,6 +49,8 @@ def losses(params, cfg, t):
     beta = float(t["beta"])
     z = beta * ((seq[0::2] - t["ref_logp"][0::2]) - (seq[1::2] - t["ref_logp"][1::2]))
     out["dpo"] = (-F.logsigmoid(z)).mean()
+    chosen_nll = -seq[0::2] / mask[0::2].sum(-1)  # per token of each chosen answer
+    out["rpo"] = out["dpo"] + float(t["sft_coef"]) * chosen_nll.mean()
     # PPO policy
     ratio = torch.exp(token_logp(logits, t["targets"]) - t["old_logp"])
     eps = float(t["clip"])
@@ -74,7 +77,7 @@ def main():
     raw, _ = safetensors_io.load(args.batch)
     t = {k: (v.long() if k in ("inputs", "targets", "last") else v.double()) for k, v in raw.items()}
     out = {}
-    for name in ("rm", "dpo", "ppo", "value"):
+    for name in ("rm", "dpo", "rpo", "ppo", "value"):
         for p in params.values():
             p.requires_grad_(True)
             p.grad = None

@@ -4,7 +4,8 @@
 // tiny model, so kills land inside saves. After each kill:
 //   training:   `ckpt info` loads a complete checkpoint whose step never goes back (or says there is
 //               none yet), and PPO's critic is at the policy's step; --resume then ends with the
-//               same bytes (model.safetensors, train_state.safetensors) as an uninterrupted run;
+//               same bytes (model.safetensors, train_state.safetensors; PPO's best-judged policy at
+//               the top, its trained one in current/ and its critic) as an uninterrupted run;
 //   data stages: each output directory is absent or byte for byte an uninterrupted run's (no
 //               partial set a later stage would read as complete); a rerun gives the same bytes.
 // Bounded: depth 1, width 32, vocab 512, seq <= 128, --threads 1, OMP_WAIT_POLICY=passive.
@@ -357,7 +358,8 @@ TrainingStage ppo_stage(int64_t steps) {
   return {"ppo", "ckpt/ppo",
           "train ppo --threads 1 --seed 7 --seq 128 --prompts 2 --minibatch 2 --epochs 1 --max-tokens 4 --save-every 1 "
           "--steps " + std::to_string(steps),
-          {"model.safetensors", "train_state.safetensors", "critic/model.safetensors", "critic/train_state.safetensors"},
+          {"model.safetensors", "train_state.safetensors", "current/model.safetensors", "critic/model.safetensors",
+           "critic/train_state.safetensors"},
           "ckpt/ppo/critic"};
 }
 

@@ -1,6 +1,7 @@
 // The preference stages through the binary on a tiny random model: train rm, ppo, dpo, bon —
-// their results, checkpoints, metrics, resume, and the errors a user can run into. One test per
-// stage, each on a run of its own (ppo and bon train the reward model they need first).
+// their results, checkpoints, metrics, resume, and the errors a user can run into; for PPO also the
+// validation judge that keeps the best policy. Each test on a run of its own (ppo and bon train the
+// reward model they need first).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <set>
 
 #include "core/fileio.h"
+#include "model/checkpoint.h"
 #include "test_util.h"
 
 using namespace own;
@@ -59,6 +61,42 @@ std::string tiny_run_with_rm(ScratchDir& d) {
   const std::string run = tiny_run(d, true);
   EXPECT_EQ(run_json(rm_command(run) + "--steps 20")["steps"], 20);
   return run;
+}
+
+bool same_params(const std::string& a, const std::string& b) {
+  const Checkpoint x = checkpoint_load(a), y = checkpoint_load(b);
+  return x.layout.total == y.layout.total && std::equal(x.params.data, x.params.data + x.layout.total, y.params.data);
+}
+
+// RUN/ckpt/ppo holds the policy of step `best` of the run `ppo` made: the SFT weights for step 0,
+// else what the same run paused at that step trained (the finished run is moved aside for it)
+void expect_kept_policy_of_step(const std::string& run, const std::string& ppo, int64_t best) {
+  if (best == 0) {
+    EXPECT_TRUE(same_params(run + "/ckpt/ppo", run + "/ckpt/sft"));
+    return;
+  }
+  fs::rename(run + "/ckpt/ppo", run + "/ckpt/ppo_finished");
+  ASSERT_EQ(run_binary(ppo + "--stop-at " + std::to_string(best)).status, 0);
+  EXPECT_TRUE(same_params(run + "/ckpt/ppo_finished", run + "/ckpt/ppo/current")) << "not the policy of step " << best;
+}
+
+// the greedy answer of a checkpoint to `question` as the judge makes it (chat template, temperature 0)
+std::string greedy_answer(const std::string& run, const std::string& ckpt, const std::string& question) {
+  CmdResult r = run_shell(std::string(OWN_BINARY) + " generate --ckpt " + ckpt + " --tokenizer " + run +
+                          "/tokenizer.json --chat --temperature 0 --max-tokens 8 --json --threads 1 --prompt '" +
+                          question + "' 2>/dev/null");
+  EXPECT_EQ(r.status, 0) << r.output;
+  return r.status == 0 ? nlohmann::json::parse(r.output.substr(r.output.rfind("\n{") + 1))["text"].get<std::string>() : "";
+}
+
+// a val split of one arithmetic item with `answer` as its reference: the judge score is 1 exactly
+// when the policy's greedy answer is `answer`
+void write_val(const std::string& run, const std::string& question, const std::string& answer) {
+  const nlohmann::json item = {{"family", "arithmetic"},
+                               {"item", "x"},
+                               {"messages", {{{"role", "user"}, {"content", question}},
+                                             {{"role", "assistant"}, {"content", answer}}}}};
+  write_file_atomic(run + "/data/chat/val.jsonl", item.dump() + "\n");
 }
 
 }  // namespace
@@ -114,8 +152,87 @@ TEST(PrefTrainCli, Ppo) {
   EXPECT_EQ(j["nonfinite_skipped"], 0);
   EXPECT_TRUE(fs::exists(run + "/ckpt/ppo/critic/config.json"));
   auto counts = metric_counts(run);
-  for (const char* name : {"reward", "kl", "kl_coef", "entropy", "clip_frac", "value_loss", "policy_loss", "response_len"})
+  for (const char* name : {"reward", "shaped_reward", "score_std", "reward_clip_frac", "kl", "kl_coef", "entropy",
+                           "clip_frac", "value_loss", "policy_loss", "response_len"})
     EXPECT_EQ((counts[{"ppo", name}]), 3) << name;
+  // judged at each save by default: the SFT policy at step 0 and the last step (the pause at 2 is no save)
+  EXPECT_EQ((counts[{"ppo", "judge_score"}]), 2);
+  EXPECT_TRUE(fs::exists(run + "/ckpt/ppo/current/model.safetensors"));
+  // the KL controller scales --kl-coef: it cannot start from 0
+  r = run_binary(ppo + "--resume --target-kl 1 --kl-coef 0");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--target-kl");
+}
+
+// PPO judged on val prompts at every step: the checkpoint keeps the best-judged step's policy (the
+// SFT weights when no step beats them), the trained one is in current/, and the log says which.
+TEST(PrefTrainCli, PpoKeepsTheBestJudgedPolicy) {
+  ScratchDir d;
+  const std::string run = tiny_run_with_rm(d);
+  const std::string ppo = "train ppo --run " + run + " --threads 1 --prompts 4 --minibatch 4 --max-tokens 8 --seq 128 "
+                          "--judge-every 1 --judge-prompts 2 --judge-patience 0 --steps 3 ";
+  fs::rename(run + "/data/chat/val.jsonl", run + "/val.jsonl");
+  CmdResult r = run_binary(ppo);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "val.jsonl is missing");
+  EXPECT_CONTAINS(r.output, "--judge-every 0");
+  fs::rename(run + "/val.jsonl", run + "/data/chat/val.jsonl");
+
+  r = run_binary(ppo);
+  ASSERT_EQ(r.status, 0) << r.output;
+  const nlohmann::json j = nlohmann::json::parse(r.output.substr(r.output.rfind("\n{") + 1));
+  EXPECT_EQ(j["steps"], 3);
+  const int64_t best = j["best_step"].get<int64_t>();
+  ASSERT_GE(best, 0);
+  ASSERT_LE(best, 3);
+  auto counts = metric_counts(run);
+  EXPECT_EQ((counts[{"ppo", "judge_score"}]), 4);  // steps 0 (SFT), 1, 2, 3
+  for (const char* family : {"refusal", "benign", "honesty", "definition", "arithmetic"})
+    EXPECT_EQ((counts[{"ppo", std::string("judge/") + family}]), 4) << family;
+  EXPECT_FALSE(same_params(run + "/ckpt/ppo/current", run + "/ckpt/sft")) << "PPO did not train the policy";
+  EXPECT_CONTAINS(r.output, best == 0 ? std::string("holds the SFT weights") : "holds the policy of step " + std::to_string(best));
+  expect_kept_policy_of_step(run, ppo, best);
+}
+
+// The judge on a val split made to order, so the score moves: (1) the reference is the SFT
+// policy's own answer, so the first step that changes it scores below the best and, with patience
+// 1, stops the run with the SFT weights kept, and --resume trains no further; (2) the reference is
+// the answer of the policy it stopped with, so a later step is the best and ckpt/ppo is its policy.
+TEST(PrefTrainCli, PpoJudgeKeepsALaterBestAndStopsWhenTheScoreDrops) {
+  ScratchDir d;
+  const std::string run = tiny_run_with_rm(d);
+  const std::string q = "What is 28 * 18?";
+  // a high learning rate moves the tiny policy's greedy answer within a few steps
+  const std::string ppo = "train ppo --run " + run + " --threads 1 --prompts 4 --minibatch 4 --max-tokens 8 --seq 128 "
+                          "--lr 1e-2 --steps 6 --judge-every 1 --judge-drop 0 ";
+  const std::string sft_answer = greedy_answer(run, run + "/ckpt/sft", q);
+  write_val(run, q, sft_answer);
+  nlohmann::json j = run_json(ppo + "--judge-patience 1");
+  EXPECT_EQ(j["best_step"], 0);
+  EXPECT_EQ(j["judge_first"], 1.0);
+  EXPECT_TRUE(j["judge_stopped"].get<bool>()) << j.dump();
+  const int64_t stopped_at = j["steps"].get<int64_t>();
+  EXPECT_LT(stopped_at, 6);
+  EXPECT_EQ((metric_counts(run)[{"ppo", "judge_stop"}]), 1);
+  expect_kept_policy_of_step(run, ppo, 0);
+  const std::string trained = read_file(run + "/ckpt/ppo/current/model.safetensors");
+  j = run_json(ppo + "--judge-patience 1 --resume");
+  EXPECT_EQ(j["steps"], stopped_at);
+  EXPECT_TRUE(j["judge_stopped"].get<bool>());
+  EXPECT_TRUE(read_file(run + "/ckpt/ppo/current/model.safetensors") == trained) << "a stopped run trained on";
+
+  const std::string later_answer = greedy_answer(run, run + "/ckpt/ppo/current", q);
+  ASSERT_NE(later_answer, sft_answer) << "the stop came without the answer changing";
+  write_val(run, q, later_answer);
+  fs::rename(run + "/ckpt/ppo", run + "/ckpt/ppo_stopped");
+  j = run_json(ppo + "--judge-patience 0");
+  const int64_t best = j["best_step"].get<int64_t>();
+  EXPECT_GE(best, 1);
+  EXPECT_LE(best, stopped_at);
+  EXPECT_EQ(j["judge_best"], 1.0);
+  EXPECT_EQ(j["steps"], 6);
+  EXPECT_FALSE(j["judge_stopped"].get<bool>()) << "patience 0 must never stop";
+  expect_kept_policy_of_step(run, ppo + "--judge-patience 0 ", best);
 }
 
 TEST(PrefTrainCli, Dpo) {
@@ -128,6 +245,11 @@ TEST(PrefTrainCli, Dpo) {
   EXPECT_EQ(j["steps"], 6);
   EXPECT_GT(j["val_acc"].get<double>(), j["val_acc_start"].get<double>()) << j.dump();
   EXPECT_GT((metric_counts(run)[{"dpo", "val_acc"}]), 0);
+  EXPECT_GT((metric_counts(run)[{"dpo", "chosen_nll"}]), 0);  // RPO's SFT term, on by default
+  EXPECT_GT(j["val_chosen_nll"].get<double>(), 0.0) << j.dump();
+  r = run_binary("train dpo --run " + run + " --sft-coef -1 --steps 1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--sft-coef");
 }
 
 TEST(PrefTrainCli, BestOfN) {

@@ -1,6 +1,6 @@
 // The preference-stage losses against the PyTorch oracle (tests/oracle/preference_ref.py,
 // autograd in float64) on identical weights and batches: the reward model's ranking loss, DPO,
-// PPO's clipped policy loss and its clipped value loss. Each is computed here the way the stages
+// DPO with RPO's SFT term on the chosen answer, PPO's clipped policy loss and its clipped value loss. Each is computed here the way the stages
 // compute it (train/rm.cpp, dpo.cpp, ppo.cpp): a forward, the scalar loss functions of
 // train/pref_loss.h, per-row or per-token coefficients, then backward_scores/backward_weighted.
 // Tolerances (fp32 against float64): loss rel 1e-4; every gradient |ours - ref| <= 1e-3 |ref| +
@@ -27,6 +27,8 @@ namespace {
 
 constexpr int64_t B = 8, T = 17, K = 4;
 constexpr double kBeta = 0.5, kClip = 0.2, kValueClip = 0.2;
+// large enough that the SFT term's share of every chosen row's gradient is far above the tolerance
+constexpr double kSftCoef = 0.7;
 
 std::vector<float> read_all(const SafetensorsFile& f, const std::string& name) {
   std::vector<float> v(static_cast<size_t>(f.info(name).numel));
@@ -54,7 +56,7 @@ void expect_grads(const Llama& m, const SafetensorsFile& ref, const std::string&
 
 }  // namespace
 
-TEST(PreferenceOracle, RewardDpoPpoAndValueLossesMatchPyTorch) {
+TEST(PreferenceOracle, RewardDpoRpoPpoAndValueLossesMatchPyTorch) {
   ModelOverrides ov;
   ov.n_embd = 64;
   ov.n_head = 4;
@@ -103,12 +105,13 @@ TEST(PreferenceOracle, RewardDpoPpoAndValueLossesMatchPyTorch) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   checkpoint_save((dir / "ckpt").string(), cfg, m.layout, m.params.data, nullptr);
-  const float k = K, beta = kBeta, clip = kClip, vclip = kValueClip;
+  const float k = K, beta = kBeta, clip = kClip, vclip = kValueClip, sft_coef = kSftCoef;
   safetensors_write((dir / "batch.safetensors").string(),
                     {{"inputs", Dtype::I32, {B, T}, in.data()}, {"targets", Dtype::I32, {B, T}, tg.data()},
                      {"last", Dtype::I32, {B}, last.data()}, {"K", Dtype::F32, {1}, &k},
                      {"beta", Dtype::F32, {1}, &beta}, {"clip", Dtype::F32, {1}, &clip},
-                     {"value_clip", Dtype::F32, {1}, &vclip}, {"ref_logp", Dtype::F32, {B}, ref_logp.data()},
+                     {"value_clip", Dtype::F32, {1}, &vclip}, {"sft_coef", Dtype::F32, {1}, &sft_coef},
+                     {"ref_logp", Dtype::F32, {B}, ref_logp.data()},
                      {"old_logp", Dtype::F32, {B, T}, old_logp.data()}, {"adv", Dtype::F32, {B, T}, adv.data()},
                      {"old_value", Dtype::F32, {B, T}, old_value.data()}, {"ret", Dtype::F32, {B, T}, ret.data()}});
   const std::string out = (dir / "ref.safetensors").string();
@@ -138,21 +141,29 @@ TEST(PreferenceOracle, RewardDpoPpoAndValueLossesMatchPyTorch) {
     expect_loss(loss, "rm");
     expect_grads(m, ref, "rm");
   }
-  {  // DPO: rows 2p chosen, 2p + 1 rejected; weights on -log p are -d(loss)/d(logp)
+  // DPO: rows 2p chosen, 2p + 1 rejected; weights on -log p are -d(loss)/d(logp). With sft_coef > 0
+  // (RPO) the chosen row's weight also carries the NLL per token of its answer.
+  auto check_dpo = [&](const std::string& name, double sft_coef) {
     m.grads.zero();
     m.forward_loss(in.data(), tg.data());
     std::vector<float> w(B * T, 0.0f);
     double loss = 0;
     for (int64_t p = 0; p < B / 2; p++) {
       const DpoPair d = dpo_pair(row_logp(m.token_losses(), 2 * p, T), row_logp(m.token_losses(), 2 * p + 1, T),
-                                 ref_logp[2 * p], ref_logp[2 * p + 1], kBeta);
+                                 ref_logp[2 * p], ref_logp[2 * p + 1], kBeta, sft_coef, row_tokens(tg.data(), 2 * p, T));
       loss += d.loss / (B / 2);
       std::fill(w.begin() + 2 * p * T, w.begin() + (2 * p + 1) * T, static_cast<float>(-d.dpc / (B / 2)));
       std::fill(w.begin() + (2 * p + 1) * T, w.begin() + (2 * p + 2) * T, static_cast<float>(-d.dpr / (B / 2)));
     }
     m.backward_weighted(in.data(), tg.data(), w.data());
-    expect_loss(loss, "dpo");
-    expect_grads(m, ref, "dpo");
+    expect_loss(loss, name);
+    expect_grads(m, ref, name);
+  };
+  check_dpo("dpo", 0.0);
+  check_dpo("rpo", kSftCoef);
+  {  // the SFT term is not lost in the tolerance: the oracle's losses differ by sft_coef * mean NLL > 0.1
+    const double dpo = read_all(ref, "dpo.loss")[0], rpo = read_all(ref, "rpo.loss")[0];
+    EXPECT_GT(rpo - dpo, 0.1) << "RPO's NLL term barely changes the loss; the check would not see it missing";
   }
   int64_t n_tokens = 0;
   for (int32_t t : tg) n_tokens += t >= 0;

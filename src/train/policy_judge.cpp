@@ -1,0 +1,73 @@
+#include "train/policy_judge.h"
+
+#include <cstddef>
+#include <filesystem>
+
+#include "core/check.h"
+#include "data/chat_data.h"
+#include "data/rule_judges.h"
+#include "train/rollout.h"
+
+namespace own {
+
+namespace {
+
+// whether any rule judge has a verdict on the family's answers
+bool judged_family(const std::string& family, const std::string& reference) {
+  return task_right(family, reference, "") >= 0 || refusal_right(family, "") >= 0 || idk_right(family, "") >= 0;
+}
+
+}  // namespace
+
+PolicyJudge::PolicyJudge(const std::string& val_path, const Tokenizer& tok, int64_t per_family,
+                         int64_t max_prompt_tokens, int64_t max_tokens)
+    : tok_(tok), max_tokens_(max_tokens) {
+  if (!std::filesystem::exists(val_path))
+    input_error("{} is missing: PPO judges its policy on the chat validation split; run `ownchat data chat` "
+                "or pass --judge-every 0",
+                val_path);
+  std::map<std::string, int64_t> taken;
+  for (const Conversation& c : read_chat_jsonl(val_path, true)) {
+    size_t answer = 0;
+    while (answer < c.messages.size() && c.messages[answer].role != "assistant") answer++;
+    if (answer == 0 || answer == c.messages.size()) continue;
+    const std::string& reference = c.messages[answer].content;
+    if (!judged_family(c.family, reference) || taken[c.family] >= per_family) continue;
+    std::vector<ChatMessage> prompt(c.messages.begin(), c.messages.begin() + static_cast<std::ptrdiff_t>(answer));
+    if (static_cast<int64_t>(render_chat(tok, prompt, true).size()) > max_prompt_tokens) continue;
+    taken[c.family]++;
+    prompts_.push_back(std::move(prompt));
+    family_.push_back(c.family);
+    reference_.push_back(reference);
+  }
+  families_ = taken.size();
+  if (prompts_.empty())
+    input_error("{}: no conversation of a family the rule judges check (refusal, benign, honesty, definition, "
+                "arithmetic, ...) fits; pass --judge-every 0 to train without the check",
+                val_path);
+}
+
+JudgeScore PolicyJudge::judge(const Checkpoint& policy) const {
+  RolloutOptions ro;
+  ro.max_tokens = max_tokens_;
+  ro.temperature = 0.0f;  // greedy: the same policy always gets the same score
+  const std::vector<Rollout> answers = sample_answers(policy, tok_, prompts_, ro);
+  std::map<std::string, std::pair<int64_t, int64_t>> right;  // family -> (right, judged)
+  for (size_t i = 0; i < answers.size(); i++) {
+    const std::string& f = family_[i];
+    for (int v : {task_right(f, reference_[i], answers[i].text), refusal_right(f, answers[i].text),
+                  idk_right(f, answers[i].text)}) {
+      if (v < 0) continue;
+      right[f].first += v;
+      right[f].second++;
+    }
+  }
+  JudgeScore s;
+  for (const auto& [family, n] : right) {
+    s.by_family[family] = static_cast<double>(n.first) / static_cast<double>(n.second);
+    s.score += s.by_family[family] / static_cast<double>(right.size());
+  }
+  return s;
+}
+
+}  // namespace own
