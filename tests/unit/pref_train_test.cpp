@@ -92,7 +92,7 @@ std::string greedy_answer(const std::string& run, const std::string& ckpt, const
 // a val split of one arithmetic item with `answer` as its reference: the judge score is 1 exactly
 // when the policy's greedy answer is `answer`
 void write_val(const std::string& run, const std::string& question, const std::string& answer) {
-  const nlohmann::json item = {{"family", "arithmetic"},
+  const nlohmann::json item = {{"family", "spelling"},
                                {"item", "x"},
                                {"messages", {{{"role", "user"}, {"content", question}},
                                              {{"role", "assistant"}, {"content", answer}}}}};
@@ -201,7 +201,7 @@ TEST(PrefTrainCli, PpoKeepsTheBestJudgedPolicy) {
 TEST(PrefTrainCli, PpoJudgeKeepsALaterBestAndStopsWhenTheScoreDrops) {
   ScratchDir d;
   const std::string run = tiny_run_with_rm(d);
-  const std::string q = "What is 28 * 18?";
+  const std::string q = "How do you spell whale?";  // judged by exact match
   // a high learning rate moves the tiny policy's greedy answer within a few steps
   const std::string ppo = "train ppo --run " + run + " --threads 1 --prompts 4 --minibatch 4 --max-tokens 8 --seq 128 "
                           "--lr 1e-2 --steps 6 --judge-every 1 --judge-drop 0 ";

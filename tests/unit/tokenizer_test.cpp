@@ -529,6 +529,9 @@ TEST(TokenizerTrain, NumbersAreSplitIntoDigits) {
     for (size_t i = 0; i < ids.size(); i++) EXPECT_EQ(t.token_bytes(ids[i]), std::string(1, number[i]));
   }
   EXPECT_EQ(t.encode(" cats").size(), 1u);  // letters still merge
+  const std::vector<int32_t> spaced = t.encode("= 85");  // a digit takes the space before it
+  ASSERT_EQ(spaced.size(), 3u);
+  EXPECT_EQ(t.token_bytes(spaced[1]), " 8");
 }
 
 TEST(TokenizerJson, RoundTripGivesIdenticalEncodings) {
