@@ -30,7 +30,7 @@ const std::array<SpeedrunPreset, 2> kSpeedrunPresets = {{
          "",
          "--depth 2 --n-embd 128 --seq 128 --batch 8 --steps 150 --eval-every 50 --eval-tokens 8192 --save-every 50",
          "--per-family 200 --min-train 100 --max-prefs 400",
-         "--seq 256 --batch 8 --steps 80 --eval-every 40 --save-every 40 --val-conversations 64",
+         "--seq 256 --batch 8 --steps 240 --eval-every 80 --save-every 80 --val-conversations 64",
          "--seq 256 --batch 16 --steps 60 --eval-every 20 --save-every 30 --val-rankings 64",
          "--seq 256 --prompts 16 --max-tokens 32 --steps 20 --save-every 10",
          "--seq 256 --batch 16 --steps 40 --lr 8e-4 --eval-every 20 --save-every 20 --val-pairs 64",
