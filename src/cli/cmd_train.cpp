@@ -158,6 +158,7 @@ void add_sft_command(CLI::App& train) {
                   "your conversations (OpenAI fine-tuning JSONL), as FILE or FILE:WEIGHT (copies)");
   sft->add_flag("--pack,!--no-pack", so->pack, "several whole conversations per row (--no-pack: one per row, padded)")
       ->capture_default_str();
+  sft->add_option("--minutes", so->minutes, "wall-time budget: caps --steps so the run ends in time");
   sft->add_option("--val-conversations", so->val_conversations, "validation conversations (0: all of val.jsonl)")
       ->capture_default_str();
   sft->callback([=] {

@@ -59,15 +59,15 @@ const std::array<SpeedrunPreset, 2> kSpeedrunPresets = {{
          "",
          "--input {run}/data/corpus/train.jsonl --vocab 4096",
          "",
-         "--depth 4 --seq 256 --batch 8 --steps 4000 --minutes 10 --eval-every 250 --eval-tokens 32768 "
+         "--depth 4 --seq 256 --batch 8 --steps 4000 --minutes 9 --eval-every 250 --eval-tokens 32768 "
          "--save-every 250",
          "",
-         "--seq 256 --batch 8 --steps 500 --eval-every 100 --save-every 100 --val-conversations 256",
-         "--seq 256 --batch 16 --steps 150 --eval-every 50 --save-every 50 --val-rankings 128",
-         "--seq 256 --prompts 16 --max-tokens 48 --steps 30 --save-every 10",
+         "--seq 256 --batch 8 --steps 3000 --minutes 7 --eval-every 250 --save-every 250 --val-conversations 256",
+         "--seq 256 --batch 16 --steps 200 --eval-every 50 --save-every 50 --val-rankings 128",
+         "--seq 256 --prompts 16 --max-tokens 64 --steps 30 --save-every 10",
          "--seq 256 --batch 16 --steps 80 --eval-every 40 --save-every 40 --val-pairs 128",
-         "--seq 256 --n 4 --prompts 192 --max-tokens 48 --batch 8 --steps 25 --eval-every 25 --save-every 25",
-         "--per-family 20 --prompts 50 --max-tokens 48",
+         "--seq 256 --n 4 --prompts 192 --max-tokens 64 --batch 8 --steps 25 --eval-every 25 --save-every 25",
+         "--per-family 20 --prompts 50 --max-tokens 64",
          "",
      },
      {

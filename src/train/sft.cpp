@@ -77,6 +77,7 @@ SftResult train_sft(const SftOptions& o) {
   LmObjective lm;
   StageSpec spec{o.run_dir, o.stage, o.steps, o.save_every, o.eval_every, o.stop_at, o.seed,
                  fine_tune_optimizer(st.ck.config, o.lr, 1.0f, o.weight_decay, o.steps), {}, {}};
+  spec.minutes = o.minutes;
   spec.on_start = [&] {
     fmt::print(stderr, "{}: {} train conversations ({}), {} val, from {}, lr {:.2e}\n", o.stage, source.size(),
                o.pack ? "packed" : "padded, one per row", val_ex.size(), st.from, spec.optimizer.lr);

@@ -54,6 +54,7 @@ struct StageSpec {
   std::function<void()> on_start;
   // every eval_every steps and at the end: validation, its metrics and progress note
   std::function<void(Trainer&, int64_t step)> validate;
+  double minutes = 0;  // > 0: a wall-time budget that caps steps (the schedule spans what fits)
 };
 
 // Trains model (holding st's weights, reserved) on (data, objective) with the shared loop:
