@@ -5,6 +5,7 @@
 #include "core/check.h"
 #include "eval/chat_eval.h"
 #include "eval/run_eval.h"
+#include "eval/scaling.h"
 
 namespace own::cli {
 
@@ -20,8 +21,18 @@ void register_eval_commands(CLI::App& app) {
   ev->add_option("--prompts", *prompts, "held-out prompts for the aligned models' metrics")->capture_default_str();
   ev->add_option("--per-family", o->per_family, "test conversations per family at most")->capture_default_str();
   ev->add_option("--max-tokens", o->max_tokens, "longest generated answer")->capture_default_str();
+  auto scaling = std::make_shared<std::vector<std::string>>();
+  auto model = std::make_shared<std::string>("sft");
+  ev->add_option("--scaling", *scaling,
+                 "print a table of --model's eval scores across these already evaluated runs (e.g. the cpu-short, "
+                 "cpu and cpu-long presets' run directories); evaluates nothing");
+  ev->add_option("--model", *model, "with --scaling: the model whose scores are compared")->capture_default_str();
   add_threads_flag(ev);
   ev->callback([=] {
+    if (!scaling->empty()) {
+      fmt::print("{}", scaling_table(*scaling, *model));
+      return;
+    }
     if (o->per_family < 1 || o->max_tokens < 1) input_error("--per-family and --max-tokens must be positive");
     if (!o->ckpt.empty()) {
       fmt::print("{}", eval_table(evaluate_chat(*o)));

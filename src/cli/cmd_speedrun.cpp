@@ -15,8 +15,8 @@ void register_speedrun_commands(CLI::App& app) {
   auto o = std::make_shared<SpeedrunOptions>();
   auto table = std::make_shared<bool>(false);
   sr->add_option("--preset", o->preset,
-                 "smoke (a tiny model: the end-to-end test) or cpu (a 4-layer model that learns to chat); --table "
-                 "prints each one's stages and times")
+                 "smoke (a tiny model: the end-to-end test), cpu (a 4-layer model that learns to chat, ~30 min), "
+                 "cpu-short (~10 min) or cpu-long (~90 min); --table prints each one's stages and times")
       ->capture_default_str();
   sr->add_option("--run", o->run_dir, "run directory")->capture_default_str();
   std::string stages;

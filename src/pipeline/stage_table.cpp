@@ -20,7 +20,7 @@ const std::array<SpeedrunStage, kSpeedrunStages> kSpeedrunPipeline = {{
     {"report", "report", false, "", "", "tables and charts of the whole run -> RUN/report.md, RUN/report.html"},
 }};
 
-const std::array<SpeedrunPreset, 2> kSpeedrunPresets = {{
+const std::array<SpeedrunPreset, 4> kSpeedrunPresets = {{
     {"smoke",
      "a tiny model (2 layers, width 128, 512 tokens) through every stage in about 2 minutes: the "
      "end-to-end test. Its answers are gibberish; its metrics still move the right way",
@@ -84,6 +84,46 @@ const std::array<SpeedrunPreset, 2> kSpeedrunPresets = {{
          "50 s",
          "< 1 s",
      }},
+    // The scaling presets: the cpu preset's pipeline at a third and at three times its budget, so
+    // `ownchat eval --scaling` can show what more time buys. Not run in CI.
+    {"cpu-short",
+     "the cpu preset's pipeline in about 10 minutes on 2 cores (3 minutes of pretraining, 2 of SFT): "
+     "the short end of the scaling table",
+     {
+         "",
+         "--input {run}/data/corpus/train.jsonl --vocab 4096",
+         "",
+         "--depth 4 --seq 256 --batch 8 --steps 4000 --minutes 3 --eval-every 100 --eval-tokens 32768 "
+         "--save-every 100",
+         "",
+         "--seq 256 --batch 8 --steps 3000 --minutes 2 --eval-every 100 --save-every 100 --val-conversations 256",
+         "--seq 256 --batch 16 --steps 60 --eval-every 30 --save-every 30 --val-rankings 128",
+         "--seq 256 --prompts 16 --max-tokens 64 --steps 10 --save-every 5",
+         "--seq 256 --batch 16 --steps 30 --eval-every 30 --save-every 30 --val-pairs 128",
+         "--seq 256 --n 4 --prompts 64 --max-tokens 64 --batch 8 --steps 10 --eval-every 10 --save-every 10",
+         "--per-family 20 --prompts 50 --max-tokens 64",
+         "",
+     },
+     {"6 s", "5 s", "4 s", "3 min", "2 s", "2 min", "~1 min", "~1 min", "~40 s", "~30 s", "~2 min", "< 1 s"}},
+    {"cpu-long",
+     "a 6-layer model (width 384) in about 90 minutes on 2 cores (40 minutes of pretraining, 20 of SFT): "
+     "the long end of the scaling table, run once for the README",
+     {
+         "",
+         "--input {run}/data/corpus/train.jsonl --vocab 4096",
+         "",
+         "--depth 6 --seq 256 --batch 8 --steps 20000 --minutes 40 --eval-every 500 --eval-tokens 65536 "
+         "--save-every 500",
+         "",
+         "--seq 256 --batch 8 --steps 20000 --minutes 20 --eval-every 500 --save-every 500 --val-conversations 256",
+         "--seq 256 --batch 16 --steps 400 --eval-every 100 --save-every 100 --val-rankings 256",
+         "--seq 256 --prompts 16 --max-tokens 64 --steps 60 --save-every 10",
+         "--seq 256 --batch 16 --steps 160 --eval-every 40 --save-every 40 --val-pairs 128",
+         "--seq 256 --n 4 --prompts 384 --max-tokens 64 --batch 8 --steps 50 --eval-every 25 --save-every 25",
+         "--per-family 40 --prompts 100 --max-tokens 64",
+         "",
+     },
+     {"6 s", "5 s", "4 s", "41 min", "2 s", "20 min", "~10 min", "~8 min", "~5 min", "~3 min", "~4 min", "< 1 s"}},
 }};
 
 const SpeedrunPreset* speedrun_preset(std::string_view name) {

@@ -33,7 +33,7 @@ struct SpeedrunPreset {
   std::array<const char*, kSpeedrunStages> expect;
 };
 
-extern const std::array<SpeedrunPreset, 2> kSpeedrunPresets;
+extern const std::array<SpeedrunPreset, 4> kSpeedrunPresets;
 
 // The preset of that name; nullptr when there is none.
 const SpeedrunPreset* speedrun_preset(std::string_view name);

@@ -10,15 +10,6 @@
 
 namespace own {
 
-namespace {
-
-// whether any rule judge has a verdict on the family's answers
-bool judged_family(const std::string& family, const std::string& reference) {
-  return task_right(family, reference, "") >= 0 || refusal_right(family, "") >= 0 || idk_right(family, "") >= 0;
-}
-
-}  // namespace
-
 PolicyJudge::PolicyJudge(const std::string& val_path, const Tokenizer& tok, int64_t per_family,
                          int64_t max_prompt_tokens, int64_t max_tokens)
     : tok_(tok), max_tokens_(max_tokens) {
@@ -32,12 +23,14 @@ PolicyJudge::PolicyJudge(const std::string& val_path, const Tokenizer& tok, int6
     while (answer < c.messages.size() && c.messages[answer].role != "assistant") answer++;
     if (answer == 0 || answer == c.messages.size()) continue;
     const std::string& reference = c.messages[answer].content;
-    if (!judged_family(c.family, reference) || taken[c.family] >= per_family) continue;
+    // a family some rule judges (answer_right has a verdict even on an empty answer)
+    if (answer_right(c.family, c.item, reference, "") < 0 || taken[c.family] >= per_family) continue;
     std::vector<ChatMessage> prompt(c.messages.begin(), c.messages.begin() + static_cast<std::ptrdiff_t>(answer));
     if (static_cast<int64_t>(render_chat(tok, prompt, true).size()) > max_prompt_tokens) continue;
     taken[c.family]++;
     prompts_.push_back(std::move(prompt));
     family_.push_back(c.family);
+    item_.push_back(c.item);
     reference_.push_back(reference);
   }
   families_ = taken.size();
@@ -55,12 +48,8 @@ JudgeScore PolicyJudge::judge(const Checkpoint& policy) const {
   std::map<std::string, std::pair<int64_t, int64_t>> right;  // family -> (right, judged)
   for (size_t i = 0; i < answers.size(); i++) {
     const std::string& f = family_[i];
-    for (int v : {task_right(f, reference_[i], answers[i].text), refusal_right(f, answers[i].text),
-                  idk_right(f, answers[i].text)}) {
-      if (v < 0) continue;
-      right[f].first += v;
-      right[f].second++;
-    }
+    right[f].first += answer_right(f, item_[i], reference_[i], answers[i].text);
+    right[f].second++;
   }
   JudgeScore s;
   for (const auto& [family, n] : right) {

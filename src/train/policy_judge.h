@@ -1,8 +1,8 @@
 // PPO's check that does not ask the reward model: the policy's greedy answers (temperature 0,
 // through the inference engine, as the evals generate) to a fixed set of validation prompts from
 // RUN/data/chat/val.jsonl (never test), judged by the rule judges (data/rule_judges.h), which share
-// nothing with the reward model. A family is judged when a rule judge applies to it (refusal,
-// benign, honesty, definition and the exact-answer task families); the score is the mean over
+// nothing with the reward model. A family is judged when answer_right has a rule for it (refusal,
+// benign, honesty, definition, copy, clarify and the exact-answer task families); the score is the mean over
 // those families of the share of judgements that are right, so each family counts alike however
 // many prompts it has.
 #pragma once
@@ -36,7 +36,7 @@ class PolicyJudge {
   int64_t max_tokens_;
   size_t families_ = 0;
   std::vector<std::vector<ChatMessage>> prompts_;  // the messages before the first assistant turn
-  std::vector<std::string> family_, reference_;    // per prompt
+  std::vector<std::string> family_, item_, reference_;  // per prompt
 };
 
 }  // namespace own

@@ -221,3 +221,34 @@ TEST(Report, Cli) {
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_CONTAINS(r.output, dir.file("nowhere/metrics.jsonl"));
 }
+
+// `eval --scaling`: one model's latest eval scores across runs, each run labelled by its preset and
+// the minutes its speedrun stages took; a metric a run lacks is "-"; no scores is an error.
+TEST(Report, ScalingTableAcrossRuns) {
+  ScratchDir dir;
+  auto eval_line = [](const std::string& model, const std::string& name, double v) {
+    return json{{"stage", "eval"}, {"model", model}, {"name", name}, {"value", v}, {"n", 20}}.dump() + "\n";
+  };
+  const std::string a = dir.file("short"), b = dir.file("long");
+  for (const std::string& run : {a, b}) std::filesystem::create_directories(run + "/speedrun");
+  write_file_atomic(a + "/metrics.jsonl", eval_line("sft", "exact_match/arithmetic", 0.1) +
+                                              eval_line("sft", "exact_match/arithmetic", 0.25) +  // later wins
+                                              eval_line("ppo", "exact_match/arithmetic", 0.9));
+  write_file_atomic(b + "/metrics.jsonl",
+                    eval_line("sft", "exact_match/arithmetic", 0.85) + eval_line("sft", "consistency/phrasings", 0.7));
+  write_file_atomic(a + "/speedrun/pretrain.done", json{{"preset", "cpu-short"}, {"seconds", 180.0}}.dump());
+  write_file_atomic(a + "/speedrun/sft.done", json{{"preset", "cpu-short"}, {"seconds", 420.0}}.dump());
+  CmdResult r = run_binary("eval --scaling " + a + " " + b);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_CONTAINS(r.output, "| metric (sft) | " + a + " (cpu-short, 10 min) | " + b + " |");
+  EXPECT_CONTAINS(r.output, "| exact_match/arithmetic | 0.250 | 0.850 |");
+  EXPECT_CONTAINS(r.output, "| consistency/phrasings | - | 0.700 |");
+  r = run_binary("eval --scaling " + a + " --model ppo");
+  EXPECT_CONTAINS(r.output, "| exact_match/arithmetic | 0.900 |");
+  r = run_binary("eval --scaling " + a + " --model bon");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "none of the runs has eval scores of model 'bon'");
+  r = run_binary("eval --scaling " + dir.file("nowhere"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, dir.file("nowhere/metrics.jsonl"));
+}
