@@ -522,7 +522,9 @@ ChatSplits synthesize_chat(const ChatSynthOptions& o) {
   jokes(s, o.per_family);
   wisdom(s, o.per_family);
   identity(s);
-  honesty(s, words, o.per_family / 2);
+  std::vector<std::string> real_words = words;  // made-up words must be none of these
+  for (const auto& a : ambiguous) real_words.push_back(a[0]);
+  honesty(s, real_words, o.per_family / 2);
   safety(s);
   copying(s, words, o.per_family / 2);
   clarify(s, ambiguous, o.per_family / 10);
