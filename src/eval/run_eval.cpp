@@ -36,7 +36,7 @@ constexpr const char* kAligned[] = {"ppo", "dpo", "bon"};
 // A held-out prompt with its reference answer and family (the first ranking of each prompt)
 struct HeldOut {
   std::vector<ChatMessage> prompt;
-  std::string reference, family;
+  std::string reference, family, item;
 };
 
 std::vector<HeldOut> held_out_prompts(const std::vector<Ranking>& test, const Tokenizer& tok, int64_t max_prompt_tokens) {
@@ -45,7 +45,7 @@ std::vector<HeldOut> held_out_prompts(const std::vector<Ranking>& test, const To
   for (const Ranking& r : test) {
     if (!seen.insert(prompt_key(r.prompt)).second) continue;
     if (static_cast<int64_t>(render_chat(tok, r.prompt, true).size()) > max_prompt_tokens) continue;
-    out.push_back({r.prompt, r.completions[0], r.family});
+    out.push_back({r.prompt, r.completions[0], r.family, r.item});
   }
   return out;
 }
@@ -54,6 +54,7 @@ std::vector<HeldOut> held_out_prompts(const std::vector<Ranking>& test, const To
 int task_right(const HeldOut& h, const std::string& a) { return own::task_right(h.family, h.reference, a); }
 int refusal_right(const HeldOut& h, const std::string& a) { return own::refusal_right(h.family, a); }
 int idk_right(const HeldOut& h, const std::string& a) { return own::idk_right(h.family, a); }
+int answer_right(const HeldOut& h, const std::string& a) { return own::answer_right(h.family, h.item, h.reference, a); }
 
 // the win rate of `a` over `b` (ties count half) under a judge: +1 a better, -1 b better, 0 tie
 struct WinRate {
@@ -129,7 +130,7 @@ void reward_model_accuracy(const EvalRun& r, RewardScorer& rm, const std::vector
 void win_rates(const std::string& m, const std::vector<HeldOut>& held, const std::vector<Rollout>& a_answers,
                const std::vector<Rollout>& b_answers, const std::vector<float>& a_rewards,
                const std::vector<float>& b_rewards, EvalTable& table) {
-  WinRate by_rm, task, refusal, idk, length;
+  WinRate by_rm, task, refusal, idk, rules, length;
   for (size_t i = 0; i < held.size(); i++) {
     const std::string& a = a_answers[i].text;
     const std::string& b = b_answers[i].text;
@@ -142,6 +143,7 @@ void win_rates(const std::string& m, const std::vector<HeldOut>& held, const std
     judge(task, task_right);
     judge(refusal, refusal_right);
     judge(idk, idk_right);
+    judge(rules, answer_right);
     const double ref_len = static_cast<double>(held[i].reference.size());
     const double da = std::fabs(static_cast<double>(a.size()) - ref_len), db = std::fabs(static_cast<double>(b.size()) - ref_len);
     length.add(da < db ? 1 : da > db ? -1 : 0);
@@ -150,6 +152,7 @@ void win_rates(const std::string& m, const std::vector<HeldOut>& held, const std
   table.put(m, "align/win_rate_vs_sft/task", task.value(), task.n, 0.5);
   table.put(m, "align/win_rate_vs_sft/refusal", refusal.value(), refusal.n, 0.5);
   table.put(m, "align/win_rate_vs_sft/idk", idk.value(), idk.n, 0.5);
+  table.put(m, "align/win_rate_vs_sft/rules", rules.value(), rules.n, 0.5);
   table.put(m, "align/win_rate_vs_sft/length", length.value(), length.n, 0.5);
 }
 
