@@ -514,19 +514,19 @@ ChatSplits synthesize_chat(const ChatSynthOptions& o) {
   std::vector<std::vector<std::string>> ambiguous;  // word, sense, sense
   definitions(s, o.per_family, words, ambiguous);
   devil(s, o.per_family);
-  jargon(s, o.per_family);
+  jargon(s, o.per_family / 4);  // long answers to memorise: a quarter, so skills get the steps
   perlfaq(s, o.per_family);
   quiz(s);
   arithmetic(s, o.per_family);
   spelling(s, words, o.per_family);
-  jokes(s, o.per_family);
+  jokes(s, o.per_family / 4);
   wisdom(s, o.per_family);
   identity(s);
   std::vector<std::string> real_words = words;  // made-up words must be none of these
   for (const auto& a : ambiguous) real_words.push_back(a[0]);
   honesty(s, real_words, o.per_family / 2);
   safety(s);
-  copying(s, words, o.per_family / 2);
+  copying(s, words, o.per_family * 2);  // copying underlies naming the word, sums, spelling
   clarify(s, ambiguous, o.per_family / 10);
   ChatSplits sp;
   sp.per_family = s.per_family;
