@@ -105,9 +105,13 @@ TEST(Speedrun, TablePrintsEveryStageWithWhatToExpect) {
 nlohmann::json stage_result(const std::string& run, const std::string& stage) {
   const nlohmann::json done = nlohmann::json::parse(read_file(run + "/speedrun/" + stage + ".done"));
   const std::string out = done.at("stdout").get<std::string>();
-  const size_t last = out.rfind('{');
-  if (last == std::string::npos) return nlohmann::json::object();
-  return nlohmann::json::parse(out.substr(last));
+  // the result is the last line (one JSON object, which may nest others)
+  const size_t end = out.find_last_not_of('\n');
+  if (end == std::string::npos) return nlohmann::json::object();
+  const size_t line = out.rfind('\n', end);
+  const std::string last = out.substr(line == std::string::npos ? 0 : line + 1, end + 1 - (line == std::string::npos ? 0 : line + 1));
+  if (last.empty() || last[0] != '{') return nlohmann::json::object();
+  return nlohmann::json::parse(last);
 }
 
 double mean_of(const std::vector<MetricPoint>& s, size_t from, size_t to) {
