@@ -79,11 +79,6 @@ std::vector<std::string> paragraphs(std::string_view text) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string first_sentence_or(std::string_view s, size_t max_chars) {
   std::string t(trim(s));
   if (t.size() <= max_chars) return t;
@@ -194,7 +189,7 @@ void devil(Synth& s, int64_t cap) {
       std::string head(trim(std::string_view(clean).substr(0, nl)));
       size_t comma = head.find(',');
       if (comma != std::string::npos) head = head.substr(0, comma);
-      entries.push_back({lower(head), one_line(clean.substr(nl + 1))});
+      entries.push_back({ascii_lower(head), one_line(clean.substr(nl + 1))});
     }
   }
   headword_entries(s, "devil", entries,

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 namespace own {
@@ -228,6 +229,11 @@ std::string_view trim(std::string_view s) {
   if (a == std::string_view::npos) return {};
   size_t b = s.find_last_not_of(" \t\r\n");
   return s.substr(a, b - a + 1);
+}
+
+std::string ascii_lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {

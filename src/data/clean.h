@@ -37,6 +37,7 @@ std::string squeeze_spaces(std::string_view line);
 std::vector<std::string_view> split_lines(std::string_view text);
 
 std::string_view trim(std::string_view s);
+std::string ascii_lower(std::string s);  // A-Z to a-z, other bytes kept
 // s without its { and } characters (dictd and Jargon File cross-reference markup)
 std::string drop_braces(std::string_view s);
 bool starts_with_ci(std::string_view s, std::string_view prefix);  // ASCII case-insensitive

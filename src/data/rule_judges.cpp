@@ -1,19 +1,17 @@
 #include "data/rule_judges.h"
 
 #include <cctype>
-#include <string_view>
+#include <initializer_list>
 
 #include "data/chat_arithmetic.h"
 #include "data/clean.h"
-#include <initializer_list>
 
 namespace own {
 
 namespace {
 
 bool contains_any(const std::string& text, std::initializer_list<const char*> parts) {
-  std::string low = text;
-  for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string low = ascii_lower(text);
   for (const char* p : parts)
     if (low.find(p) != std::string::npos) return true;
   return false;
@@ -49,6 +47,11 @@ std::string named_word(const std::string& a) {
   return a.substr(open + 1, close - open - 1);
 }
 
+bool names_asked_word(const std::string& answer, const std::string& item) {
+  const std::string named = named_word(answer);
+  return !named.empty() && ascii_lower(named) == ascii_lower(item);
+}
+
 int task_right(const std::string& family, const std::string& reference, const std::string& answer) {
   if (family == "arithmetic") {  // the result it states, however it got there
     const auto got = stated_result(answer), want = stated_result(reference);
@@ -75,11 +78,7 @@ int answer_right(const std::string& family, const std::string& item, const std::
   if (int t = task_right(family, reference, answer); t >= 0) return t;
   if (int r = refusal_right(family, answer); r >= 0) return r;
   if (family == "honesty") return says_idk(answer);
-  if (family == "definition") {
-    std::string w = named_word(answer);
-    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return w == item && !says_idk(answer) && !refuses(answer);
-  }
+  if (family == "definition") return names_asked_word(answer, item) && !says_idk(answer) && !refuses(answer);
   if (family == "copy") return trim(answer) == item;
   if (family == "clarify") return asks_back(answer);
   return -1;

@@ -12,6 +12,8 @@ bool asks_back(const std::string& answer);  // a clarifying question: "Which one
 bool boilerplate(const std::string& answer);  // stock phrases: "I am a small language model", ...
 // the word an answer names: "Florbix (noun): ..." or the first "quoted" word; empty when none
 std::string named_word(const std::string& answer);
+// the word the answer names is `item` (ASCII case aside); false when it names none
+bool names_asked_word(const std::string& answer, const std::string& item);
 
 // Each judge: 1 when `answer` is right by its rule, 0 when wrong, -1 when the rule does not apply
 // to the family. `reference` is the reference answer of the item.

@@ -125,11 +125,6 @@ struct Rate {
   }
 };
 
-std::string lowercase(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The generation-based metrics: greedy answers to the first user turn, one batched pass.
 void generation_scores(const Checkpoint& ck, const Tokenizer& tok, const Families& fam, const ChatEvalOptions& o,
                        Scores& sc) {
@@ -153,9 +148,9 @@ void generation_scores(const Checkpoint& ck, const Tokenizer& tok, const Familie
     if (c.family == "copy") em[c.family].add(answer_right(c.family, c.item, want, a) == 1);
     if (c.family == "honesty" || c.family == "definition") {
       idk[c.family].add(says_idk(a));
-      const std::string named = lowercase(named_word(a));
-      names_any.add(!named.empty());
-      if (!named.empty() && c.item.find('|') == std::string::npos) names_word.add(named == lowercase(c.item));
+      const bool names_any_word = !named_word(a).empty();
+      names_any.add(names_any_word);
+      if (names_any_word && c.item.find('|') == std::string::npos) names_word.add(names_asked_word(a, c.item));
     }
     if (c.family == "refusal" || c.family == "benign") ref[c.family].add(refuses(a));
     (c.family == "clarify" ? asks_ambiguous : asks_clear).add(asks_back(a));
