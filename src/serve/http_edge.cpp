@@ -16,6 +16,9 @@ namespace own {
 namespace {
 
 constexpr uint64_t kReservedFds = 128;  // files, the db, the models: not for connections
+// pending connections the kernel holds for the accept thread. cpp-httplib listens with 5, so a burst
+// of new clients overflowed the queue: their connects stalled for seconds or were reset.
+constexpr int kListenBacklog = 4096;  // the kernel caps it at net.core.somaxconn
 
 // runs each accepted socket's task on the accept thread itself: the task only hands it on
 struct InlineTaskQueue : httplib::TaskQueue {
@@ -50,6 +53,10 @@ HttpEdge::HttpEdge(HttpEdgeOptions o, EdgeHooks hooks) : o_(o), hooks_(std::move
     cv_.notify_one();
   });
   new_task_queue = [] { return new InlineTaskQueue; };
+  set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd_ = sock;  // the socket bind_to_port then listens on
+  });
   set_keep_alive_max_count(o_.keep_alive_max);
   set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(o_.read.idle_timeout.count() / 1000)));
 }
@@ -68,6 +75,7 @@ HttpEdge::~HttpEdge() {
 void HttpEdge::serve() {
   reader_->start();
   for (size_t i = 0; i < o_.workers; i++) workers_.emplace_back([this] { work(); });
+  if (listen_fd_ >= 0) ::listen(listen_fd_, kListenBacklog);  // listening again only widens the queue
   if (!shutdown_requested_) listen_after_bind();
   // stopped: no new requests; the ones being answered finish (their streams see the stop)
   reader_->stop();

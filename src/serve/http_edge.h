@@ -60,6 +60,7 @@ class HttpEdge : public httplib::Server {
   std::deque<std::unique_ptr<Connection>> queue_;  // complete requests waiting for a worker
   bool stopping_ = false;                          // under mu_
   std::atomic<bool> shutdown_requested_{false}, serve_done_{false};
+  socket_t listen_fd_ = -1;  // set while binding
 };
 
 }  // namespace own

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import OpenAI from 'openai';
 import { tinyRun, startServer } from './server.mjs';
 
@@ -66,4 +67,25 @@ test('32 concurrent streams: all complete and well-formed; memory flat', async (
   assert.match(m, /ownchat_active_sequences\{model="sft"\} 0/);
   assert.match(m, /ownchat_queue_depth\{model="sft"\} 0/);
   assert.doesNotMatch(m, /endpoint="(?!\/health)[^"]*",status="5\d\d"/, 'no 5xx (but /health while loading)');
+});
+
+// A burst of new connections at once (clients starting together, a load balancer's health checks):
+// each is accepted and answered promptly. The kernel's accept queue must hold the burst; with a
+// short one, connects stall for seconds (SYN retries) or are reset.
+test('256 connections opened at once: each answered within 3 s, none reset', async () => {
+  const port = Number(new URL(server.url).port);
+  const one = () => new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let got = '';
+    s.setTimeout(3000, () => { s.destroy(); resolve('timed out'); });
+    s.on('connect', () => s.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+    s.on('data', (d) => { got += d; });
+    s.on('error', (e) => resolve(e.code));
+    s.on('close', () => resolve(got.split('\r\n')[0]));
+  });
+  for (let round = 0; round < 4; round++) {
+    const answers = await Promise.all(Array.from({ length: 256 }, one));
+    const bad = answers.filter((a) => a !== 'HTTP/1.1 200 OK');
+    assert.deepEqual(bad, [], `round ${round}: ${bad.length} of 256 connections failed: ${[...new Set(bad)].join(', ')}`);
+  }
 });
