@@ -58,6 +58,10 @@ void register_data_commands(CLI::App& app) {
                     "`default` (the packaged corpus, src/data/manifest.cpp), a directory of .txt/.md files (one "
                     "document each), or a .jsonl file (one {\"text\": ...} per line); several allowed")
       ->capture_default_str();
+  build->add_option("--practice", o->practice,
+                    "share of the train split that is generated practice text: copying lists, recalling key = value "
+                    "pairs, spelling, worked sums (0 to 0.5)")
+      ->capture_default_str();
   build->callback([=] {
     CorpusStats st = corpus_build(*o);
     fmt::print("{}", corpus_stats_table(st));

@@ -28,6 +28,16 @@ const char* chat_split_of(const std::string& family, const std::string& item) {
   return h < 90 ? "train" : h < 95 ? "val" : "test";
 }
 
+std::string made_up_word(Rng& r) {
+  static const char* on[] = {"b", "bl", "br", "d", "dr", "f", "fl", "gr", "k", "kl", "m", "pl", "pr", "qu", "sn", "st", "tr", "v", "z", "zw"};
+  static const char* vo[] = {"a", "e", "i", "o", "u", "oo", "ai", "ee"};
+  static const char* co[] = {"b", "x", "nd", "rk", "lm", "sp", "zz", "g", "t", "ff", "rn", "mp"};
+  std::string w;
+  const int syll = 2 + static_cast<int>(r.below(2));
+  for (int i = 0; i < syll; i++) w += std::string(on[r.below(20)]) + vo[r.below(8)] + (r.below(2) ? co[r.below(12)] : "");
+  return w;
+}
+
 namespace {
 
 struct Synth {
@@ -367,15 +377,6 @@ void identity(Synth& s) {
     for (const std::string& p : prefix) s.qa("identity", q + "|" + p, p + q, a);
 }
 
-std::string made_up_word(Rng& r) {
-  static const char* on[] = {"b", "bl", "br", "d", "dr", "f", "fl", "gr", "k", "kl", "m", "pl", "pr", "qu", "sn", "st", "tr", "v", "z", "zw"};
-  static const char* vo[] = {"a", "e", "i", "o", "u", "oo", "ai", "ee"};
-  static const char* co[] = {"b", "x", "nd", "rk", "lm", "sp", "zz", "g", "t", "ff", "rn", "mp"};
-  std::string w;
-  const int syll = 2 + static_cast<int>(r.below(2));
-  for (int i = 0; i < syll; i++) w += std::string(on[r.below(20)]) + vo[r.below(8)] + (r.below(2) ? co[r.below(12)] : "");
-  return w;
-}
 
 void honesty(Synth& s, const std::vector<std::string>& real_words, int64_t cap) {
   const std::vector<std::string>& ask = kDefinitionAsks;  // asked exactly as real words are

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "core/rng.h"
 #include "data/chat_data.h"
 
 namespace own {
@@ -47,6 +48,9 @@ ChatSplits build_chat_data(const ChatSynthOptions& o);
 // Every way this conversation's family asks its item (the first user turn), or none when the
 // family has one fixed question per item (identity, jokes, ...). For the phrasing eval.
 std::vector<std::string> chat_phrasings(const Conversation& c);
+
+// a pronounceable word that is (almost always) not English: "florbix", "zweegrn"
+std::string made_up_word(Rng& r);
 
 // "train" | "val" | "test" for an item key (stable across runs and machines)
 const char* chat_split_of(const std::string& family, const std::string& item);

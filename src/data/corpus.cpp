@@ -17,6 +17,7 @@
 #include "core/progress.h"
 #include "core/run_dir.h"
 #include "data/clean.h"
+#include "data/practice.h"
 #include "data/sources.h"
 
 namespace own {
@@ -113,8 +114,9 @@ void plan_stats(const std::vector<SourcePlan>& plans, CorpusStats& st, int64_t& 
 // or more documents exist.
 class CorpusSplitter {
  public:
-  CorpusSplitter(const std::vector<SourcePlan>& plans, CorpusStats& st, int64_t total_bytes)
+  CorpusSplitter(const std::vector<SourcePlan>& plans, CorpusStats& st, int64_t total_bytes, double practice)
       : plans_(plans),
+        practice_(practice),
         st_(st),
         total_mb_(std::max<int64_t>(1, (total_bytes + 999'999) / 1'000'000)),
         progress_("data build: reading", total_mb_, "MB") {
@@ -131,6 +133,7 @@ class CorpusSplitter {
           if (plans_[k].missing.empty()) read_source(k);
         write_held();
         for (const std::string& line : extra_copies_) train.write(line);
+        if (practice_ > 0) write_practice();
       });
     });
     progress_.update(total_mb_, "done");
@@ -188,6 +191,7 @@ class CorpusSplitter {
       s.val_bytes += size;
       return;
     }
+    if (practice_ > 0) pool_.add_text(text);
     const double whole = std::floor(plan.weight), frac = plan.weight - whole;
     Held doc{std::move(line), h, size, k, whole, frac};
     if (!held_) {
@@ -206,6 +210,24 @@ class CorpusSplitter {
     st_.sources[d.source].train_bytes += copies * d.size;
   }
 
+  // practice text (practice.h): practice_ of all train bytes, drawn from the corpus's own words
+  void write_practice() {
+    SourceStats s;
+    s.name = s.reader = "practice";
+    s.license = "generated";
+    int64_t natural = 0;
+    for (const SourceStats& o : st_.sources) natural += o.train_bytes;
+    const auto bytes = static_cast<int64_t>(static_cast<double>(natural) * practice_ / (1 - practice_));
+    practice_documents(pool_.words(), 1, bytes, [&](std::string&& doc) {
+      train_->write(jsonl_line(doc, s.name));
+      ++s.documents;
+      ++s.train_documents;
+      s.bytes += static_cast<int64_t>(doc.size());
+      s.train_bytes += static_cast<int64_t>(doc.size());
+    });
+    st_.sources.push_back(s);
+  }
+
   void write_held() {  // the one train document that becomes val if nothing else did
     if (!held_) return;
     if (st_val_documents(st_) == 0 && st_documents(st_) >= 2) {
@@ -218,6 +240,8 @@ class CorpusSplitter {
   }
 
   const std::vector<SourcePlan>& plans_;
+  const double practice_;
+  WordPool pool_{200000};  // the words practice text draws from
   CorpusStats& st_;
   const int64_t total_mb_;
   Progress progress_;
@@ -262,7 +286,9 @@ CorpusStats corpus_build_plans(const CorpusOptions& options, const std::vector<S
 
   // train.jsonl, val.jsonl and stats.json are one set: written into data/corpus.tmp and swapped in
   // as one directory, so a killed build leaves the previous corpus or the new one, never a mix.
-  CorpusSplitter splitter(plans, st, total_bytes);
+  if (!(options.practice >= 0 && options.practice <= 0.5))
+    input_error("--practice must be a share of the train split in [0, 0.5] (got {})", options.practice);
+  CorpusSplitter splitter(plans, st, total_bytes, options.practice);
   replace_dir_atomic(st.dir, [&](const std::string& dir) { splitter.write(dir); });
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return st;

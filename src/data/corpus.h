@@ -15,6 +15,9 @@ namespace own {
 struct CorpusOptions {
   std::string run_dir = "runs/default";
   std::vector<std::string> sources = {"default"};
+  // share of the train split's bytes that is practice text (practice.h), in [0, 0.5]; val keeps
+  // natural text only, so val bits per byte stay comparable
+  double practice = 0;
 };
 
 struct SourceStats {
