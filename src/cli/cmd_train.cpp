@@ -40,7 +40,8 @@ void to_json(nlohmann::ordered_json& j, const DpoResult& r) {
   j = {{"steps", r.steps}, {"train_pairs", r.train_pairs}, {"too_long", r.too_long},
        {"val_acc_start", cli::rounded(r.val_accuracy_start)}, {"val_acc", cli::rounded(r.val_accuracy)},
        {"val_margin", cli::rounded(r.val_margin)}, {"val_chosen_nll", cli::rounded(r.val_nll)},
-       {"interrupted", r.interrupted}};
+       {"best_step", r.kept.best_step}, {"judge_start", cli::rounded(r.kept.judge_start)},
+       {"judge_best", cli::rounded(r.kept.judge_best)}, {"interrupted", r.interrupted}};
 }
 
 void to_json(nlohmann::ordered_json& j, const PpoResult& r) {
@@ -56,7 +57,8 @@ void to_json(nlohmann::ordered_json& j, const BonResult& r) {
   j = {{"prompts", r.prompts}, {"samples", r.samples}, {"mean_reward", cli::rounded(r.mean_reward)},
        {"best_reward", cli::rounded(r.best_reward)}, {"steps", r.sft.steps},
        {"val_loss_start", cli::rounded(r.sft.val_loss_start)}, {"val_loss", cli::rounded(r.sft.val_loss)},
-       {"interrupted", r.sft.interrupted}};
+       {"best_step", r.sft.kept.best_step}, {"judge_start", cli::rounded(r.sft.kept.judge_start)},
+       {"judge_best", cli::rounded(r.sft.kept.judge_best)}, {"interrupted", r.sft.interrupted}};
 }
 
 }  // namespace own
@@ -184,6 +186,15 @@ void add_rm_command(CLI::App& train) {
   });
 }
 
+// the val rule-judge guard of the stages after SFT (train/keep_best.h)
+void add_judge_flags(CLI::App* cmd, int64_t& prompts, int64_t& max_tokens) {
+  cmd->add_option("--judge-prompts", prompts,
+                  "val prompts per judged family for the rule-judge check that keeps the best policy, the one the "
+                  "stage starts from included (0: off)")
+      ->capture_default_str();
+  cmd->add_option("--judge-max-tokens", max_tokens, "longest greedy answer the rule judges read")->capture_default_str();
+}
+
 void add_dpo_command(CLI::App& train) {
   CLI::App* dpo = train.add_subcommand("dpo", "direct preference optimization on DIR/data/prefs -> DIR/ckpt/dpo");
   auto dop = std::make_shared<DpoOptions>();
@@ -194,6 +205,7 @@ void add_dpo_command(CLI::App& train) {
                   "weight of the chosen answer's NLL per token added to the DPO loss (RPO; 0: plain DPO)")
       ->capture_default_str();
   dpo->add_option("--val-pairs", dop->val_pairs, "validation pairs (0: all)")->capture_default_str();
+  add_judge_flags(dpo, dop->judge_prompts, dop->judge_max_tokens);
   dpo->callback([=] {
     check_stage_flags(*dop);
     dop->user_data = weighted_files(*dpo_data);
@@ -270,6 +282,8 @@ void add_bon_command(CLI::App& train) {
   bon->add_option("--temperature", bo->temperature, "sampling temperature")->capture_default_str();
   bon->add_option("--no-end-penalty", bo->no_end_penalty, "score taken off answers cut off by --max-tokens")
       ->capture_default_str();
+  bo->sft.judge_prompts = 8;
+  add_judge_flags(bon, bo->sft.judge_prompts, bo->sft.judge_max_tokens);
   bon->callback([=] {
     check_stage_flags(bo->sft);
     bo->sft.user_data = weighted_files(*bon_data);

@@ -33,8 +33,9 @@ const std::array<SpeedrunPreset, 4> kSpeedrunPresets = {{
          "--seq 256 --batch 8 --steps 240 --eval-every 80 --save-every 80 --val-conversations 64",
          "--seq 256 --batch 16 --steps 60 --eval-every 20 --save-every 30 --val-rankings 64",
          "--seq 256 --prompts 16 --max-tokens 32 --steps 20 --save-every 10",
-         "--seq 256 --batch 16 --steps 40 --lr 8e-4 --eval-every 20 --save-every 20 --val-pairs 64",
-         "--seq 256 --n 4 --prompts 32 --max-tokens 32 --batch 8 --steps 10 --eval-every 10 --save-every 10",
+         "--seq 256 --batch 16 --steps 40 --lr 8e-4 --eval-every 20 --save-every 20 --val-pairs 64 --judge-max-tokens 32",
+         "--seq 256 --n 4 --prompts 32 --max-tokens 32 --batch 8 --steps 10 --eval-every 10 --save-every 10 "
+         "--judge-max-tokens 32",
          "--per-family 10 --prompts 24 --max-tokens 32",
          "",
      },

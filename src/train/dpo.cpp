@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "core/check.h"
 #include "core/run_dir.h"
@@ -46,6 +47,8 @@ DpoStats evaluate_pairs(Llama& policy, const std::vector<AnswerPair>& pairs, con
 
 DpoResult train_dpo(const DpoOptions& o) {
   if (!(o.beta > 0)) input_error("--beta must be > 0, got {}", o.beta);
+  if (o.judge_prompts < 0 || o.judge_max_tokens < 1)
+    input_error("--judge-prompts must be >= 0 (0: off) and --judge-max-tokens positive");
   if (!(o.sft_coef >= 0)) input_error("--sft-coef must be >= 0 (0: plain DPO), got {}", o.sft_coef);
   PreferenceSplits data = load_preference_splits(o.run_dir, o.user_data, 0);
   StageStart st = stage_start(o.run_dir, "dpo", o.init, "sft", o.resume);
@@ -71,10 +74,14 @@ DpoResult train_dpo(const DpoOptions& o) {
   DpoObjective objective(source, ref, o.beta, o.sft_coef);
   StageSpec spec{o.run_dir, "dpo", o.steps, o.save_every, o.eval_every, o.stop_at, o.seed,
                  fine_tune_optimizer(st.ck.config, o.lr, 10.0f, o.weight_decay, o.steps), {}, {}};
+  std::optional<KeepBest> keep;
+  if (o.judge_prompts > 0) keep.emplace(o.run_dir, "dpo", st.tok, o.judge_prompts, o.seq, o.judge_max_tokens);
+  spec.keep_best = keep ? &*keep : nullptr;
   spec.on_start = [&] {
     fmt::print(stderr, "dpo: {} train pairs, {} val, from {}, beta {:.3g}, sft coef {:.3g}, lr {:.2e}\n", source.size(),
                val_pairs.size(), st.from, o.beta, o.sft_coef, spec.optimizer.lr);
     result.val_accuracy_start = evaluate_pairs(model, val_pairs, val_ref, pad, o.beta).accuracy;
+    if (keep) keep->start(ref);  // the SFT policy, also when resuming
   };
   spec.validate = [&](Trainer& t, int64_t step) {
     const DpoStats train = objective.take_stats();
@@ -91,6 +98,7 @@ DpoResult train_dpo(const DpoOptions& o) {
   const TrainResult tr = run_stage(spec, st, model, source, objective);
   result.steps = tr.end_step;
   result.interrupted = tr.interrupted;
+  if (keep) result.kept = keep->kept();
   return result;
 }
 

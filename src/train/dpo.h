@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "train/keep_best.h"
+
 namespace own {
 
 struct DpoOptions {
@@ -33,6 +35,9 @@ struct DpoOptions {
   float weight_decay = 0.0f;
   int64_t eval_every = 50, save_every = 100;
   int64_t val_pairs = 256;
+  // the val rule-judge guard (train/keep_best.h): val prompts per judged family (0: off), and the
+  // longest greedy answer judged
+  int64_t judge_prompts = 8, judge_max_tokens = 64;
   bool resume = false;
   int64_t stop_at = 0;
   uint64_t seed = 1;
@@ -41,6 +46,7 @@ struct DpoOptions {
 struct DpoResult {
   int64_t steps = 0, train_pairs = 0, too_long = 0;
   double val_accuracy_start = 0, val_accuracy = 0, val_margin = 0, val_nll = 0;
+  KeptPolicy kept;
   bool interrupted = false;
 };
 

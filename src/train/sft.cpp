@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "core/check.h"
 #include "core/run_dir.h"
@@ -57,6 +58,8 @@ ChatSplits load_chat_splits(const SftOptions& o) {
 }  // namespace
 
 SftResult train_sft(const SftOptions& o) {
+  if (o.judge_prompts < 0 || o.judge_max_tokens < 1)
+    input_error("--judge-prompts must be >= 0 (0: off) and --judge-max-tokens positive");
   const ChatSplits data = load_chat_splits(o);
   StageStart st = stage_start(o.run_dir, o.stage, o.init, o.init_stage, o.resume);
   check_stage_seq(st, o.seq);
@@ -78,10 +81,19 @@ SftResult train_sft(const SftOptions& o) {
   StageSpec spec{o.run_dir, o.stage, o.steps, o.save_every, o.eval_every, o.stop_at, o.seed,
                  fine_tune_optimizer(st.ck.config, o.lr, 1.0f, o.weight_decay, o.steps), {}, {}};
   spec.minutes = o.minutes;
+  std::optional<KeepBest> keep;
+  if (o.judge_prompts > 0) keep.emplace(o.run_dir, o.stage, st.tok, o.judge_prompts, o.seq, o.judge_max_tokens);
+  spec.keep_best = keep ? &*keep : nullptr;
   spec.on_start = [&] {
     fmt::print(stderr, "{}: {} train conversations ({}), {} val, from {}, lr {:.2e}\n", o.stage, source.size(),
                o.pack ? "packed" : "padded, one per row", val_ex.size(), st.from, spec.optimizer.lr);
     result.val_loss_start = static_cast<float>(validation_loss(model, val_ex, pad));
+    if (keep && st.resuming) {  // the policy the stage started from, not the resumed one
+      const RunDir run(o.run_dir);
+      keep->start(Llama::from(checkpoint_load(o.init.empty() ? run.ckpt(o.init_stage).string() : o.init)));
+    } else if (keep) {
+      keep->start(model);
+    }
   };
   spec.validate = [&](Trainer& t, int64_t step) {
     const double v = validation_loss(model, val_ex, pad);
@@ -93,6 +105,7 @@ SftResult train_sft(const SftOptions& o) {
   result.steps = tr.end_step;
   result.train_loss = tr.last_loss;
   result.interrupted = tr.interrupted;
+  if (keep) result.kept = keep->kept();
   if (result.val_loss == 0) result.val_loss = static_cast<float>(validation_loss(model, val_ex, pad));
   return result;
 }

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "train/keep_best.h"
+
 namespace own {
 
 struct SftOptions {
@@ -24,6 +26,9 @@ struct SftOptions {
   float weight_decay = 0.0f;
   int64_t eval_every = 100, save_every = 250;
   int64_t val_conversations = 256;  // validation loss over the first N of val.jsonl (0: all)
+  // the val rule-judge guard (train/keep_best.h) for stages after SFT (bon): val prompts per
+  // judged family (0: off), and the longest greedy answer judged
+  int64_t judge_prompts = 0, judge_max_tokens = 64;
   bool resume = false;
   int64_t stop_at = 0;
   uint64_t seed = 1;
@@ -32,6 +37,7 @@ struct SftOptions {
 struct SftResult {
   int64_t steps = 0, train_examples = 0, too_long = 0;
   float train_loss = 0, val_loss = 0, val_loss_start = 0;
+  KeptPolicy kept;
   bool interrupted = false;
 };
 

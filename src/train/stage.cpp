@@ -69,8 +69,15 @@ TrainResult run_stage(const StageSpec& spec, const StageStart& st, Llama& model,
   if (st.resuming) trainer.resume(data);
   if (spec.on_start) spec.on_start();
   trainer.hook_every = spec.eval_every;
-  trainer.hook = spec.validate;
-  return run_interruptible(trainer, data, objective);
+  trainer.hook = [&](Trainer& t, int64_t step) {
+    if (spec.validate) spec.validate(t, step);
+    if (spec.keep_best) spec.keep_best->check(model, step);
+  };
+  const TrainResult tr = run_interruptible(trainer, data, objective);
+  // only once the run is complete: a --stop-at run resumes from the trained weights
+  if (spec.keep_best && !tr.interrupted && tr.end_step >= trainer.options().steps)
+    spec.keep_best->finish(st.out, model, tr.end_step);
+  return tr;
 }
 
 }  // namespace own

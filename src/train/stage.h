@@ -12,6 +12,7 @@
 #include "model/checkpoint.h"
 #include "model/llama.h"
 #include "tokenizer/tokenizer.h"
+#include "train/keep_best.h"
 #include "train/loop.h"
 #include "train/objective.h"
 #include "train/optimizer.h"
@@ -55,6 +56,9 @@ struct StageSpec {
   // every eval_every steps and at the end: validation, its metrics and progress note
   std::function<void(Trainer&, int64_t step)> validate;
   double minutes = 0;  // > 0: a wall-time budget that caps steps (the schedule spans what fits)
+  // the validation rule-judge guard (train/keep_best.h), started by on_start: checks after each
+  // validate, and leaves the best policy in the stage's checkpoint when the run ends
+  KeepBest* keep_best = nullptr;
 };
 
 // Trains model (holding st's weights, reserved) on (data, objective) with the shared loop:

@@ -263,3 +263,50 @@ TEST(PrefTrainCli, BestOfN) {
   EXPECT_TRUE(fs::exists(run + "/ckpt/bon/config.json"));
   EXPECT_EQ((metric_counts(run)[{"bon", "best_reward"}]), 1);
 }
+
+// DPO and best-of-n judged on a val split made to order (train/keep_best.h): (1) the reference is
+// the SFT policy's own answer, so a high learning rate that changes the answer loses, and the
+// checkpoint keeps the SFT weights with the trained policy in current/; (2) the reference is the
+// trained policy's answer, so a trained step is the best and the checkpoint is not the SFT one;
+// (3) --judge-prompts 0 turns the guard off.
+TEST(PrefTrainCli, DpoAndBonKeepTheStartWhenTheValJudgeSaysTheyLost) {
+  ScratchDir d;
+  const std::string run = tiny_run_with_rm(d);
+  const std::string q = "How do you spell whale?";  // judged by exact match
+  const std::string dpo = "train dpo --run " + run + " --batch 8 --seq 128 --steps 6 --eval-every 3 --val-pairs 32 "
+                          "--lr 1e-2 --judge-max-tokens 8 ";
+  const std::string sft_answer = greedy_answer(run, run + "/ckpt/sft", q);
+  write_val(run, q, sft_answer);
+  nlohmann::json j = run_json(dpo);
+  EXPECT_EQ(j["steps"], 6);
+  EXPECT_EQ(j["best_step"], 0) << j.dump();
+  EXPECT_EQ(j["judge_start"], 1.0);
+  EXPECT_TRUE(same_params(run + "/ckpt/dpo", run + "/ckpt/sft"));
+  ASSERT_TRUE(fs::exists(run + "/ckpt/dpo/current/model.safetensors"));
+  const std::string trained_answer = greedy_answer(run, run + "/ckpt/dpo/current", q);
+  ASSERT_NE(trained_answer, sft_answer) << "DPO did not change the answer: the test shows nothing";
+  EXPECT_EQ((metric_counts(run)[{"dpo", "judge_score"}]), 3);  // the start, steps 3 and 6
+
+  write_val(run, q, trained_answer);
+  fs::rename(run + "/ckpt/dpo", run + "/ckpt/dpo_lost");
+  j = run_json(dpo);
+  EXPECT_GE(j["best_step"].get<int64_t>(), 3) << j.dump();
+  EXPECT_EQ(j["judge_best"], 1.0);
+  EXPECT_EQ(j["judge_start"], 0.0);
+  EXPECT_FALSE(same_params(run + "/ckpt/dpo", run + "/ckpt/sft"));
+
+  write_val(run, q, sft_answer);
+  const std::string bon = "train bon --run " + run + " --batch 4 --seq 128 --steps 4 --eval-every 2 --prompts 6 --n 3 "
+                          "--max-tokens 8 --lr 1e-2 --judge-max-tokens 8 ";
+  j = run_json(bon);
+  EXPECT_EQ(j["best_step"], 0) << j.dump();
+  EXPECT_TRUE(same_params(run + "/ckpt/bon", run + "/ckpt/sft"));
+  ASSERT_TRUE(fs::exists(run + "/ckpt/bon/current/model.safetensors"));
+  EXPECT_FALSE(same_params(run + "/ckpt/bon/current", run + "/ckpt/sft"));
+
+  fs::rename(run + "/ckpt/bon", run + "/ckpt/bon_guarded");
+  j = run_json(bon + "--judge-prompts 0 --resume");  // --resume: reuse the sampled answers
+  EXPECT_EQ(j["best_step"], -1) << j.dump();
+  EXPECT_FALSE(fs::exists(run + "/ckpt/bon/current"));
+  EXPECT_FALSE(same_params(run + "/ckpt/bon", run + "/ckpt/sft"));
+}

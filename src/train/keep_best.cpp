@@ -1,0 +1,87 @@
+#include "train/keep_best.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/fileio.h"
+#include "core/run_dir.h"
+#include "train/loop.h"
+
+namespace own {
+
+namespace {
+
+Checkpoint snapshot_of(const Llama& m) {
+  Checkpoint ck{m.config, m.layout, FloatBuffer(m.layout.total)};
+  std::copy(m.params.data, m.params.data + m.layout.total, ck.params.data);
+  return ck;
+}
+
+}  // namespace
+
+KeepBest::KeepBest(const std::string& run_dir, const std::string& stage, const Tokenizer& tok, int64_t judge_prompts,
+                   int64_t seq, int64_t max_tokens)
+    : stage_(stage),
+      metrics_(RunDir(run_dir).metrics().string()),
+      judge_((RunDir(run_dir).data("chat") / "val.jsonl").string(), tok, judge_prompts, seq - max_tokens, max_tokens) {}
+
+double KeepBest::eligible_score(const JudgeScore& s) const {
+  for (const auto& [family, share] : start_.by_family) {
+    const auto it = s.by_family.find(family);
+    if (it != s.by_family.end() && it->second < share - kFamilyDrop) return -1;  // never the best
+  }
+  return s.score;
+}
+
+void KeepBest::start(const Llama& start_policy) {
+  const Checkpoint ck = snapshot_of(start_policy);
+  start_ = judge_.judge(ck);
+  judged_.observe(0, start_.score, 0, 0);
+  best_ = FloatBuffer(ck.layout.total);
+  std::copy(ck.params.data, ck.params.data + ck.layout.total, best_.data);
+  append_metric(metrics_, stage_, 0, "judge_score", start_.score);
+  fmt::print(stderr, "{}: val rule-judge score of the policy it starts from {:.3f} ({} prompts, {} families)\n", stage_,
+             start_.score, judge_.prompts(), judge_.families());
+}
+
+void KeepBest::check(const Llama& policy, int64_t step) {
+  const Checkpoint ck = snapshot_of(policy);
+  const JudgeScore s = judge_.judge(ck);
+  append_metric(metrics_, stage_, step, "judge_score", s.score);
+  for (const auto& [family, share] : s.by_family) append_metric(metrics_, stage_, step, "judge/" + family, share);
+  const double eligible = eligible_score(s);
+  const bool best = judged_.observe(step, eligible, 0, 0);
+  if (best) std::copy(ck.params.data, ck.params.data + ck.layout.total, best_.data);
+  std::string lost;
+  for (const auto& [family, share] : start_.by_family)
+    if (s.by_family.count(family) && s.by_family.at(family) < share - kFamilyDrop)
+      lost += fmt::format(" {} {:.2f} -> {:.2f}", family, share, s.by_family.at(family));
+  fmt::print(stderr, "{}: step {}: val rule-judge score {:.3f}{}, {}\n", stage_, step, s.score,
+             lost.empty() ? "" : ", not eligible (lost" + lost + ")",
+             best ? std::string("the best so far")
+                  : fmt::format("the best {:.3f} at step {}", judged_.best_score, judged_.best_step));
+}
+
+void KeepBest::finish(const std::string& out, const Llama& trained, int64_t end_step) {
+  // nothing judged since the start (a resumed run that had no steps left): the checkpoint stays
+  if (judged_.checks < 2 || judged_.best_step == end_step) return;
+  TrainState state;
+  const bool has_state = checkpoint_has_train_state(out);
+  if (has_state) checkpoint_load_train_state(out, trained.layout, state);
+  checkpoint_save_set(out, [&](const std::string& tmp) {
+    checkpoint_write_files(tmp, trained.config, trained.layout, best_.data, has_state ? &state : nullptr);
+    const std::string current = tmp + "/current";
+    std::filesystem::create_directory(current);
+    checkpoint_write_files(current, trained.config, trained.layout, trained.params.data, nullptr);
+    fsync_dir(current);
+  });
+  fmt::print(stderr, "{}: {} holds the policy of step {}{}, the best by the val rule judges ({:.3f}; the start "
+                     "{:.3f}); the trained policy, step {}, is in {}/current\n", stage_, out, judged_.best_step,
+             judged_.best_step == 0 ? " (the policy it started from)" : "", judged_.best_score, judged_.first_score,
+             end_step, out);
+  append_metric(metrics_, stage_, end_step, "best_step", static_cast<double>(judged_.best_step));
+}
+
+}  // namespace own
