@@ -24,6 +24,12 @@ Llama Llama::from(const Checkpoint& ck) {
   return m;
 }
 
+Checkpoint Llama::snapshot() const {
+  Checkpoint ck{config, layout, FloatBuffer(layout.total)};
+  std::copy(params.data, params.data + layout.total, ck.params.data);
+  return ck;
+}
+
 void Llama::enable_grads() {
   if (grads.size != layout.total) grads = FloatBuffer(layout.total);
 }

@@ -40,6 +40,8 @@ class Llama {
   explicit Llama(const ModelConfig& c);
   // The model a checkpoint holds: its config and a copy of its weights (no grads, no reserve).
   static Llama from(const Checkpoint& ck);
+  // the reverse: a checkpoint holding a copy of this model's config and weights
+  Checkpoint snapshot() const;
   void enable_grads();
   // Size the activation arena for B sequences of T tokens (T <= max_position_embeddings).
   void reserve(int64_t B, int64_t T);

@@ -11,16 +11,6 @@
 
 namespace own {
 
-namespace {
-
-Checkpoint snapshot_of(const Llama& m) {
-  Checkpoint ck{m.config, m.layout, FloatBuffer(m.layout.total)};
-  std::copy(m.params.data, m.params.data + m.layout.total, ck.params.data);
-  return ck;
-}
-
-}  // namespace
-
 KeepBest::KeepBest(const std::string& run_dir, const std::string& stage, const Tokenizer& tok, int64_t judge_prompts,
                    int64_t seq, int64_t max_tokens)
     : stage_(stage),
@@ -36,7 +26,7 @@ double KeepBest::eligible_score(const JudgeScore& s) const {
 }
 
 void KeepBest::start(const Llama& start_policy) {
-  const Checkpoint ck = snapshot_of(start_policy);
+  const Checkpoint ck = start_policy.snapshot();
   start_ = judge_.judge(ck);
   judged_.observe(0, start_.score, 0, 0);
   best_ = FloatBuffer(ck.layout.total);
@@ -47,7 +37,7 @@ void KeepBest::start(const Llama& start_policy) {
 }
 
 void KeepBest::check(const Llama& policy, int64_t step) {
-  const Checkpoint ck = snapshot_of(policy);
+  const Checkpoint ck = policy.snapshot();
   const JudgeScore s = judge_.judge(ck);
   append_metric(metrics_, stage_, step, "judge_score", s.score);
   for (const auto& [family, share] : s.by_family) append_metric(metrics_, stage_, step, "judge/" + family, share);

@@ -57,12 +57,6 @@ std::vector<size_t> iota_n(size_t n) {
   return v;
 }
 
-Checkpoint snapshot(const Llama& m) {
-  Checkpoint ck{m.config, m.layout, FloatBuffer(m.layout.total)};
-  std::copy(m.params.data, m.params.data + m.layout.total, ck.params.data);
-  return ck;
-}
-
 void check_options(const PpoOptions& o) {
   if (o.prompts <= 0 || o.minibatch <= 0 || o.epochs <= 0 || o.max_tokens <= 0 || o.steps <= 0)
     input_error("--steps, --prompts, --minibatch, --epochs and --max-tokens must be positive");
@@ -103,7 +97,7 @@ std::vector<Trajectory> rollout(const PpoOptions& o, const Llama& policy, const 
   ro.max_tokens = o.max_tokens;
   ro.temperature = o.temperature;
   ro.seed = o.seed * 1000003ull + static_cast<uint64_t>(p.step);
-  std::vector<Rollout> rolls = sample_answers(snapshot(policy), tok, batch, ro);
+  std::vector<Rollout> rolls = sample_answers(policy.snapshot(), tok, batch, ro);
   std::vector<Trajectory> tr(rolls.size());
   for (size_t i = 0; i < rolls.size(); i++) {
     tr[i].row = std::move(rolls[i].row);
@@ -366,7 +360,7 @@ void ppo_step(PpoRun& r, PpoProgress& p, Progress& progress) {
 // The validation rule-judge check at p.step: logged, the policy kept when it is the best so far,
 // the run marked stopped once it has been behind the best for --judge-patience checks
 void judge_check(PpoRun& r, PpoProgress& p) {
-  const JudgeScore js = r.judge->judge(snapshot(r.m.policy));
+  const JudgeScore js = r.judge->judge(r.m.policy.snapshot());
   append_metric(r.metrics, "ppo", p.step, "judge_score", js.score);
   for (const auto& [family, share] : js.by_family) append_metric(r.metrics, "ppo", p.step, "judge/" + family, share);
   const bool best = p.judged.observe(p.step, js.score, r.o.judge_drop, r.o.judge_patience);
