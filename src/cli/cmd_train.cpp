@@ -272,6 +272,7 @@ void add_bon_command(CLI::App& train) {
       "bon", "best-of-n: sample n answers per prompt, keep the reward model's best, fine-tune on them -> DIR/ckpt/bon");
   auto bo = std::make_shared<BonOptions>();
   bo->sft.steps = 100;
+  bo->sft.default_lr_divisor = 10;  // at the SFT rate it undoes SFT (docs/quality.md, run g1)
   auto bon_data = std::make_shared<std::vector<std::string>>();
   add_stage_flags(bon, bo->sft, *bon_data, "bon", "sft",
                   "your conversations to mix in (OpenAI fine-tuning JSONL), as FILE or FILE:WEIGHT");

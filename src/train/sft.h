@@ -22,7 +22,8 @@ struct SftOptions {
   int64_t batch = 8, seq = 256, steps = 500;
   double minutes = 0;  // > 0: fit the run into this wall time (caps steps)
   bool pack = true;  // several whole conversations per row (false: one per row, padded)
-  float lr = 0;  // 0: the base model's default (0.03 / sqrt(width))
+  float lr = 0;  // 0: the base model's default (0.03 / sqrt(width)) / default_lr_divisor
+  float default_lr_divisor = 1;  // best-of-n polishes an SFT model: 10
   float weight_decay = 0.0f;
   int64_t eval_every = 100, save_every = 250;
   int64_t val_conversations = 256;  // validation loss over the first N of val.jsonl (0: all)
