@@ -17,12 +17,12 @@ KeepBest::KeepBest(const std::string& run_dir, const std::string& stage, const T
       metrics_(RunDir(run_dir).metrics().string()),
       judge_((RunDir(run_dir).data("chat") / "val.jsonl").string(), tok, judge_prompts, seq - max_tokens, max_tokens) {}
 
-double KeepBest::eligible_score(const JudgeScore& s) const {
-  for (const auto& [family, share] : start_.by_family) {
-    const auto it = s.by_family.find(family);
-    if (it != s.by_family.end() && it->second < share - kFamilyDrop) return -1;  // never the best
-  }
-  return s.score;
+std::string KeepBest::lost_families(const JudgeScore& s) const {
+  std::string lost;
+  for (const auto& [family, share] : start_.by_family)
+    if (const auto it = s.by_family.find(family); it != s.by_family.end() && it->second < share - kFamilyDrop)
+      lost += fmt::format(" {} {:.2f} -> {:.2f}", family, share, it->second);
+  return lost;
 }
 
 void KeepBest::start(const Llama& start_policy) {
@@ -41,13 +41,9 @@ void KeepBest::check(const Llama& policy, int64_t step) {
   const JudgeScore s = judge_.judge(ck);
   append_metric(metrics_, stage_, step, "judge_score", s.score);
   for (const auto& [family, share] : s.by_family) append_metric(metrics_, stage_, step, "judge/" + family, share);
-  const double eligible = eligible_score(s);
-  const bool best = judged_.observe(step, eligible, 0, 0);
+  const std::string lost = lost_families(s);
+  const bool best = judged_.observe(step, lost.empty() ? s.score : -1, 0, 0);  // -1: never the best
   if (best) std::copy(ck.params.data, ck.params.data + ck.layout.total, best_.data);
-  std::string lost;
-  for (const auto& [family, share] : start_.by_family)
-    if (s.by_family.count(family) && s.by_family.at(family) < share - kFamilyDrop)
-      lost += fmt::format(" {} {:.2f} -> {:.2f}", family, share, s.by_family.at(family));
   fmt::print(stderr, "{}: step {}: val rule-judge score {:.3f}{}, {}\n", stage_, step, s.score,
              lost.empty() ? "" : ", not eligible (lost" + lost + ")",
              best ? std::string("the best so far")

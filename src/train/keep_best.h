@@ -42,7 +42,8 @@ class KeepBest {
   KeptPolicy kept() const { return {judged_.best_step, judged_.first_score, judged_.best_score}; }
 
  private:
-  double eligible_score(const JudgeScore& s) const;
+  // " family start -> now" for each family more than kFamilyDrop below the start; "" when none
+  std::string lost_families(const JudgeScore& s) const;
   std::string stage_, metrics_;
   PolicyJudge judge_;
   BestPolicy judged_;
