@@ -273,6 +273,8 @@ CorpusStats corpus_build(const CorpusOptions& options) {
 }
 
 CorpusStats corpus_build_plans(const CorpusOptions& options, const std::vector<SourcePlan>& plans) {
+  if (!(options.practice >= 0 && options.practice <= 0.5))
+    input_error("--practice must be a share of the train split in [0, 0.5] (got {})", options.practice);
   const auto t0 = std::chrono::steady_clock::now();
   CorpusStats st;
   st.total.name = "total";
@@ -286,8 +288,6 @@ CorpusStats corpus_build_plans(const CorpusOptions& options, const std::vector<S
 
   // train.jsonl, val.jsonl and stats.json are one set: written into data/corpus.tmp and swapped in
   // as one directory, so a killed build leaves the previous corpus or the new one, never a mix.
-  if (!(options.practice >= 0 && options.practice <= 0.5))
-    input_error("--practice must be a share of the train split in [0, 0.5] (got {})", options.practice);
   CorpusSplitter splitter(plans, st, total_bytes, options.practice);
   replace_dir_atomic(st.dir, [&](const std::string& dir) { splitter.write(dir); });
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-
 #include "core/rng.h"
 #include "data/chat_arithmetic.h"
 #include "data/chat_synth.h"
