@@ -9,7 +9,7 @@ PACKAGES=(
   libdnnl-dev            # oneDNN: matmul primitives (fp32, bf16)
   ocl-icd-opencl-dev     # only "recommended" by libdnnl-dev, yet its CMake package requires OpenCL
   nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
-  libcpp-httplib-dev libsqlite3-dev libssl-dev libpcre2-dev zlib1g-dev
+  libcpp-httplib-dev libsqlite3-dev libgumbo-dev libssl-dev libpcre2-dev zlib1g-dev
   libgtest-dev googletest
   python3-torch python3-numpy   # the numerical oracle (system /usr/bin/python3)
   python3-jinja2                # renders the chat template as HF tools would (tests)

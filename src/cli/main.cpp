@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   own::cli::register_serve_commands(app);
   own::cli::register_moderation_commands(app);
   own::cli::register_speedrun_commands(app);
+  own::cli::register_index_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,6 +6,7 @@
 //   RUN/metrics.jsonl               one metric per line, every stage
 //   RUN/report.md, RUN/report.html  the run report
 //   RUN/ownchat.db                  the server's store (keys, chats, ratings)
+//   RUN/index.db                    the retrieval index (passages for answers with citations)
 #pragma once
 #include <filesystem>
 #include <string>
@@ -26,6 +27,7 @@ struct RunDir {
   std::filesystem::path report_md() const { return root / "report.md"; }
   std::filesystem::path report_html() const { return root / "report.html"; }
   std::filesystem::path store() const { return root / "ownchat.db"; }
+  std::filesystem::path index() const { return root / "index.db"; }
 
   // the speedrun's record of finished stages: RUN/speedrun/<stage>.done
   std::filesystem::path speedrun() const { return root / "speedrun"; }

@@ -41,14 +41,14 @@ bool Store::rename_conversation(const Scope& scope, const std::string& id, const
   std::lock_guard lock(mu_);
   Stmt q(db_, path_,
          fmt::format("UPDATE conversations AS c SET title = ?1, updated_at = ?2 WHERE c.id = ?3 AND {}", kVisible).c_str());
-  q.bind(1, title).bind(2, now_s()).bind(3, id).bind_scope(scope).run();
+  bind_scope(q.bind(1, title).bind(2, now_s()).bind(3, id), scope).run();
   return q.changes() > 0;
 }
 
 bool Store::delete_conversation(const Scope& scope, const std::string& id) {
   std::lock_guard lock(mu_);
   Stmt q(db_, path_, fmt::format("DELETE FROM conversations AS c WHERE c.id = ?1 AND {}", kVisible).c_str());
-  q.bind(1, id).bind_scope(scope).run();
+  bind_scope(q.bind(1, id), scope).run();
   return q.changes() > 0;
 }
 
@@ -63,7 +63,7 @@ std::vector<ConversationInfo> Store::list_conversations(const Scope& scope, cons
                      "ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ?3 OFFSET ?4",
                      kConversationColumns, kVisible)
              .c_str());
-  q.bind(1, search).bind(2, like_contains(search)).bind(3, limit).bind(4, offset).bind_scope(scope);
+  bind_scope(q.bind(1, search).bind(2, like_contains(search)).bind(3, limit).bind(4, offset), scope);
   std::vector<ConversationInfo> out;
   while (q.step()) out.push_back(read_conversation(q));
   return out;
@@ -72,7 +72,7 @@ std::vector<ConversationInfo> Store::list_conversations(const Scope& scope, cons
 std::optional<ConversationInfo> Store::conversation_info_locked(const Scope& scope, const std::string& id) {
   Stmt q(db_, path_,
          fmt::format("SELECT {} FROM conversations c WHERE c.id = ?1 AND {}", kConversationColumns, kVisible).c_str());
-  q.bind(1, id).bind_scope(scope);
+  bind_scope(q.bind(1, id), scope);
   if (!q.step()) return std::nullopt;
   return read_conversation(q);
 }
@@ -150,7 +150,7 @@ std::optional<Message> Store::get_message(const Scope& scope, const std::string&
          fmt::format("SELECT {} FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?1 AND {}",
                      kMessageColumns, kVisible)
              .c_str());
-  q.bind(1, id).bind_scope(scope);
+  bind_scope(q.bind(1, id), scope);
   if (!q.step()) return std::nullopt;
   return read_message(q, path_);
 }
@@ -167,7 +167,7 @@ std::vector<Message> Store::path_to_locked(const Scope& scope, const std::string
                      "SELECT {} FROM up JOIN messages m ON m.id = up.id ORDER BY up.depth DESC",
                      kVisible, kMessageColumns)
              .c_str());
-  q.bind(1, message_id).bind_scope(scope);
+  bind_scope(q.bind(1, message_id), scope);
   std::vector<Message> path;
   while (q.step()) path.push_back(read_message(q, path_));
   return path;

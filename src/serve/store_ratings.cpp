@@ -21,7 +21,7 @@ Rating Store::rate(const Scope& scope, const std::string& message_id, int rating
                        "WHERE m.id = ?1 AND {}",
                        kVisible)
                .c_str());
-    q.bind(1, message_id).bind_scope(scope);
+    bind_scope(q.bind(1, message_id), scope);
     if (!q.step()) input_error("no message \"{}\" to rate", message_id);
     if (q.text(0) != "assistant")
       input_error("message \"{}\" is a {} message; only assistant answers can be rated", message_id, q.text(0));
@@ -48,7 +48,7 @@ bool Store::clear_rating(const Scope& scope, const std::string& message_id) {
                      "ON c.id = m.conversation_id WHERE m.id = ?1 AND {})",
                      kVisible)
              .c_str());
-  q.bind(1, message_id).bind_scope(scope).run();
+  bind_scope(q.bind(1, message_id), scope).run();
   return q.changes() > 0;
 }
 
@@ -59,7 +59,7 @@ std::optional<Rating> Store::get_rating(const Scope& scope, const std::string& m
                      "ON c.id = m.conversation_id WHERE r.message_id = ?1 AND {}",
                      kRatingColumns, kVisible)
              .c_str());
-  q.bind(1, message_id).bind_scope(scope);
+  bind_scope(q.bind(1, message_id), scope);
   if (!q.step()) return std::nullopt;
   return read_rating(q);
 }
@@ -75,7 +75,7 @@ FeedbackStats Store::feedback_stats(const Scope& scope) {
                        "WHERE {}",
                        kVisible)
                .c_str());
-    q.bind_scope(scope).step();
+    bind_scope(q, scope).step();
     s = FeedbackStats{q.int64(0), q.int64(1), q.int64(2), 0};
   }
   Stmt q(db_, path_,
@@ -85,7 +85,7 @@ FeedbackStats Store::feedback_stats(const Scope& scope) {
                      "  WHERE m.role = 'assistant' AND m.parent_id IS NOT NULL AND {} GROUP BY m.parent_id)",
                      kVisible)
              .c_str());
-  q.bind_scope(scope).step();
+  bind_scope(q, scope).step();
   s.pairs = q.int64(0);
   tx.commit();
   return s;
@@ -103,7 +103,7 @@ std::vector<PreferencePair> Store::preference_pairs(const Scope& scope) {
                        "ORDER BY c.created_at, c.rowid, p.created_at, p.rowid",
                        kVisible)
                .c_str());
-    q.bind_scope(scope);
+    bind_scope(q, scope);
     while (q.step()) parents.push_back(q.text(0));
   }
   std::vector<RatedTurn> turns;

@@ -21,10 +21,12 @@ namespace own::store_sql {
 constexpr int kScopeAllParam = 98, kScopeKeyParam = 99;
 constexpr const char* kVisible = "(?98 OR c.owner_key_id = ?99)";
 
-inline Stmt& Stmt::bind_scope(const Scope& s) {
-  OWN_CHECK(sqlite3_bind_parameter_count(st_) == kScopeKeyParam, "statement without kVisible: {}", sqlite3_sql(st_));
-  bind(kScopeAllParam, static_cast<int64_t>(s.admin));
-  return bind_or_null(kScopeKeyParam, s.key_id);
+// binds the parameters of kVisible, which must be in the statement
+inline Stmt& bind_scope(Stmt& q, const Scope& s) {
+  OWN_CHECK(sqlite3_bind_parameter_count(q.handle()) == kScopeKeyParam, "statement without kVisible: {}",
+            sqlite3_sql(q.handle()));
+  q.bind(kScopeAllParam, static_cast<int64_t>(s.admin));
+  return q.bind_or_null(kScopeKeyParam, s.key_id);
 }
 
 constexpr const char* kMessageColumns =

@@ -1,137 +1,16 @@
-// The store's SQLite wrapper (statements, transactions, errors), shared by the files of its tables
-// (store_keys.cpp, store_conversations.cpp, store_ratings.cpp) and store_open.cpp (opening, checks,
-// migrations); not for use outside the store. Every failure is a StoreError naming the db path
-// (sql_fail); Store's constructor turns those into InputErrors. Statements are prepared per call.
+// The store's view of the SQLite wrapper (core/sql.h), for the files of its tables
+// (store_keys.cpp, store_conversations.cpp, store_ratings.cpp) and store_open.cpp; not for use
+// outside the store. Store's constructor turns SqlErrors (StoreError) into InputErrors.
 #pragma once
-#include <fmt/format.h>
-#include <sqlite3.h>
-
-#include <chrono>
-#include <cstdint>
-#include <limits>
-#include <optional>
-#include <string>
-#include <string_view>
-
-#include "core/check.h"
+#include "core/sql.h"
 #include "serve/store_error.h"
-
-namespace own {
-struct Scope;
-}
 
 namespace own::store_sql {
 
-inline int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// a StoreError; the constructor turns those into InputErrors (a bad file, not a server fault)
-[[noreturn]] inline void sql_fail(sqlite3* db, const std::string& path, std::string_view what) {
-  int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
-  std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-  std::string hint;
-  if (code == SQLITE_NOTADB) hint = " (expected an ownchat SQLite database; give another --db or --run)";
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) hint = " (another process holds a write lock for too long)";
-  if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN) hint = " (check the path and its permissions)";
-  if (code == SQLITE_CORRUPT) hint = " (stop the server; it names the recovery at its next start)";
-  throw StoreError(fmt::format("{}: {}: {}{}", path, what, msg, hint), code == SQLITE_BUSY || code == SQLITE_LOCKED);
-}
-
-// One prepared statement; binds are 1-based, columns 0-based, as in SQLite.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const std::string& path, const char* sql) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) sql_fail(db_, path_, "prepare");
-  }
-  ~Stmt() { sqlite3_finalize(st_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Stmt& bind(int i, std::string_view v) {
-    if (v.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
-      input_error("{}: a text of {} bytes is too long to store", path_, v.size());
-    check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
-  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
-  Stmt& bind(int i, int64_t v) {
-    check(sqlite3_bind_int64(st_, i, v));
-    return *this;
-  }
-  Stmt& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
-  Stmt& bind(int i, double v) {
-    check(sqlite3_bind_double(st_, i, v));
-    return *this;
-  }
-  Stmt& bind_null(int i) {
-    check(sqlite3_bind_null(st_, i));
-    return *this;
-  }
-  Stmt& bind_or_null(int i, const std::string& v) { return v.empty() ? bind_null(i) : bind(i, v); }
-  Stmt& bind_or_null(int i, const std::optional<int64_t>& v) { return v ? bind(i, *v) : bind_null(i); }
-  // the parameters of kVisible, which must be in the statement (store_rows.h)
-  Stmt& bind_scope(const Scope& s);
-
-  // true: a row is ready; false: done
-  bool step() {
-    int rc = sqlite3_step(st_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    sql_fail(db_, path_, "query");
-  }
-  void run() {
-    while (step()) {
-    }
-  }
-  int changes() const { return sqlite3_changes(db_); }
-
-  bool is_null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
-  int64_t int64(int c) const { return sqlite3_column_int64(st_, c); }
-  double real(int c) const { return sqlite3_column_double(st_, c); }
-  std::string text(int c) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, c))) : std::string();
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) sql_fail(db_, path_, "bind");
-  }
-  sqlite3* db_;
-  const std::string& path_;
-  sqlite3_stmt* st_ = nullptr;
-};
-
-// constant SQL only (no user data); errors name the statement's first line
-inline void exec(sqlite3* db, const std::string& path, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    std::string_view s(sql);
-    s.remove_prefix(std::min(s.find_first_not_of('\n'), s.size()));
-    sql_fail(db, path, s.substr(0, s.find('\n')));
-  }
-}
-
-// A transaction rolled back unless commit() ran. `write`: BEGIN IMMEDIATE (take the write lock
-// now, so a read-then-write never fails half way with SQLITE_BUSY); else a read snapshot.
-class Tx {
- public:
-  Tx(sqlite3* db, const std::string& path, bool write) : db_(db), path_(path) {
-    exec(db_, path_, write ? "BEGIN IMMEDIATE" : "BEGIN");
-  }
-  ~Tx() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  void commit() {
-    exec(db_, path_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  const std::string& path_;
-  bool done_ = false;
-};
+using sql::exec;
+using sql::now_s;
+using sql::sql_fail;
+using sql::Stmt;
+using sql::Tx;
 
 }  // namespace own::store_sql

@@ -1,0 +1,266 @@
+// See index_db.h. SQL text is constant; every value is a bound parameter. The FTS5 table has
+// external content (the passages table), so its rows are added and deleted by hand beside it.
+#include "retrieval/index_db.h"
+
+#include <filesystem>
+#include <unordered_set>
+
+#include "core/check.h"
+#include "core/sql.h"
+#include "data/clean.h"
+
+namespace own {
+
+using sql::Stmt;
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr const char* kFormat = "ownchat-index";
+constexpr const char* kFormatVersion = "1";
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE index_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents(
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  passages INTEGER NOT NULL DEFAULT 0,
+  added_at INTEGER NOT NULL);
+CREATE TABLE passages(
+  id INTEGER PRIMARY KEY,
+  hash INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  title TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  text TEXT NOT NULL);
+CREATE INDEX passages_by_hash ON passages(hash);
+CREATE TABLE refs(
+  document_id INTEGER NOT NULL REFERENCES documents(id),
+  passage_id INTEGER NOT NULL REFERENCES passages(id),
+  PRIMARY KEY(document_id, passage_id)) WITHOUT ROWID;
+CREATE INDEX refs_by_passage ON refs(passage_id);
+CREATE VIRTUAL TABLE passages_fts USING fts5(
+  title, text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
+)sql";
+
+// Stop words: function words and the words questions are asked with. BM25 would weigh them
+// little anyway; leaving them out keeps a search from scoring half the index.
+const std::unordered_set<std::string>& stop_words() {
+  static const std::unordered_set<std::string> words = {
+      "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as",
+      "into", "about", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has",
+      "had", "it", "its", "this", "that", "these", "those", "there", "i", "me", "my", "you", "your", "we", "our",
+      "he", "she", "his", "her", "they", "them", "their", "what", "which", "who", "whom", "whose", "when", "where",
+      "why", "how", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "not", "no", "so",
+      "than", "then", "too", "very", "just", "also", "any", "some", "all", "please", "tell", "explain", "define",
+      "definition", "meaning", "mean", "means", "word", "term", "say", "says", "said", "s", "t"};
+  return words;
+}
+
+int64_t as_sql_int(uint64_t h) { return static_cast<int64_t>(h); }
+
+}  // namespace
+
+bool sqlite_has_fts5() { return sqlite3_compileoption_used("ENABLE_FTS5") != 0; }
+
+std::string fts_query(const std::string& text) {
+  std::string q, word;
+  std::unordered_set<std::string> seen;
+  auto flush = [&] {
+    if (!word.empty() && !stop_words().count(word) && seen.insert(word).second) {
+      if (!q.empty()) q += " OR ";
+      q += '"' + word + '"';  // a word holds no quote, so quoting is exact
+    }
+    word.clear();
+  };
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) {
+      word.push_back(static_cast<char>(std::tolower(u)));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return q;
+}
+
+IndexDb::IndexDb(const std::string& path, Open mode) : path_(path) {
+  namespace fs = std::filesystem;
+  if (!sqlite_has_fts5()) input_error("{}: this SQLite was built without FTS5, which the index needs", path);
+  std::error_code ec;
+  if (mode == Open::existing && !fs::is_regular_file(path, ec))
+    input_error("{}: no index there; build one with `ownchat index build --run DIR`", path);
+  if (mode == Open::create_fresh)
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+  int flags = SQLITE_OPEN_READWRITE | (mode == Open::create_fresh ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    input_error("{}: cannot open the index: {}", path, msg);
+  }
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  try {
+    if (mode == Open::create_fresh) {
+      sql::exec(db_, path_, kSchema);
+      Stmt(db_, path_, "INSERT INTO index_meta(key, value) VALUES('format', ?1), ('version', ?2)")
+          .bind(1, kFormat)
+          .bind(2, kFormatVersion)
+          .run();
+      return;
+    }
+    Stmt q(db_, path_, "SELECT value FROM index_meta WHERE key = 'format'");
+    if (!q.step() || q.text(0) != kFormat) input_error("{}: not an ownchat index", path_);
+    Stmt v(db_, path_, "SELECT value FROM index_meta WHERE key = 'version'");
+    if (!v.step() || v.text(0) != kFormatVersion)
+      input_error("{}: index format version {} is not the {} this ownchat reads; rebuild it with `ownchat index "
+                  "build`",
+                  path_, v.text(0), kFormatVersion);
+    sql::exec(db_, path_, "PRAGMA journal_mode=WAL");
+  } catch (const SqlError& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    input_error("{} (expected an index built by `ownchat index build`)", e.what());
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+IndexDb::~IndexDb() {
+  if (db_) sqlite3_close(db_);
+}
+
+void IndexDb::begin_bulk() {
+  sql::exec(db_, path_, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN");
+  bulk_ = true;
+}
+
+void IndexDb::end_bulk() {
+  sql::exec(db_, path_, "COMMIT");
+  bulk_ = false;
+  sql::exec(db_, path_, "INSERT INTO passages_fts(passages_fts) VALUES('optimize')");
+  sql::exec(db_, path_, "PRAGMA synchronous=FULL; PRAGMA journal_mode=WAL");
+}
+
+AddResult IndexDb::add(const std::string& key, const std::vector<Passage>& passages) {
+  AddResult r;
+  if (bulk_) {
+    add_locked(key, passages, r);
+    return r;
+  }
+  sql::Tx tx(db_, path_, true);
+  add_locked(key, passages, r);
+  tx.commit();
+  return r;
+}
+
+void IndexDb::add_locked(const std::string& key, const std::vector<Passage>& passages, AddResult& r) {
+  {
+    Stmt q(db_, path_, "SELECT id FROM documents WHERE key = ?1");
+    if (q.bind(1, key).step()) {
+      remove_locked(q.int64(0));
+      r.replaced = true;
+    }
+  }
+  Stmt(db_, path_, "INSERT INTO documents(key, added_at) VALUES(?1, ?2)").bind(1, key).bind(2, sql::now_s()).run();
+  const int64_t doc = sqlite3_last_insert_rowid(db_);
+  Stmt find(db_, path_, "SELECT id FROM passages WHERE hash = ?1 AND text = ?2");
+  Stmt insert(db_, path_, "INSERT INTO passages(hash, source, title, position, text) VALUES(?1, ?2, ?3, ?4, ?5)");
+  Stmt insert_fts(db_, path_, "INSERT INTO passages_fts(rowid, title, text) VALUES(?1, ?2, ?3)");
+  Stmt ref(db_, path_, "INSERT OR IGNORE INTO refs(document_id, passage_id) VALUES(?1, ?2)");
+  for (const Passage& p : passages) {
+    const int64_t h = as_sql_int(text_hash(p.text));
+    int64_t id = 0;
+        if (find.reset().bind(1, h).bind(2, p.text).step()) {
+      id = find.int64(0);
+    } else {
+            insert.reset().bind(1, h).bind(2, p.source).bind(3, p.title).bind(4, p.position).bind(5, p.text).run();
+      id = sqlite3_last_insert_rowid(db_);
+            insert_fts.reset().bind(1, id).bind(2, p.title).bind(3, p.text).run();
+      ++r.new_passages;
+    }
+        ref.reset().bind(1, doc).bind(2, id).run();
+    ++r.passages;
+  }
+  Stmt(db_, path_, "UPDATE documents SET passages = ?1 WHERE id = ?2").bind(1, r.passages).bind(2, doc).run();
+}
+
+int64_t IndexDb::remove_locked(int64_t document_id) {
+  std::vector<int64_t> ids;
+  {
+    Stmt q(db_, path_, "SELECT passage_id FROM refs WHERE document_id = ?1");
+    q.bind(1, document_id);
+    while (q.step()) ids.push_back(q.int64(0));
+  }
+  Stmt(db_, path_, "DELETE FROM refs WHERE document_id = ?1").bind(1, document_id).run();
+  Stmt orphan(db_, path_,
+              "SELECT title, text FROM passages WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM refs WHERE passage_id = ?1)");
+  Stmt delete_fts(db_, path_, "INSERT INTO passages_fts(passages_fts, rowid, title, text) VALUES('delete', ?1, ?2, ?3)");
+  Stmt del(db_, path_, "DELETE FROM passages WHERE id = ?1");
+  int64_t dropped = 0;
+  for (int64_t id : ids) {
+        if (!orphan.reset().bind(1, id).step()) continue;
+    std::string title = orphan.text(0), text = orphan.text(1);
+        delete_fts.reset().bind(1, id).bind(2, title).bind(3, text).run();
+        del.reset().bind(1, id).run();
+    ++dropped;
+  }
+  Stmt(db_, path_, "DELETE FROM documents WHERE id = ?1").bind(1, document_id).run();
+  return dropped;
+}
+
+std::optional<int64_t> IndexDb::remove(const std::string& key) {
+  sql::Tx tx(db_, path_, true);
+  Stmt q(db_, path_, "SELECT id FROM documents WHERE key = ?1");
+  if (!q.bind(1, key).step()) return std::nullopt;
+  int64_t dropped = remove_locked(q.int64(0));
+  tx.commit();
+  return dropped;
+}
+
+std::string IndexDb::meta(const std::string& key) const {
+  Stmt q(db_, path_, "SELECT value FROM index_meta WHERE key = ?1");
+  return q.bind(1, key).step() ? q.text(0) : std::string();
+}
+
+void IndexDb::set_meta(const std::string& key, const std::string& value) {
+  Stmt(db_, path_, "INSERT OR REPLACE INTO index_meta(key, value) VALUES(?1, ?2)").bind(1, key).bind(2, value).run();
+}
+
+std::vector<std::string> IndexDb::document_keys() const {
+  std::vector<std::string> keys;
+  Stmt q(db_, path_, "SELECT key FROM documents ORDER BY id");
+  while (q.step()) keys.push_back(q.text(0));
+  return keys;
+}
+
+std::vector<SearchHit> IndexDb::search(const std::string& query, int k) const {
+  std::vector<SearchHit> hits;
+  std::string match = fts_query(query);
+  if (match.empty() || k <= 0) return hits;
+  // title matches weigh 4x: a headword or a section heading names what the passage is about
+  Stmt q(db_, path_,
+         "SELECT p.id, -bm25(passages_fts, 4.0, 1.0), p.source, p.title, p.text, p.position "
+         "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
+         "WHERE passages_fts MATCH ?1 ORDER BY bm25(passages_fts, 4.0, 1.0) LIMIT ?2");
+  q.bind(1, match).bind(2, k);
+  while (q.step()) hits.push_back(SearchHit{q.int64(0), q.real(1), Passage{q.text(2), q.text(3), q.text(4), q.int64(5)}});
+  return hits;
+}
+
+IndexStats IndexDb::stats() const {
+  IndexStats s;
+  Stmt d(db_, path_, "SELECT count(*) FROM documents");
+  if (d.step()) s.documents = d.int64(0);
+  Stmt p(db_, path_, "SELECT count(*), coalesce(sum(length(CAST(text AS BLOB))), 0) FROM passages");
+  if (p.step()) {
+    s.passages = p.int64(0);
+    s.bytes = p.int64(1);
+  }
+  return s;
+}
+
+}  // namespace own
