@@ -66,6 +66,10 @@ IndexChange index_build(const IndexOptions& o) {
   std::unique_ptr<Tokenizer> tok = load_tokenizer(o.tokenizer_path);
   PassageSplitter splitter(o.passage_tokens, tok.get());
   const std::string tmp = o.index_path + ".tmp";
+  fs::path parent = fs::absolute(o.index_path).parent_path();
+  std::error_code mk;
+  fs::create_directories(parent, mk);
+  if (mk) input_error("{}: cannot create the folder: {}", parent.string(), mk.message());
   IndexChange c;
   try {
     IndexDb db(tmp, IndexDb::Open::create_fresh);
@@ -85,7 +89,6 @@ IndexChange index_build(const IndexOptions& o) {
   for (const char* suffix : {"-wal", "-shm"}) fs::remove(o.index_path + suffix, ec);
   fs::rename(tmp, o.index_path, ec);
   if (ec) input_error("{}: cannot move the new index into place: {}", o.index_path, ec.message());
-  fs::path parent = fs::absolute(o.index_path).parent_path();
   fsync_dir(parent.string());
   c.seconds = seconds_since(t0);
   return c;

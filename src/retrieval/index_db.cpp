@@ -37,6 +37,8 @@ CREATE INDEX passages_by_hash ON passages(hash);
 CREATE TABLE refs(
   document_id INTEGER NOT NULL REFERENCES documents(id),
   passage_id INTEGER NOT NULL REFERENCES passages(id),
+  title TEXT NOT NULL,
+  position INTEGER NOT NULL,
   PRIMARY KEY(document_id, passage_id)) WITHOUT ROWID;
 CREATE INDEX refs_by_passage ON refs(passage_id);
 CREATE VIRTUAL TABLE passages_fts USING fts5(
@@ -170,7 +172,7 @@ void IndexDb::add_locked(const std::string& key, const std::vector<Passage>& pas
   Stmt find(db_, path_, "SELECT id FROM passages WHERE hash = ?1 AND text = ?2");
   Stmt insert(db_, path_, "INSERT INTO passages(hash, source, title, position, text) VALUES(?1, ?2, ?3, ?4, ?5)");
   Stmt insert_fts(db_, path_, "INSERT INTO passages_fts(rowid, title, text) VALUES(?1, ?2, ?3)");
-  Stmt ref(db_, path_, "INSERT OR IGNORE INTO refs(document_id, passage_id) VALUES(?1, ?2)");
+  Stmt ref(db_, path_, "INSERT OR IGNORE INTO refs(document_id, passage_id, title, position) VALUES(?1, ?2, ?3, ?4)");
   for (const Passage& p : passages) {
     const int64_t h = as_sql_int(text_hash(p.text));
     int64_t id = 0;
@@ -182,12 +184,14 @@ void IndexDb::add_locked(const std::string& key, const std::vector<Passage>& pas
             insert_fts.reset().bind(1, id).bind(2, p.title).bind(3, p.text).run();
       ++r.new_passages;
     }
-        ref.reset().bind(1, doc).bind(2, id).run();
+        ref.reset().bind(1, doc).bind(2, id).bind(3, p.title).bind(4, p.position).run();
     ++r.passages;
   }
   Stmt(db_, path_, "UPDATE documents SET passages = ?1 WHERE id = ?2").bind(1, r.passages).bind(2, doc).run();
 }
 
+// Drops the document's refs; a passage with no ref left is deleted, and one that another document
+// still holds is re-labelled with that document's source, title and position.
 int64_t IndexDb::remove_locked(int64_t document_id) {
   std::vector<int64_t> ids;
   {
@@ -196,17 +200,31 @@ int64_t IndexDb::remove_locked(int64_t document_id) {
     while (q.step()) ids.push_back(q.int64(0));
   }
   Stmt(db_, path_, "DELETE FROM refs WHERE document_id = ?1").bind(1, document_id).run();
-  Stmt orphan(db_, path_,
-              "SELECT title, text FROM passages WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM refs WHERE passage_id = ?1)");
+  Stmt old(db_, path_, "SELECT title, text, source FROM passages WHERE id = ?1");
+  Stmt other(db_, path_,
+             "SELECT d.key, r.title, r.position FROM refs r JOIN documents d ON d.id = r.document_id "
+             "WHERE r.passage_id = ?1 ORDER BY r.document_id LIMIT 1");
   Stmt delete_fts(db_, path_, "INSERT INTO passages_fts(passages_fts, rowid, title, text) VALUES('delete', ?1, ?2, ?3)");
+  Stmt insert_fts(db_, path_, "INSERT INTO passages_fts(rowid, title, text) VALUES(?1, ?2, ?3)");
   Stmt del(db_, path_, "DELETE FROM passages WHERE id = ?1");
+  Stmt relabel(db_, path_, "UPDATE passages SET source = ?2, title = ?3, position = ?4 WHERE id = ?1");
   int64_t dropped = 0;
   for (int64_t id : ids) {
-        if (!orphan.reset().bind(1, id).step()) continue;
-    std::string title = orphan.text(0), text = orphan.text(1);
-        delete_fts.reset().bind(1, id).bind(2, title).bind(3, text).run();
-        del.reset().bind(1, id).run();
-    ++dropped;
+    if (!old.reset().bind(1, id).step()) continue;
+    const std::string title = old.text(0), text = old.text(1);
+    const bool kept = other.reset().bind(1, id).step();
+    if (kept && title == other.text(1)) {  // the FTS row stays as it is
+      relabel.reset().bind(1, id).bind(2, other.text(0)).bind(3, title).bind(4, other.int64(2)).run();
+      continue;
+    }
+    delete_fts.reset().bind(1, id).bind(2, title).bind(3, text).run();
+    if (kept) {
+      relabel.reset().bind(1, id).bind(2, other.text(0)).bind(3, other.text(1)).bind(4, other.int64(2)).run();
+      insert_fts.reset().bind(1, id).bind(2, other.text(1)).bind(3, text).run();
+    } else {
+      del.reset().bind(1, id).run();
+      ++dropped;
+    }
   }
   Stmt(db_, path_, "DELETE FROM documents WHERE id = ?1").bind(1, document_id).run();
   return dropped;
