@@ -80,6 +80,8 @@ void register_generate_commands(CLI::App& app) {
   auto co = std::make_shared<ChatOptions>();
   cf->add(chat, 0.7f);
   chat->add_option("--system", co->system, "system message");
+  chat->add_option("--index", co->index, "retrieval: answer from this index (RUN/index.db) and list the sources");
+  chat->add_option("--retrieval-k", co->retrieval_k, "passages per answer with --index")->capture_default_str()->check(CLI::Range(1, 20));
   chat->add_option("--max-tokens", co->max_tokens, "longest answer in tokens")->capture_default_str();
   chat->callback([=] {
     co->ckpt = cf->ckpt;

@@ -14,7 +14,7 @@ namespace {
 
 // the flags converted or checked before they become ServeOptions
 struct ServeFlags {
-  std::vector<std::string> models;
+  std::vector<std::string> models, indexes;
   std::string weights = "f32";
   double max_body_mib = 8.0;
   std::string moderate = "none";
@@ -38,6 +38,11 @@ void add_model_flags(CLI::App* serve, ServeOptions& o, ServeFlags& f) {
   serve->add_option("--slots", o.infer.n_slots, "sequences generated at once per model (KV cache regions)")
       ->capture_default_str();
   serve->add_option("--ctx", o.infer.context, "context length per sequence (default: the model's)");
+  serve->add_option("--index", f.indexes,
+                    "retrieval: answer chats from this index (RUN/index.db), as PATH (every model) or NAME=PATH (repeatable)");
+  serve->add_option("--retrieval-k", o.retrieval_k, "passages per answer with --index (a request may ask 1-20)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
 }
 
 // the HTTP side: queue, threads, limits, timeouts, hosts, CORS, the web chat
@@ -80,6 +85,26 @@ std::vector<std::pair<std::string, std::string>> named_models(const std::vector<
     models.emplace_back(name, dir);
   }
   return models;
+}
+
+// --index PATH or NAME=PATH, NAME one of the served models
+std::vector<std::pair<std::string, std::string>> named_indexes(const std::vector<std::string>& flags,
+                                                               const std::vector<std::pair<std::string, std::string>>& models) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& x : flags) {
+    const size_t eq = x.find('=');
+    std::string name = eq == std::string::npos ? "" : x.substr(0, eq);
+    std::string path = eq == std::string::npos ? x : x.substr(eq + 1);
+    if (!name.empty() && !std::filesystem::exists(x)) {
+      bool known = false;
+      for (const auto& [m, _] : models) known = known || m == name;
+      if (!known) input_error("--index {}: no served model is named \"{}\"", x, name);
+    } else {
+      name.clear(), path = x;  // a path that holds '='
+    }
+    out.emplace_back(name, path);
+  }
+  return out;
 }
 
 // a first model in RUN/ckpt/<stage>: the run's store, moderation model and report
@@ -131,6 +156,7 @@ void register_serve_commands(CLI::App& app) {
   add_threads_flag(serve);
   serve->callback([o, f] {
     o->models = named_models(f->models);
+    o->indexes = named_indexes(f->indexes, o->models);
     if (const char* k = std::getenv("OWNCHAT_API_KEY"); k && *k) o->api_keys.push_back(k);
     apply_run_defaults(*o);
     check_serve_flags(*o, *f);

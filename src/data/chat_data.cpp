@@ -51,8 +51,8 @@ std::vector<Conversation> parse_chat_jsonl(std::string_view text, const std::str
       if (!m.is_object() || !m.contains("role") || !m["role"].is_string() || !m.contains("content"))
         input_error("{}: expected {{\"role\": ..., \"content\": ...}}", where);
       std::string role = m["role"].get<std::string>();
-      if (!is_chat_role(role))
-        input_error("{}: unknown role '{}' (expected system, user or assistant)", where, role);
+      if (!is_template_role(role))
+        input_error("{}: unknown role '{}' (expected system, context, user or assistant)", where, role);
       std::string content = content_text(m["content"], where);
       utf8_repair(content);
       c.messages.push_back({std::move(role), std::move(content)});

@@ -34,8 +34,8 @@ ChatMessage message_of(const json& m, const std::string& field) {
   if (!m.is_object() || !m.contains("role") || !m["role"].is_string() || !m.contains("content"))
     input_error("{}: expected {{\"role\": ..., \"content\": ...}}", field);
   ChatMessage msg{m["role"].get<std::string>(), text_of(m["content"], field)};
-  if (!is_chat_role(msg.role))
-    input_error("{}: unknown role '{}' (expected system, user or assistant)", field, msg.role);
+  if (!is_template_role(msg.role))
+    input_error("{}: unknown role '{}' (expected system, context, user or assistant)", field, msg.role);
   utf8_repair(msg.content);
   return msg;
 }

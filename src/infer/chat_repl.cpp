@@ -12,6 +12,7 @@
 #include "data/clean.h"
 #include "infer/engine.h"
 #include "infer/generate.h"
+#include "retrieval/grounding.h"
 #include "tokenizer/chat_template.h"
 
 namespace own {
@@ -75,7 +76,8 @@ class ChatSession {
         engine_(*model_, &tok_),
         stops_(chat_stop_tokens(tok_)),
         sampling_(o.sampling),
-        system_(o.system) {
+        system_(o.system),
+        index_(o.index.empty() ? nullptr : std::make_unique<IndexDb>(o.index, IndexDb::Open::existing)) {
     sampling_.validate(model_->config().vocab_size);
   }
 
@@ -125,6 +127,7 @@ class ChatSession {
       return;
     }
     history_.push_back({"assistant", answer(std::move(prompt))});
+    print_sources();
   }
 
  private:
@@ -143,7 +146,13 @@ class ChatSession {
       std::vector<ChatMessage> msgs;
       if (!system_.empty()) msgs.push_back({"system", system_});
       msgs.insert(msgs.end(), history_.begin(), history_.end());
-      prompt = render_chat(tok_, msgs, true);
+      if (index_) {  // the passages for this question only; earlier ones are not kept in the history
+        Grounded g = ground(*index_, o_.retrieval_k, tok_, msgs, model_->context(), room);
+        prompt = std::move(g.prompt);
+        hits_ = std::move(g.hits);
+      } else {
+        prompt = render_chat(tok_, msgs, true);
+      }
       if (static_cast<int64_t>(prompt.size()) + room <= model_->context() || history_.size() <= 1) break;
       history_.erase(history_.begin());
       dropped++;
@@ -151,6 +160,14 @@ class ChatSession {
     if (dropped > 0)
       fmt::print(out_, "(context full: dropped the {} oldest message{})\n", dropped, dropped == 1 ? "" : "s");
     return static_cast<int64_t>(prompt.size()) < model_->context();
+  }
+
+  // the passages the answer was given, as [n] title (source)
+  void print_sources() const {
+    if (hits_.empty()) return;
+    std::fputs("Sources:\n", out_);
+    for (size_t i = 0; i < hits_.size(); i++)
+      fmt::print(out_, "  [{}] {} ({})\n", i + 1, hits_[i].passage.title, hits_[i].passage.source);
   }
 
   // streams the answer to out_ as it is written; Ctrl-C cancels it
@@ -192,6 +209,8 @@ class ChatSession {
   SamplingParams sampling_;
   std::string system_;
   std::vector<ChatMessage> history_;  // user/assistant turns
+  std::unique_ptr<IndexDb> index_;    // retrieval, when --index
+  std::vector<SearchHit> hits_;       // the passages of the last answer
 };
 
 }  // namespace

@@ -36,6 +36,8 @@ void run_generate(const GenerateOptions& o);
 
 struct ChatOptions {
   std::string ckpt, tokenizer, system;
+  std::string index;        // retrieval: answer from this index.db and list the sources ("" = off)
+  int retrieval_k = 3;      // passages per answer
   int64_t max_tokens = 512;
   SamplingParams sampling;
   InferOptions infer;

@@ -259,6 +259,7 @@ std::vector<SearchHit> IndexDb::search(const std::string& query, int k) const {
   std::vector<SearchHit> hits;
   std::string match = fts_query(query);
   if (match.empty() || k <= 0) return hits;
+  std::lock_guard lock(search_mu_);
   // title matches weigh 4x: a headword or a section heading names what the passage is about
   Stmt q(db_, path_,
          "SELECT p.id, -bm25(passages_fts, 4.0, 1.0), p.source, p.title, p.text, p.position "

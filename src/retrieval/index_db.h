@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,7 @@ class IndexDb {
   void set_meta(const std::string& key, const std::string& value);
 
   // The k best passages for free text `query` (stop words dropped, every other word ORed).
+  // Safe to call from several threads at once.
   std::vector<SearchHit> search(const std::string& query, int k) const;
   IndexStats stats() const;
 
@@ -67,6 +69,7 @@ class IndexDb {
   int64_t remove_locked(int64_t document_id);
   std::string path_;
   sqlite3* db_ = nullptr;
+  mutable std::mutex search_mu_;  // searches come from many server threads
   bool bulk_ = false;
 };
 

@@ -219,6 +219,22 @@ std::vector<int32_t> token_array(const json& v, const std::string& param) {
   return out;
 }
 
+// "retrieval": false | true | {"k": 1..20}
+void parse_retrieval(const json& body, ApiRequest& r) {
+  const json* x = member(body, "retrieval");
+  if (!x || x->is_null()) return;
+  if (x->is_boolean()) {
+    r.retrieval_asked = x->get<bool>();
+    if (!r.retrieval_asked) r.retrieval_k = 0;
+    return;
+  }
+  if (!x->is_object()) wrong_type("retrieval", "a boolean or an object like {\"k\": 3}", *x);
+  for (const auto& [key, _] : x->items())
+    if (key != "k") bad_request("retrieval." + key, "unknown_parameter", "Unrecognized parameter: 'retrieval.{}'.", key);
+  r.retrieval_asked = true;
+  if (auto k = get_int(*x, "k", 1, 20, "retrieval")) r.retrieval_k = *k;
+}
+
 ApiRequest parse_chat_request(const json& body) {
   ApiRequest r;
   parse_common(body, r);
@@ -234,6 +250,7 @@ ApiRequest parse_chat_request(const json& body) {
       bad_request("top_logprobs", "invalid_value", "Invalid 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.");
     r.sampling.top_logprobs = *k;
   }
+  parse_retrieval(body, r);
   return r;
 }
 

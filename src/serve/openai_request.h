@@ -29,6 +29,10 @@ struct ApiRequest {
   bool echo = false;      // completions: the prompt is repeated before the answer
   bool ignore_eos = false;  // llama.cpp extension: generate max_tokens, past end-of-turn tokens
   std::string user;
+  // chat, an extension: "retrieval": false | true | {"k": N}. unset: the model's default (on with
+  // k = the server's --retrieval-k when it has an index); 0: off
+  std::optional<int64_t> retrieval_k;
+  bool retrieval_asked = false;  // the request turned retrieval on itself (an error without an index)
 };
 
 // body: the parsed JSON; it must be an object

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <cmath>
+
 namespace own {
 
 using nlohmann::json;
@@ -141,6 +143,21 @@ json embeddings_json(std::span<const std::vector<float>> vecs, bool base64, cons
     data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", base64 ? json(base64_floats(vecs[i])) : json(vecs[i])}});
   return {{"object", "list"}, {"data", data}, {"model", model},
           {"usage", {{"prompt_tokens", prompt_tokens}, {"total_tokens", prompt_tokens}}}};
+}
+
+json citations_json(std::span<const SearchHit> hits) {
+  json out = json::array();
+  for (size_t i = 0; i < hits.size(); i++) {
+    const SearchHit& h = hits[i];
+    out.push_back({{"index", i + 1},
+                   {"id", h.id},
+                   {"source", h.passage.source},
+                   {"title", h.passage.title},
+                   {"text", h.passage.text},
+                   {"score", std::round(h.score * 1e4) / 1e4},
+                   {"position", h.passage.position}});
+  }
+  return out;
 }
 
 }  // namespace own

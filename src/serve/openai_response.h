@@ -9,6 +9,7 @@
 
 #include "core/json_util.h"
 #include "infer/engine.h"
+#include "retrieval/index_db.h"
 #include "tokenizer/tokenizer.h"
 
 namespace own {
@@ -50,6 +51,9 @@ nlohmann::json chat_completion_json(const ResponseHead& h, std::span<const Choic
 nlohmann::json chat_chunk_json(const ResponseHead& h, int64_t index, const nlohmann::json& delta,
                                const nlohmann::json& logprobs, ApiFinish finish);
 // the include_usage chunk (chat or legacy): "choices": [] and the totals
+// retrieval: the passages an answer was given, [n] = index n: {"index", "id", "source", "title",
+// "text", "score", "position"}
+nlohmann::json citations_json(std::span<const SearchHit> hits);
 nlohmann::json usage_chunk_json(const ResponseHead& h, bool chat, const Usage& u);
 
 // echo_prefix: the prompt text when echo was asked for

@@ -39,10 +39,12 @@ std::string CompletionWriter::begin() const {
   if (!stream_) return out;
   for (size_t i = 0; i < choices_.size(); i++) {
     const auto index = static_cast<int64_t>(i);
-    if (chat_)
-      out += sse(chat_chunk_json(head_, index, {{"role", "assistant"}, {"content", ""}, {"refusal", nullptr}}, nullptr,
-                                 ApiFinish::none));
-    else if (!echo_.empty())  // legacy echo: the prompt comes first
+    if (chat_) {
+      json chunk = chat_chunk_json(head_, index, {{"role", "assistant"}, {"content", ""}, {"refusal", nullptr}}, nullptr,
+                                   ApiFinish::none);
+      if (i == 0 && !citations_.empty()) chunk["citations"] = citations_;
+      out += sse(chunk);
+    } else if (!echo_.empty())  // legacy echo: the prompt comes first
       out += sse(text_chunk_json(head_, index, echo_[i], nullptr, ApiFinish::none));
   }
   return out;
@@ -82,9 +84,12 @@ std::string CompletionWriter::add(size_t i, ChoiceDelta&& d) {
 
 std::string CompletionWriter::end() const {
   const Usage u = usage();
-  if (!stream_)
-    return dump_json(chat_ ? chat_completion_json(head_, choices_, u, logprobs_, tok_)
-                           : text_completion_json(head_, choices_, echo_, u, logprobs_, tok_));
+  if (!stream_) {
+    json body = chat_ ? chat_completion_json(head_, choices_, u, logprobs_, tok_)
+                      : text_completion_json(head_, choices_, echo_, u, logprobs_, tok_);
+    if (!citations_.empty()) body["citations"] = citations_;
+    return dump_json(body);
+  }
   std::string out;
   if (include_usage_) out += sse(usage_chunk_json(head_, chat_, u));
   return out + kDone;

@@ -36,6 +36,9 @@ class CompletionWriter {
   CompletionWriter(ResponseHead head, const ApiRequest& r, const Tokenizer& tok, size_t n_choices, int64_t prompt_tokens,
                    std::vector<std::string> echo);
 
+  // the passages a retrieval-grounded answer was given (a JSON array; empty: none): streamed, on
+  // the first chunk, before any content; whole, beside "choices"
+  void set_citations(nlohmann::json citations) { citations_ = std::move(citations); }
   bool streaming() const { return stream_; }
   const char* content_type() const { return stream_ ? "text/event-stream" : "application/json"; }
   // streamed: the first chunk of each choice, sent at once (chat: the role; legacy echo: the
@@ -62,6 +65,7 @@ class CompletionWriter {
   std::vector<std::string> echo_;
   int64_t prompt_tokens_ = 0;
   size_t remaining_ = 0;
+  nlohmann::json citations_ = nlohmann::json::array();
 };
 
 // The refusal of a flagged request as the response (streamed: text/event-stream, no-cache).

@@ -80,6 +80,7 @@ json ServedModel::describe() const {
           {"context_length", model->context()},
           {"vocab_size", tok.vocab_size()},
           {"chat", !chat_stops.empty()},
+          {"retrieval", index != nullptr},
           {"metrics", metrics}};
 }
 

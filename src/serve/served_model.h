@@ -12,6 +12,7 @@
 
 #include "infer/engine.h"
 #include "infer/model.h"
+#include "retrieval/index_db.h"
 #include "tokenizer/tokenizer.h"
 
 namespace own {
@@ -25,6 +26,8 @@ struct ServedModel {
   std::vector<int32_t> chat_stops;  // end of an assistant turn
   std::vector<int32_t> text_stops;  // end of a document (legacy completions)
   nlohmann::json metrics = nlohmann::json::object();
+  std::shared_ptr<const IndexDb> index;  // retrieval (serve --index); null: none
+  int64_t retrieval_k = 3;               // passages per answer unless a request says otherwise
 
   // Loads and starts the engine. tokenizer: "" = found next to the checkpoint (infer/generate.h)
   ServedModel(std::string name, const std::string& dir, const std::string& tokenizer, const InferOptions& io);

@@ -17,6 +17,7 @@
 #include "serve/api_error.h"
 #include "serve/completion_stream.h"
 #include "serve/completion_task.h"
+#include "retrieval/grounding.h"
 #include "serve/http_edge.h"
 #include "serve/http_policy.h"
 #include "serve/http_util.h"
@@ -152,7 +153,21 @@ class ApiServer {
       fmt::print(stderr, "ownchat: loading {} from {}\n", name, dir);
       models_.push_back(std::make_unique<ServedModel>(name, dir, o_.tokenizer, o_.infer));
     }
+    open_indexes();
     ready_ = true;
+  }
+  // each index file opened once, shared by the models it serves
+  void open_indexes() {
+    std::map<std::string, std::shared_ptr<const IndexDb>> opened;
+    for (const auto& [model_name, path] : o_.indexes) {
+      auto& db = opened[path];
+      if (!db) {
+        db = std::make_shared<const IndexDb>(path, IndexDb::Open::existing);
+        fmt::print(stderr, "ownchat: retrieval index {} ({} passages)\n", path, db->stats().passages);
+      }
+      for (auto& m : models_)
+        if (model_name.empty() || m->name == model_name) m->index = db, m->retrieval_k = o_.retrieval_k;
+    }
   }
   void unload_models() {
     ready_ = false;
@@ -262,14 +277,34 @@ class ApiServer {
                    "model_not_found");
   }
 
+  // A chat request to a model with an index (unless it says "retrieval": false): the passages for
+  // its last user message go into a context turn, as many as leave a quarter of the context for
+  // the answer. Returns the passages given, [1] first.
+  std::vector<SearchHit> retrieve(const ServedModel& m, ApiRequest& r) {
+    if (!r.chat) return {};
+    if (!m.index) {
+      if (r.retrieval_asked)
+        throw ApiError(400, fmt::format("Model '{}' has no retrieval index; start the server with --index.", m.name),
+                       "retrieval", "retrieval_unavailable");
+      return {};
+    }
+    const int64_t k = r.retrieval_k.value_or(m.retrieval_k);
+    if (k <= 0) return {};
+    Grounded g = ground(*m.index, static_cast<int>(k), m.tok, r.messages, m.model->context(), m.model->context() / 4);
+    r.messages = std::move(g.messages);
+    return std::move(g.hits);
+  }
+
   // parse -> validate -> submit -> write
   void completions(const httplib::Request& req, httplib::Response& res, bool chat) {
     const auto start = Clock::now();
-    const ApiRequest r = chat ? parse_chat_request(parse_body(req)) : parse_completion_request(parse_body(req));
+    ApiRequest r = chat ? parse_chat_request(parse_body(req)) : parse_completion_request(parse_body(req));
     ServedModel& m = find_model(r.model);
+    const std::vector<SearchHit> passages = retrieve(m, r);
     CompletionTask task = completion_task(m, r);
     CompletionWriter writer({new_id(chat ? "chatcmpl-" : "cmpl-"), m.name, static_cast<int64_t>(std::time(nullptr))}, r,
                             m.tok, task.n_choices, task.prompt_tokens, std::move(task.echo));
+    writer.set_citations(citations_json(passages));
     if (o_.moderate_input && input_flagged(*moderator_, r)) return send_refusal(res, writer);
     const auto total = static_cast<int64_t>(task.n_choices);
     if (m.engine->queued() + total > o_.max_queue)

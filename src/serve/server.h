@@ -57,6 +57,8 @@ struct ServeOptions {
   bool moderate_input = false, moderate_output = false;  // --moderate input|output|both
   std::string report;  // what GET /api/report serves ("" = RUN/report.html when the first model is
                        // RUN/ckpt/<stage>, else none)
+  std::vector<std::pair<std::string, std::string>> indexes;  // retrieval: model name ("" = every model), index.db
+  int64_t retrieval_k = 3;  // passages per answer by default
   std::string web_dir;  // the web chat's built files, served at / ("" = WEB beside the binary:
                         // build/web, made by scripts/setup.sh; none there = no page)
 };

@@ -9,7 +9,7 @@ namespace own {
 const std::string_view kChatTemplate =
     "{{ bos_token }}"
     "{% for message in messages %}"
-    "{% if message['role'] not in ['system', 'user', 'assistant'] %}"
+    "{% if message['role'] not in ['system', 'context', 'user', 'assistant'] %}"
     "{{ raise_exception('unknown role: ' + message['role']) }}"
     "{% endif %}"
     "{{ '<|' + message['role'] + '|>' + message['content'] + '<|end|>' }}"
@@ -18,10 +18,19 @@ const std::string_view kChatTemplate =
 
 bool is_chat_role(std::string_view role) { return role == "system" || role == "user" || role == "assistant"; }
 
+bool is_template_role(std::string_view role) { return is_chat_role(role) || role == "context"; }
+
+int32_t context_token(const Tokenizer& tok) {
+  int32_t id = tok.find_special("<|context|>");
+  if (id < 0) id = tok.find_special("<|reserved_0|>");  // tokenizers trained before the slot was named
+  if (id < 0) input_error("the tokenizer has no <|context|> token, so it cannot hold retrieved passages");
+  return id;
+}
+
 static int32_t role_token(const Tokenizer& tok, const std::string& role, size_t index) {
-  if (!is_chat_role(role))
-    input_error("message {}: unknown role '{}' (expected system, user or assistant)", index, role);
-  return tok.special_id("<|" + role + "|>");
+  if (!is_template_role(role))
+    input_error("message {}: unknown role '{}' (expected system, context, user or assistant)", index, role);
+  return role == "context" ? context_token(tok) : tok.special_id("<|" + role + "|>");
 }
 
 void render_chat_masked(const Tokenizer& tok, std::span<const ChatMessage> messages, std::vector<int32_t>& ids,
@@ -60,6 +69,7 @@ std::vector<int32_t> chat_stop_tokens(const Tokenizer& tok) {
   std::vector<int32_t> ids;
   for (const char* s : {"<|end|>", "<|eos|>", "<|bos|>", "<|system|>", "<|user|>", "<|assistant|>"})
     ids.push_back(tok.special_id(s));
+  if (int32_t c = tok.find_special("<|context|>"); c >= 0) ids.push_back(c);
   return ids;
 }
 

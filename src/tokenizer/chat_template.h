@@ -3,6 +3,9 @@
 // ordinary text (special-token text typed by a user stays text), then <|end|>:
 //   <|bos|><|system|>You are ...<|end|><|user|>Hi<|end|><|assistant|>Hello!<|end|>
 // With add_generation_prompt the ids end with <|assistant|>, where the model writes its turn.
+// Retrieved passages travel in a turn of their own, role "context" (<|context|>), just before the
+// question they were found for: <|context|>[1] title\ntext\n\n[2] ...<|end|><|user|>...
+// Only the server and the grounded training data make such turns; API clients cannot send one.
 // The same format as a Jinja template (kChatTemplate) is stored in tokenizer_config.json, so other
 // tools render it too; tests check that rendering it gives exactly our ids.
 #pragma once
@@ -21,7 +24,10 @@ struct ChatMessage {
   std::string content;
 };
 
-bool is_chat_role(std::string_view role);  // "system", "user" or "assistant"
+bool is_chat_role(std::string_view role);      // "system", "user" or "assistant": what clients send
+bool is_template_role(std::string_view role);  // those and "context": what the template renders
+// <|context|>; tokenizers trained before it was named have the same slot as <|reserved_0|>
+int32_t context_token(const Tokenizer& tok);
 
 // Hugging Face chat_template (Jinja); bos_token is "<|bos|>"
 extern const std::string_view kChatTemplate;

@@ -19,7 +19,7 @@ namespace {
 
 constexpr std::array<std::string_view, 16> kOwnSpecials = {
     "<|bos|>",        "<|eos|>",        "<|pad|>",        "<|system|>",     "<|user|>",       "<|assistant|>",
-    "<|end|>",        "<|reserved_0|>", "<|reserved_1|>", "<|reserved_2|>", "<|reserved_3|>", "<|reserved_4|>",
+    "<|end|>",        "<|context|>",    "<|reserved_1|>", "<|reserved_2|>", "<|reserved_3|>", "<|reserved_4|>",
     "<|reserved_5|>", "<|reserved_6|>", "<|reserved_7|>", "<|reserved_8|>"};
 
 struct ViewHash {

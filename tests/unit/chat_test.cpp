@@ -47,7 +47,9 @@ TEST(ChatTemplate, JinjaRenderingGivesExactlyOurIds) {
      "add_generation_prompt": true},
     {"messages": [{"role": "user", "content": "What does \"whale\" mean?"},
                   {"role": "assistant", "content": "A very large marine mammal.\n\nIndeed."}], "add_generation_prompt": false},
-    {"messages": [{"role": "user", "content": ""}, {"role": "assistant", "content": "  spaces  "}], "add_generation_prompt": false}
+    {"messages": [{"role": "user", "content": ""}, {"role": "assistant", "content": "  spaces  "}], "add_generation_prompt": false},
+    {"messages": [{"role": "system", "content": "Cite."}, {"role": "context", "content": "[1] whale\nA large mammal."},
+                  {"role": "user", "content": "What is a whale?"}], "add_generation_prompt": true}
   ])");
   write_file_atomic(d.file("fixtures.json"), fixtures.dump());
   CmdResult r = run_shell(std::string(OWN_PYTHON) + " " + OWN_SOURCE_DIR + "/tests/oracle/render_chat.py " +
@@ -71,6 +73,8 @@ TEST(ChatTemplate, JinjaRenderingGivesExactlyOurIds) {
                     render_chat(tok, bad, true);
                   }),
                   "message 1: unknown role 'tool'");
+  std::vector<ChatMessage> grounded{{"context", "[1] x"}, {"user", "q"}};
+  EXPECT_EQ(render_chat(tok, grounded, false)[1], tok.special_id("<|context|>"));
 }
 
 TEST(ChatData, BadInputNamesTheLine) {
