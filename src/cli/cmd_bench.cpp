@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "core/check.h"
 #include "infer/bench.h"
+#include "retrieval/index_bench.h"
 #include "train/bench.h"
 
 namespace own::cli {
@@ -60,6 +61,15 @@ void register_bench_commands(CLI::App& app) {
     go->weights = parse_weight_type(*weights);
     bench_generate(*go);
   });
+
+  CLI::App* index = bench->add_subcommand("index", "search latency of a retrieval index (p50/p95 ms)");
+  auto io = std::make_shared<IndexBenchOptions>();
+  index->add_option("--index", io->index_path, "index file (RUN/index.db)")->required();
+  index->add_option("--queries", io->queries_path, "queries, one per line")->required();
+  index->add_option("-k", io->k, "passages per search")->capture_default_str()->check(CLI::Range(1, 1000));
+  index->add_option("--reps", io->reps, "timed passes over the queries")->capture_default_str()->check(CLI::Range(1, 1000));
+  index->add_option("--matches-out", io->matches_out, "write each query's FTS5 MATCH text here (for the peer)");
+  index->callback([=] { bench_index(*io); });
 }
 
 }  // namespace own::cli
