@@ -2,12 +2,14 @@
 // Each user message is stored before it is answered; each answer is streamed, then stored with
 // its model, sampling settings, token counts and tokens/s (a stopped answer is kept as far as it
 // got). Regenerate adds another answer under the same question, editing adds another question
-// under the same parent; "‹ 2/3 ›" flips between such siblings.
+// under the same parent; "‹ 2/3 ›" flips between such siblings. An answer from a model with an
+// index keeps the passages it was given (citations.js) for as long as the page lives.
 import { api, streamChat } from './api.js';
 import { showError, clearError } from './banner.js';
 import { h, $, copyText, flash } from './dom.js';
 import { icon } from './icons.js';
 import { renderMarkdown } from './markdown.js';
+import { linkCitations, sourcesView } from './citations.js';
 import { state, modelInfo } from './state.js';
 import { Tree } from './tree.js';
 import { refreshConversations, renderSidebar } from './sidebar.js';
@@ -18,6 +20,7 @@ const messagesEl = $('messages');
 const promptEl = $('prompt');
 let pendingBody = null;     // the streaming answer's body element
 let pendingStats = null;    // and its live token counter
+let pendingSources = null;  // and its Sources block, once the first chunk brought citations
 let renderQueued = false;
 const ratingStatus = new Map();  // message id -> "Rating saved" etc., shown until the next reload
 
@@ -136,7 +139,7 @@ async function generate(question) {
   const messages = conv.system_prompt ? [{ role: 'system', content: conv.system_prompt }] : [];
   for (const m of tree.pathTo(question.id)) messages.push({ role: m.role, content: m.content });
 
-  const p = { convId: conv.id, parentId: question.id, content: '', model, pieces: 0, start: performance.now(), controller: new AbortController() };
+  const p = { convId: conv.id, parentId: question.id, content: '', citations: null, model, pieces: 0, start: performance.now(), controller: new AbortController() };
   state.pending = p;
   clearError();
   renderChat();
@@ -146,8 +149,14 @@ async function generate(question) {
   let stopped = false;
   try {
     const body = { model, messages, stream: true, stream_options: { include_usage: true }, ...sampling };
+    // "Search my documents" off: no passages; on: nothing sent (the server's default k)
+    if (s.retrieval === false && (modelInfo(model) || {}).retrieval) body.retrieval = false;
     for await (const chunk of streamChat(body, p.controller.signal)) {
       if (chunk.usage) usage = chunk.usage;
+      if (Array.isArray(chunk.citations) && chunk.citations.length) {  // the first chunk, before any content
+        p.citations = chunk.citations;
+        queueRender();
+      }
       for (const choice of chunk.choices || []) {
         const delta = choice.delta || {};
         const piece = (delta.content || '') + (delta.refusal || '');
@@ -183,7 +192,7 @@ async function generate(question) {
       completion_tokens: completion,
       tokens_per_s: completion > 0 && seconds > 0 ? Math.round((completion / seconds) * 10) / 10 : 0,
     });
-    state.notes.set(answer.id, { finish, stopped });
+    state.notes.set(answer.id, { finish, stopped, citations: p.citations });
     // the conversation was reopened (a fresh Tree) while this answer was being stored
     if (state.tree !== tree && state.conv && state.conv.id === conv.id && !state.tree.byId.has(answer.id)) state.tree.add(answer);
   } catch (e) {
@@ -204,6 +213,7 @@ function queueRender() {
     if (!p || !pendingBody) return;
     const stick = nearBottom();
     renderMarkdown(pendingBody, p.content);
+    showPendingSources(p);
     const seconds = (performance.now() - p.start) / 1000;
     pendingStats.textContent = `${p.pieces} tokens${seconds > 0.2 ? ` · ${(p.pieces / seconds).toFixed(1)} tokens/s` : ''}`;
     if (stick) scrollToEnd();
@@ -252,9 +262,22 @@ function moderationNotice() {
 function pendingView(p) {
   pendingBody = h('div', { class: 'body markdown' });
   pendingStats = h('span', { class: 'stats' }, 'waiting for the first token…');
+  pendingSources = null;
   renderMarkdown(pendingBody, p.content);
-  return h('article', { class: 'message assistant pending', 'aria-label': 'Answer being written', 'aria-busy': 'true' },
+  const el = h('article', { class: 'message assistant pending', 'aria-label': 'Answer being written', 'aria-busy': 'true' },
     h('div', { class: 'role' }, p.model), pendingBody, h('div', { class: 'actions' }, pendingStats));
+  showPendingSources(p);
+  return el;
+}
+
+// the streaming answer's [n] links (again after each render of its body) and its Sources block (once)
+function showPendingSources(p) {
+  if (!p.citations || !pendingBody) return;
+  linkCitations(pendingBody, p.citations);
+  if (!pendingSources) {
+    pendingSources = sourcesView(pendingBody.parentElement, p.citations);
+    pendingBody.after(pendingSources);
+  }
 }
 
 function messageView(m) {
@@ -270,6 +293,10 @@ function messageView(m) {
   el.append(h('div', { class: 'role' }, user ? 'You' : (m.model || 'Assistant')), body);
 
   const note = state.notes.get(m.id);
+  if (note && note.citations) {  // only for answers streamed in this page: the store does not keep them
+    linkCitations(body, note.citations);
+    el.append(sourcesView(el, note.citations));
+  }
   if (note && note.finish === 'content_filter') el.append(moderationNotice());
   if (note && note.stopped) el.append(h('p', { class: 'note' }, 'Stopped before the end.'));
 

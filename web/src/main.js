@@ -1,6 +1,7 @@
 // The web chat's entry point: asks for an API key when the server wants one, loads the models
 // and the conversation list, reopens the conversation named in the URL (#id), and owns the theme.
-// The pieces: api.js (requests), chat.js, sidebar.js, settings.js, feedback.js, report.js, markdown.js.
+// The pieces: api.js (requests), chat.js, citations.js, sidebar.js, settings.js,
+// feedback.js, report.js, markdown.js.
 import { apiKey } from './api.js';
 import { showError, setUnauthorizedHandler } from './banner.js';
 import { $ } from './dom.js';

@@ -1,5 +1,6 @@
-// The model picker (each model with its stage and eval metrics from GET /v1/models) and the
-// settings panel: system prompt, temperature, top-p, max tokens, kept in localStorage. A
+// The model picker (each model with its stage and eval metrics from GET /v1/models), the
+// "Search my documents" switch beside it (shown for a model served with an index), and the
+// settings panel: system prompt, temperature, top-p, max tokens, all kept in localStorage. A
 // conversation keeps the system prompt it began with (the store has no way to change it).
 import { api } from './api.js';
 import { h, $ } from './dom.js';
@@ -11,6 +12,12 @@ export async function loadModels() {
   renderModels();
 }
 
+// on: the server answers from the model's index (its default k); off: requests say "retrieval": false
+const retrievalBox = h('input', { type: 'checkbox', id: 'retrieval' });
+const retrievalToggle = h('label', { class: 'retrieval-toggle', hidden: true, title: 'Answer from the passages the server finds in its index' },
+  retrievalBox, 'Search my documents');
+$('open-settings').before(retrievalToggle);
+
 const fmt = (v) => (typeof v === 'number' ? String(Number(v.toPrecision(3))) : JSON.stringify(v));
 
 function renderModels() {
@@ -19,6 +26,8 @@ function renderModels() {
   select.value = state.settings.model;
   select.disabled = state.models.length === 0;
   const m = modelInfo(state.settings.model);
+  retrievalToggle.hidden = !(m && m.retrieval);
+  retrievalBox.checked = state.settings.retrieval !== false;
   const info = $('model-info');
   if (!m) {
     info.replaceChildren('no model');
@@ -67,6 +76,10 @@ $('model').addEventListener('change', (e) => {
   state.settings.model = e.target.value;
   saveSettings();
   renderModels();
+});
+retrievalBox.addEventListener('change', () => {
+  state.settings.retrieval = retrievalBox.checked;
+  saveSettings();
 });
 $('open-settings').addEventListener('click', () => {
   const panel = $('settings');
