@@ -8,6 +8,9 @@
 #include "data/corpus.h"
 #include "data/pref_synth.h"
 #include "data/tokenize.h"
+#include "retrieval/grounded_synth.h"
+
+#include <filesystem>
 
 namespace own::cli {
 
@@ -22,6 +25,7 @@ void register_data_commands(CLI::App& app) {
       "pairs_train.jsonl + stats.json)");
   auto co = std::make_shared<ChatSynthOptions>();
   auto po = std::make_shared<PrefSynthOptions>();
+  auto go = std::make_shared<GroundedOptions>();
   po->max_per_split = 4000;  // keeps RM training on a laptop practical
   chat->add_option("--run", co->run_dir, "run directory")->capture_default_str();
   chat->add_option("--seed", co->seed, "synthesis seed")->capture_default_str();
@@ -31,10 +35,16 @@ void register_data_commands(CLI::App& app) {
   chat->add_option("--max-prefs", po->max_per_split,
                    "at most this many preference rankings per split, taken evenly over the families (0: all)")
       ->capture_default_str();
+  chat->add_option("--grounded", go->count,
+                   "grounded conversations (passages from RUN/index.db, cited answers); 0: none; none without an index")
+      ->capture_default_str();
+  chat->add_option("--grounded-k", go->k, "passages per grounded question")->capture_default_str()->check(CLI::Range(1, 20));
   chat->callback([=] {
+    if (go->count < 0) input_error("--grounded must be 0 or positive (got {})", go->count);
+    if (const auto index = RunDir(co->run_dir).index(); std::filesystem::exists(index)) go->index_path = index.string();
     if (co->per_family < 1) input_error("--per-family must be positive (got {})", co->per_family);
     if (po->max_per_split < 0) input_error("--max-prefs must be 0 (all) or positive (got {})", po->max_per_split);
-    ChatSplits sp = build_chat_data(*co);
+    ChatSplits sp = build_chat_data_grounded(*co, *go);
     const RunDir run(co->run_dir);
     for (const auto& [family, n] : sp.per_family) fmt::print("{:<12} {:>7}\n", family, n);
     fmt::print("wrote {}/{{train,val,test}}.jsonl: {} / {} / {} conversations\n", run.data("chat").string(),

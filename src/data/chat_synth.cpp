@@ -568,9 +568,16 @@ std::vector<std::string> chat_phrasings(const Conversation& c) {
   return out;
 }
 
+const std::vector<std::string>& definition_asks() { return kDefinitionAsks; }
+
 ChatSplits build_chat_data(const ChatSynthOptions& o) {
   ChatSplits sp = synthesize_chat(o);
-  const fs::path out = RunDir(o.run_dir).data("chat");
+  write_chat_data(o.run_dir, sp, o.seed);
+  return sp;
+}
+
+void write_chat_data(const std::string& run_dir, const ChatSplits& sp, uint64_t seed) {
+  const fs::path out = RunDir(run_dir).data("chat");
   fs::create_directories(out.parent_path());
   // the splits and stats.json are one set, swapped in as one directory: a kill leaves the old set or the new
   replace_dir_atomic(out.string(), [&](const std::string& tmp) {
@@ -579,10 +586,9 @@ ChatSplits build_chat_data(const ChatSynthOptions& o) {
     write_chat_jsonl((dir / "val.jsonl").string(), sp.val);
     write_chat_jsonl((dir / "test.jsonl").string(), sp.test);
     nlohmann::json stats = {{"train", sp.train.size()}, {"val", sp.val.size()}, {"test", sp.test.size()},
-                            {"per_family", sp.per_family}, {"seed", o.seed}};
+                            {"per_family", sp.per_family}, {"seed", seed}};
     write_file_atomic((dir / "stats.json").string(), stats.dump(2) + "\n");
   });
-  return sp;
 }
 
 }  // namespace own

@@ -49,6 +49,12 @@ ChatSplits build_chat_data(const ChatSynthOptions& o);
 // family has one fixed question per item (identity, jokes, ...). For the phrasing eval.
 std::vector<std::string> chat_phrasings(const Conversation& c);
 
+// the ways the definition family asks what a word means ("What does \"{}\" mean?", ...)
+const std::vector<std::string>& definition_asks();
+
+// Writes RUN/data/chat/{train,val,test}.jsonl and stats.json from splits made elsewhere.
+void write_chat_data(const std::string& run_dir, const ChatSplits& sp, uint64_t seed);
+
 // a pronounceable word that is (almost always) not English: "florbix", "zweegrn"
 std::string made_up_word(Rng& r);
 

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <set>
 
+#include "data/rule_judges.h"
+
 namespace own {
 
 namespace {
@@ -322,6 +324,52 @@ std::string made_up(const Conversation& c, Rng& rng) {
   }
 }
 
+// ---------------------------------------------------------------- grounded: answers from passages
+// the context turn's text ("[1] ...\n\n[2] ..."), or ""
+std::string context_of(const Conversation& c) {
+  for (const ChatMessage& m : c.messages)
+    if (m.role == "context") return m.content;
+  return "";
+}
+
+int passages_in(const Conversation& c) {
+  int k = 0;
+  for (int n : cited_numbers(context_of(c))) k = std::max(k, n);
+  return k;
+}
+
+// the right words with another passage's number
+std::string wrong_citation(const Conversation& c, Rng& rng) {
+  const std::vector<int> cited = cited_numbers(answer_of(c));
+  const int k = passages_in(c);
+  if (cited.empty() || k < 2) return "";
+  int other = 1 + static_cast<int>(rng.below(static_cast<uint64_t>(k - 1)));
+  if (other >= cited[0]) other++;
+  return replace_all(answer_of(c), fmt::format("[{}]", cited[0]), fmt::format("[{}]", other));
+}
+
+// another question's answer: with this answer's citation (claims a passage says it), or with none
+std::string other_grounded(const Conversation& c, const AnswerPool& pool, Rng& rng, bool cite) {
+  const Conversation* o = same_family(c, pool, rng);
+  const std::vector<int> mine = cited_numbers(answer_of(c));
+  if (!o || mine.empty()) return "";
+  const std::vector<int> theirs = cited_numbers(answer_of(*o));
+  if (theirs.empty()) return "";
+  const std::string from = fmt::format("[{}]", theirs[0]);
+  std::string a = answer_of(*o);
+  if (cite) return replace_all(a, from, fmt::format("[{}]", mine[0]));
+  a = replace_all(replace_all(a, "According to " + from + ", ", ""), " " + from, "");
+  return capitalize(a);
+}
+
+// unanswerable: the first passage's opening quoted as the answer, cited
+std::string cites_distractor(const Conversation& c) {
+  const std::string ctx = context_of(c);
+  if (ctx.rfind("[1] ", 0) != 0) return "";
+  std::string first = ctx.substr(4, ctx.find('\n') == std::string::npos ? std::string::npos : ctx.find('\n') - 4);
+  return first.empty() ? "" : first + " [1]";
+}
+
 // ---------------------------------------------------------------- the plan per family
 struct Candidate {
   const char* kind;
@@ -335,7 +383,16 @@ struct Candidate {
 // harmless ask harmful. Both still answer this ask, unlike an answer to another one; rude is last.
 // Each ranking keeps one of the two declines, drawn (benign: always the refusal, its lesson), so
 // the RM never learns a decline only as the best answer of honesty and refusal.
+// Grounded, best first: wrong_citation (right words, wrong number) > ignores_passage (another
+// answer, uncited: from memory) > false_idk > not_in_passage (another answer, cited as if the
+// passage said it: a hallucinated citation, the worst a grounded answer can do short of rudeness).
+// Unanswerable: the "I don't know" reference > made_up > cites_distractor (a passage that does not
+// answer, cited as if it did).
 std::vector<Candidate> plan_of(const std::string& family, Rng& rng) {
+  if (family == "grounded")
+    return {{"wrong_citation", true}, {"ignores_passage", true}, {"false_idk", false}, {"not_in_passage", true},
+            {"off_topic", false}, {"rude", false}};
+  if (family == "grounded_idk") return {{"made_up", true}, {"cites_distractor", true}, {"off_topic", false}, {"rude", false}};
   if (family == "honesty") return {{"made_up", true}, {"off_topic", false}, {"rude", false}};
   if (family == "refusal") return {{"verbose", false}, {"off_topic", false}, {"rude", false}, {"unsafe", true}};
   const bool refusal = family == "benign" || rng.below(2) == 1;
@@ -353,6 +410,10 @@ std::string write_kind(const std::string& kind, const Conversation& c, const Ans
   if (kind == "rude") return rude(rng);
   if (kind == "unsafe") return unsafe(rng);
   if (kind == "made_up") return made_up(c, rng);
+  if (kind == "wrong_citation") return wrong_citation(c, rng);
+  if (kind == "ignores_passage") return other_grounded(c, pool, rng, false);
+  if (kind == "not_in_passage") return other_grounded(c, pool, rng, true);
+  if (kind == "cites_distractor") return cites_distractor(c);
   return "";
 }
 

@@ -1,6 +1,8 @@
 #include "data/rule_judges.h"
 
+#include <algorithm>
 #include <cctype>
+#include <set>
 #include <initializer_list>
 
 #include "data/chat_arithmetic.h"
@@ -52,6 +54,63 @@ bool names_asked_word(const std::string& answer, const std::string& item) {
   return !named.empty() && ascii_lower(named) == ascii_lower(item);
 }
 
+std::vector<int> cited_numbers(const std::string& answer) {
+  std::vector<int> out;
+  for (size_t i = 0; i < answer.size(); ++i) {
+    if (answer[i] != '[') continue;
+    size_t j = i + 1;
+    int n = 0;
+    while (j < answer.size() && j < i + 4 && std::isdigit(static_cast<unsigned char>(answer[j]))) n = n * 10 + (answer[j++] - '0');
+    if (j > i + 1 && j < answer.size() && answer[j] == ']') out.push_back(n);
+  }
+  return out;
+}
+
+namespace {
+
+std::set<std::string> content_words(const std::string& text) {
+  static const std::set<std::string> stop = {"the", "and", "for", "that", "with", "from", "this", "are", "was", "its",
+                                             "not", "but", "which", "what", "according", "means", "mean", "meaning",
+                                             "has", "have", "had", "been", "into", "you", "your", "one", "any"};
+  std::set<std::string> words;
+  std::string w;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ' ';
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      continue;
+    }
+    bool digits_only = !w.empty() && std::all_of(w.begin(), w.end(), [](char d) { return std::isdigit(static_cast<unsigned char>(d)); });
+    if (w.size() >= 3 && !digits_only && !stop.count(w)) words.insert(w);
+    w.clear();
+  }
+  return words;
+}
+
+}  // namespace
+
+double content_overlap(const std::string& answer, const std::string& reference, const std::string& question) {
+  std::set<std::string> ref = content_words(reference);
+  for (const std::string& q : content_words(question)) ref.erase(q);
+  if (ref.empty()) return -1;
+  const std::set<std::string> got = content_words(answer);
+  size_t shared = 0;
+  for (const std::string& w : ref) shared += got.count(w);
+  return static_cast<double>(shared) / static_cast<double>(ref.size());
+}
+
+int grounded_right(const std::string& family, const std::string& reference, const std::string& question,
+                   const std::string& answer) {
+  const std::vector<int> cited = cited_numbers(answer);
+  if (family == "grounded_idk") return says_idk(answer) && cited.empty();
+  if (family != "grounded") return -1;
+  const std::vector<int> want = cited_numbers(reference);
+  if (want.empty() || cited.empty()) return 0;
+  for (int n : cited)
+    if (n != want[0]) return 0;
+  return content_overlap(answer, reference, question) >= 0.5;
+}
+
 int task_right(const std::string& family, const std::string& reference, const std::string& answer) {
   if (family == "arithmetic") {  // the result it states, however it got there
     const auto got = stated_result(answer), want = stated_result(reference);
@@ -81,7 +140,7 @@ int answer_right(const std::string& family, const std::string& item, const std::
   if (family == "definition") return names_asked_word(answer, item) && !says_idk(answer) && !refuses(answer);
   if (family == "copy") return trim(answer) == item;
   if (family == "clarify") return asks_back(answer);
-  return -1;
+  return -1;  // grounded families need the question too: grounded_right
 }
 
 }  // namespace own

@@ -3,6 +3,7 @@
 // alignment made a model better or only pleased its reward model.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace own {
 
@@ -14,6 +15,17 @@ bool boilerplate(const std::string& answer);  // stock phrases: "I am a small la
 std::string named_word(const std::string& answer);
 // the word the answer names is `item` (ASCII case aside); false when it names none
 bool names_asked_word(const std::string& answer, const std::string& item);
+
+// Grounded answers (answers from numbered passages, [n] citations):
+// the number n of every "[n]" in an answer, in order
+std::vector<int> cited_numbers(const std::string& answer);
+// the share of the reference's content words (3+ letters, not function words, not the
+// question's own words and not citation markers) that the answer has; -1 when the reference has none
+double content_overlap(const std::string& answer, const std::string& reference, const std::string& question);
+// grounded: cites the reference's passage, none other, and carries at least half its content words;
+// grounded_idk: says it does not know and cites nothing. -1 for other families.
+int grounded_right(const std::string& family, const std::string& reference, const std::string& question,
+                   const std::string& answer);
 
 // Each judge: 1 when `answer` is right by its rule, 0 when wrong, -1 when the rule does not apply
 // to the family. `reference` is the reference answer of the item.

@@ -1,4 +1,6 @@
 #include "eval/chat_eval.h"
+#include "eval/answers.h"
+#include "eval/grounded_eval.h"
 
 #include <fmt/format.h>
 
@@ -25,37 +27,6 @@ namespace own {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Answer {
-  std::string text;
-  bool ended = false;  // finished with <|end|>
-};
-
-// greedy answers to the first user turn of each conversation, batched through the engine
-std::vector<Answer> generate_answers(const Checkpoint& ck, const Tokenizer& tok, const std::vector<const Conversation*>& convs,
-                                     int64_t max_tokens) {
-  InferOptions io;
-  io.n_slots = 16;
-  io.context = std::min<int64_t>(ck.config.max_position_embeddings, 512);
-  InferModel model(ck, io);
-  Engine engine(model, &tok);
-  const int32_t end = tok.special_id("<|end|>");
-  std::vector<Answer> out(convs.size());
-  for (size_t i = 0; i < convs.size(); i++) {
-    GenerationRequest r;
-    r.prompt = render_chat(tok, std::span(convs[i]->messages.data(), 1), true);
-    r.max_tokens = max_tokens;
-    r.sampling.temperature = 0.0f;
-    r.stop_tokens = chat_stop_tokens(tok);
-    r.on_event = [&out, i, end](const GenerationEvent& ev) {
-      out[i].text += ev.text;
-      if (ev.done && !ev.tokens.empty()) out[i].ended = ev.tokens.back().token == end && ev.finish == FinishReason::stop;
-    };
-    engine.submit(std::move(r));
-  }
-  engine.run_until_idle();
-  return out;
-}
 
 // mean log-likelihood per token of `answer` (+ <|end|>) after the first user turn
 struct Scorer {
@@ -132,7 +103,9 @@ void generation_scores(const Checkpoint& ck, const Tokenizer& tok, const Familie
   for (const char* f : {"arithmetic", "spelling", "letters", "honesty", "definition", "refusal", "benign", "copy",
                         "clarify", "quiz", "identity", "joke"})
     gen.insert(gen.end(), family_of(fam, f).begin(), family_of(fam, f).end());
-  const std::vector<Answer> answers = generate_answers(ck, tok, gen, o.max_tokens);
+  std::vector<std::vector<ChatMessage>> prompts;
+  for (const Conversation* c : gen) prompts.push_back({c->messages[0]});
+  const std::vector<Answer> answers = generate_answers(ck, tok, prompts, o.max_tokens);
   std::map<std::string, Rate> em, idk, ref;
   Rate ended, non_empty, names_word, names_any, asks_ambiguous, asks_clear, stock;
   double chars = 0, ratio = 0;
@@ -194,9 +167,9 @@ void phrasing_scores(const Checkpoint& ck, const Tokenizer& tok, const Families&
         asked.push_back(std::move(one));
       }
     }
-  std::vector<const Conversation*> ptrs;
-  for (const Conversation& c : asked) ptrs.push_back(&c);
-  const std::vector<Answer> answers = generate_answers(ck, tok, ptrs, o.max_tokens);
+  std::vector<std::vector<ChatMessage>> prompts;
+  for (const Conversation& c : asked) prompts.push_back({c.messages[0]});
+  const std::vector<Answer> answers = generate_answers(ck, tok, prompts, o.max_tokens);
   Rate agree;
   for (size_t i = 0; i + 2 < asked.size(); i += 3) {
     int right[3];
@@ -217,6 +190,8 @@ ChatScores chat_eval_scores(const Checkpoint& ck, const Tokenizer& tok, const st
   Scores sc;
   generation_scores(ck, tok, fam, o, sc);
   phrasing_scores(ck, tok, fam, o, sc);
+  for (const auto& [name, v] : grounded_scores(ck, tok, family_of(fam, "grounded"), family_of(fam, "grounded_idk"), o.max_tokens))
+    sc.m[name] = v;
 
   // multiple choice by log-likelihood
   Scorer scorer(ck, tok, 4, 192);

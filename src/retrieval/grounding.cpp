@@ -8,7 +8,12 @@ std::string context_text(std::span<const SearchHit> hits) {
   std::string out;
   for (size_t i = 0; i < hits.size(); ++i) {
     if (i > 0) out += "\n\n";
-    out += fmt::format("[{}] {}\n{}", i + 1, hits[i].passage.title, hits[i].passage.text);
+    const Passage& p = hits[i].passage;
+    // a dictionary entry starts with its headword: the title would only repeat it
+    if (p.text.rfind(p.title, 0) == 0)
+      out += fmt::format("[{}] {}", i + 1, p.text);
+    else
+      out += fmt::format("[{}] {}\n{}", i + 1, p.title, p.text);
   }
   return out;
 }

@@ -19,7 +19,8 @@ struct Grounded {
   std::vector<int32_t> prompt;        // messages rendered with the generation prompt
 };
 
-// "[1] title\ntext\n\n[2] title\ntext"
+// "[1] title\ntext\n\n[2] title\ntext"; the title is left out where the text starts with it
+// ("[1] serendipity (noun)\ngood luck ...")
 std::string context_text(std::span<const SearchHit> hits);
 // messages with a context turn holding `context` inserted before the last user message (at the
 // end when there is none); unchanged when context is empty

@@ -270,6 +270,14 @@ std::vector<SearchHit> IndexDb::search(const std::string& query, int k) const {
   return hits;
 }
 
+std::vector<SearchHit> IndexDb::passages_of(const std::string& source) const {
+  std::vector<SearchHit> out;
+  Stmt q(db_, path_, "SELECT id, source, title, text, position FROM passages WHERE source = ?1 ORDER BY id");
+  q.bind(1, source);
+  while (q.step()) out.push_back(SearchHit{q.int64(0), 0, Passage{q.text(1), q.text(2), q.text(3), q.int64(4)}});
+  return out;
+}
+
 IndexStats IndexDb::stats() const {
   IndexStats s;
   Stmt d(db_, path_, "SELECT count(*) FROM documents");

@@ -58,6 +58,8 @@ class IndexDb {
   // Safe to call from several threads at once.
   std::vector<SearchHit> search(const std::string& query, int k) const;
   IndexStats stats() const;
+  // every passage whose source is `source`, in id order (score 0)
+  std::vector<SearchHit> passages_of(const std::string& source) const;
 
   // for a bulk build: one transaction around many add()s, and the FTS merge at the end
   void begin_bulk();
