@@ -55,9 +55,9 @@ IndexFile user_file(const fs::path& path, int kind) {
   return IndexFile{key, key, {key}, size_of(key), kind};
 }
 
-void plan_default(std::vector<IndexFile>& files) {
+// the reference sources among `names`, in manifest order
+void plan_default(std::vector<IndexFile>& files, const std::vector<std::string>& names) {
   for (const SourceSpec& spec : default_sources()) {
-    const auto& names = reference_source_names();
     if (std::find(names.begin(), names.end(), spec.name) == names.end()) continue;
     SourcePlan plan = plan_manifest_source(spec);
     if (!plan.missing.empty()) {
@@ -246,8 +246,11 @@ std::vector<IndexFile> plan_index_files(const std::vector<std::string>& specs) {
   std::vector<IndexFile> files;
   for (const std::string& spec : specs) {
     std::error_code ec;
+    const auto& names = reference_source_names();
     if (spec == "default") {
-      plan_default(files);
+      plan_default(files, names);
+    } else if (!fs::exists(spec, ec) && std::find(names.begin(), names.end(), spec) != names.end()) {
+      plan_default(files, {spec});
     } else if (fs::is_directory(spec, ec)) {
       plan_directory(spec, files);
     } else if (fs::is_regular_file(spec, ec)) {
@@ -257,7 +260,8 @@ std::vector<IndexFile> plan_index_files(const std::vector<std::string>& specs) {
                     spec, fs::path(spec).extension().string().empty() ? "(no extension)" : fs::path(spec).extension().string());
       files.push_back(user_file(spec, kind));
     } else {
-      input_error("{}: no such file or folder (expected `default`, a file or a folder)", spec);
+      input_error("{}: no such file or folder (expected `default`, a reference source ({}), a file or a folder)", spec,
+                  fmt::join(names, ", "));
     }
   }
   return files;

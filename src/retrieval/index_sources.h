@@ -1,6 +1,6 @@
 // What goes into the index, read into passages. A spec is "default" (the reference parts of the
 // default corpus: WordNet, GCIDE, the Devil's Dictionary, the Jargon File, FOLDOC, perlfaq and the
-// Python docs), a user file (.txt, .md, .html/.htm, .jsonl) or a folder of them (searched
+// Python docs) or one of them by name ("wordnet"), a user file (.txt, .md, .html/.htm, .jsonl) or a folder of them (searched
 // recursively; other files are skipped and counted). Each default source is one document (its
 // name is the key); each user file is one (its absolute path is the key and its source).
 // Structure decides the cuts: a dictionary entry, a WordNet synset, a perlfaq question, an HTML or

@@ -37,8 +37,8 @@ TEST(Speedrun, PlanRunsEveryStageInOrderWithThreads) {
   o.run_dir = "/tmp/sr run";
   o.threads = 2;
   const std::vector<SpeedrunCommand> plan = speedrun_plan(o);
-  const std::vector<std::string> want = {"data", "tokenizer", "tokenize", "pretrain", "chat_data", "sft",
-                                         "rm",   "ppo",       "dpo",      "bon",      "eval",      "report"};
+  const std::vector<std::string> want = {"data", "tokenizer", "index", "tokenize", "pretrain", "chat_data", "sft",
+                                         "rm",   "ppo",       "dpo",   "bon",      "eval",     "report"};
   ASSERT_EQ(speedrun_stage_names(), want);
   ASSERT_EQ(plan.size(), want.size());
   for (size_t i = 0; i < plan.size(); i++) {
@@ -52,8 +52,8 @@ TEST(Speedrun, PlanRunsEveryStageInOrderWithThreads) {
   }
   EXPECT_CONTAINS(joined(plan[1].args), "--input /tmp/sr run/data/corpus/train.jsonl");
   EXPECT_CONTAINS(joined(plan[0].args), "datasets-moby-dick");
-  EXPECT_EQ(plan[3].outputs.at(0), "/tmp/sr run/ckpt/base");
-  EXPECT_EQ(plan[7].outputs, (std::vector<std::string>{"/tmp/sr run/ckpt/ppo", "/tmp/sr run/ckpt/ppo_critic"}));
+  EXPECT_EQ(plan[4].outputs.at(0), "/tmp/sr run/ckpt/base");
+  EXPECT_EQ(plan[8].outputs, (std::vector<std::string>{"/tmp/sr run/ckpt/ppo", "/tmp/sr run/ckpt/ppo_critic"}));
   EXPECT_EQ(speedrun_command_line(plan[1].args).substr(0, 48), "ownchat tokenizer train --run '/tmp/sr run' --in");
   EXPECT_EQ(speedrun_command_line({"a'b", "x=1"}), "ownchat 'a'\\''b' x=1");
 
@@ -62,7 +62,8 @@ TEST(Speedrun, PlanRunsEveryStageInOrderWithThreads) {
   const std::vector<SpeedrunCommand> cpu = speedrun_plan(o);
   EXPECT_EQ(joined(cpu[0].args), "data build --run /tmp/sr run");  // the default corpus
   EXPECT_CONTAINS(joined(cpu[1].args), "--vocab 4096");
-  EXPECT_CONTAINS(joined(cpu[3].args), "--depth 4");
+  EXPECT_CONTAINS(joined(cpu[2].args), "index build --run /tmp/sr run --passage-tokens 64");
+  EXPECT_CONTAINS(joined(cpu[4].args), "--depth 4");
   for (const SpeedrunCommand& c : cpu) EXPECT_EQ(joined(c.args).find("--threads"), std::string::npos);
 }
 
@@ -86,7 +87,7 @@ TEST(Speedrun, DryRunPrintsEveryCommandAndRunsNothing) {
   for (const char* cmd : {"data build", "tokenizer train", "data tokenize", "train pretrain", "data chat", "train sft",
                           "train rm", "train ppo", "train dpo", "train bon", "eval", "report"})
     EXPECT_CONTAINS(r.output, fmt::format("$ ownchat {} --run {}", cmd, run));
-  EXPECT_CONTAINS(r.output, "[12/12] report");
+  EXPECT_CONTAINS(r.output, "[13/13] report");
   EXPECT_FALSE(fs::exists(run));
 }
 
@@ -183,6 +184,11 @@ TEST(SpeedrunSmoke, EveryStageMovesItsMetricAndRerunsSkipOrResume) {
       EXPECT_EQ(it->second.value, 1.0) << model << ": " << name << " over " << it->second.n << " answers";
     }
   }
+  // retrieval: the index is built, and the grounded evals (with and without passages) have rows
+  EXPECT_TRUE(fs::exists(run + "/index.db"));
+  for (const char* name : {"grounded/definition_correct", "grounded/definition_correct_no_retrieval",
+                           "grounded/citation_correct", "grounded/hallucinated_citation"})
+    EXPECT_NE(log.evals.find({"sft", name}), log.evals.end()) << "sft has no " << name;
   // report: written, with charts
   const std::string html = read_file(run + "/report.html");
   EXPECT_CONTAINS(html, "<svg");
@@ -191,14 +197,14 @@ TEST(SpeedrunSmoke, EveryStageMovesItsMetricAndRerunsSkipOrResume) {
   // a rerun skips every stage
   r = test::run_shell(cmd);
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(count_of(r.output, "skipped, done"), 12u) << r.output;
+  EXPECT_EQ(count_of(r.output, "skipped, done"), 13u) << r.output;
   EXPECT_EQ(count_of(r.output, "$ ownchat"), 0u) << r.output;
 
   // a stage without its .done but with its checkpoint was interrupted: it continues (--resume)
   fs::remove(run + "/speedrun/dpo.done");
   r = test::run_shell(cmd);
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(count_of(r.output, "skipped, done"), 11u) << r.output;
+  EXPECT_EQ(count_of(r.output, "skipped, done"), 12u) << r.output;
   EXPECT_CONTAINS(r.output, "ownchat train dpo --run " + run);
   EXPECT_CONTAINS(r.output, "--threads 2 --resume");
   EXPECT_TRUE(fs::exists(run + "/speedrun/dpo.done"));
@@ -207,7 +213,7 @@ TEST(SpeedrunSmoke, EveryStageMovesItsMetricAndRerunsSkipOrResume) {
   const auto bon_mtime = fs::last_write_time(run + "/data/bon/train.jsonl");
   r = test::run_shell(env + OWN_BINARY " speedrun --preset smoke --threads 2 --from bon --run " + run + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(count_of(r.output, "skipped, done"), 9u) << r.output;
+  EXPECT_EQ(count_of(r.output, "skipped, done"), 10u) << r.output;
   EXPECT_CONTAINS(r.output, "removing " + run + "/ckpt/bon (--from bon)");
   EXPECT_EQ(count_of(r.output, "--resume"), 0u) << r.output;
   for (const char* c : {"train bon", "eval", "report"}) EXPECT_CONTAINS(r.output, fmt::format("$ ownchat {} --run {}", c, run));
