@@ -14,10 +14,10 @@
 
 namespace own::cli {
 
-void register_data_commands(CLI::App& app) {
-  CLI::App* data = app.add_subcommand("data", "build the training corpus and its token shards");
-  data->require_subcommand(1);
+namespace {
 
+// data chat: conversations (with grounded ones when the run has an index) and rankings
+void add_chat_command(CLI::App* data) {
   CLI::App* chat = data->add_subcommand(
       "chat",
       "synthesize conversations for SFT and the chat evals (RUN/data/chat/{train,val,test}.jsonl + stats.json) and "
@@ -59,6 +59,14 @@ void register_data_commands(CLI::App& app) {
     fmt::print("wrote {}/{{train,val,test}}.jsonl: {} / {} / {} rankings, pairs_train.jsonl: {} pairs; train kinds:{}\n",
                run.data("prefs").string(), ps.train.size(), ps.val.size(), ps.test.size(), pairs, kinds);
   });
+}
+
+}  // namespace
+
+void register_data_commands(CLI::App& app) {
+  CLI::App* data = app.add_subcommand("data", "build the training corpus and its token shards");
+  data->require_subcommand(1);
+  add_chat_command(data);
 
   CLI::App* build = data->add_subcommand(
       "build", "clean, deduplicate and split the sources into RUN/data/corpus/{train,val}.jsonl + stats.json");

@@ -81,18 +81,7 @@ void register_index_commands(CLI::App& app) {
   add_location(search, *f);
   search->add_option("query", f->query, "free text")->required();
   search->add_option("-k", f->k, "passages to print")->capture_default_str()->check(CLI::Range(1, 1000));
-  search->callback([=] {
-    IndexDb db(f->options().index_path, IndexDb::Open::existing);
-    int rank = 0;
-    for (const SearchHit& h : db.search(f->query, f->k))
-      fmt::print("{}\n", json_line({{"rank", ++rank},
-                                    {"score", rounded(h.score)},
-                                    {"id", h.id},
-                                    {"source", h.passage.source},
-                                    {"title", h.passage.title},
-                                    {"position", h.passage.position},
-                                    {"text", h.passage.text}}));
-  });
+  search->callback([=] { fmt::print("{}", index_search_lines(f->options().index_path, f->query, f->k)); });
 }
 
 }  // namespace own::cli

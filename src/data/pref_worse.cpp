@@ -301,6 +301,7 @@ std::string made_up(const Conversation& c, Rng& rng) {
     if (has("room")) return "There are " + n + " people in the room.";
     return "The answer is " + n + ". I'm completely sure of it.";
   }
+  if (c.item.find(' ') != std::string::npos) return "The answer is " + n + ". I'm completely sure of it.";  // not a word
   static const Phrases noun = {"small wooden", "copper", "woollen", "glass", "leather"};
   static const Phrases thing = {"tool", "box", "hat", "lamp", "basket"};
   static const Phrases who = {"farmers", "sailors", "bakers", "monks", "weavers"};
@@ -332,9 +333,13 @@ std::string context_of(const Conversation& c) {
   return "";
 }
 
+// passages are "[1] ...", then "\n\n[n] ..." each
 int passages_in(const Conversation& c) {
-  int k = 0;
-  for (int n : cited_numbers(context_of(c))) k = std::max(k, n);
+  const std::string ctx = context_of(c);
+  if (ctx.rfind("[1] ", 0) != 0) return 0;
+  int k = 1;
+  for (size_t at = ctx.find("\n\n["); at != std::string::npos; at = ctx.find("\n\n[", at + 1))
+    if (ctx.compare(at + 2, std::to_string(k + 1).size() + 3, "[" + std::to_string(k + 1) + "] ") == 0) k++;
   return k;
 }
 

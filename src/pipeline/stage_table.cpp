@@ -82,7 +82,7 @@ const std::array<SpeedrunPreset, 4> kSpeedrunPresets = {{
          "7 reference sources, ~490k passages; ~27 s",
          "4 s",
          "~9 min (992 steps at 0.54 s/step on an idle AMD EPYC Zen 3); val bits per byte 2.25, the unigram 3.31",
-         "~44k conversations, 4000 rankings; 2 s",
+         "~48k conversations (4.4k grounded), 4000 rankings; 30 s",
          "~8 min (842 steps); val loss 6.09 -> 3.88",
          "3 min; val pairwise accuracy 0.50 -> 0.85 (false_idk 0.92, needless_refusal 1.00, wrong 0.53)",
          "3 min; keeps the step the val rule judges score best (step 20 of 30: 0.400 against SFT's 0.375)",

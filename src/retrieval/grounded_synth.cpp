@@ -8,6 +8,8 @@
 
 #include "core/check.h"
 #include "core/rng.h"
+#include "data/clean.h"
+#include "data/rule_judges.h"
 #include "retrieval/grounding.h"
 #include "retrieval/index_db.h"
 
@@ -20,14 +22,19 @@ struct GroundedItem {
   std::string key;       // the split key: the word or the headword
   std::string split_family;
   std::string question;
-  std::string answer;    // with "{n}" where the citation number goes
+  std::string answer;    // with kCite where the citation number goes
   std::string idk;       // the answer when no passage answers
   SearchHit passage;
 };
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+// where the citation number goes in an answer template (text from passages may hold braces, so
+// the template is not a format string)
+constexpr const char* kCite = "\x01";
+
+std::string with_number(const std::string& answer, size_t n) {
+  std::string out;
+  for (char c : answer) out += c == kCite[0] ? std::to_string(n) : std::string(1, c);
+  return out;
 }
 
 std::string first_sentence(const std::string& text, size_t max_chars) {
@@ -37,8 +44,10 @@ std::string first_sentence(const std::string& text, size_t max_chars) {
   size_t dot = s.find(". ");
   if (dot != std::string::npos && dot + 1 <= max_chars) return s.substr(0, dot + 1);
   if (s.size() <= max_chars) return s;
-  size_t sp = s.rfind(' ', max_chars);
-  return s.substr(0, sp == std::string::npos ? max_chars : sp) + "...";
+  size_t cut = s.rfind(' ', max_chars);
+  if (cut == std::string::npos)
+    for (cut = max_chars; cut > 0 && (static_cast<uint8_t>(s[cut]) & 0xC0) == 0x80;) --cut;  // a character boundary
+  return s.substr(0, cut) + "...";
 }
 
 std::string strip_final_dot(std::string s) {
@@ -72,9 +81,9 @@ bool wordnet_item(const SearchHit& h, Rng& rng, GroundedItem& it) {
   it.question = fmt::format(fmt::runtime(asks[rng.below(asks.size())]), word);
   std::string cap = word;
   cap[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(cap[0])));
-  const std::string forms[] = {fmt::format("{} ({}): {} [{{n}}].", cap, pos, gloss),
-                               fmt::format("According to [{{n}}], \"{}\" means {}.", word, gloss),
-                               fmt::format("\"{}\" means {} [{{n}}].", cap, gloss)};
+  const std::string forms[] = {fmt::format("{} ({}): {} [{}].", cap, pos, gloss, kCite),
+                               fmt::format("According to [{}], \"{}\" means {}.", kCite, word, gloss),
+                               fmt::format("\"{}\" means {} [{}].", cap, gloss, kCite)};
   it.answer = forms[rng.below(3)];
   it.idk = fmt::format(fmt::runtime(kIdk[rng.below(kIdk.size())]), fmt::format("what \"{}\" means", word));
   it.passage = h;
@@ -85,6 +94,7 @@ bool wordnet_item(const SearchHit& h, Rng& rng, GroundedItem& it) {
 bool entry_item(const SearchHit& h, Rng& rng, GroundedItem& it) {
   const Passage& p = h.passage;
   if (p.title.size() < 3 || p.title.size() > 100) return false;
+  if (p.text.rfind(p.title, 0) != 0) return false;  // an entry's first passage only (it names the entry)
   std::string body = p.text;
   if (p.source != "perl-docs") {  // the body after the headword line
     size_t nl = body.find('\n');
@@ -97,7 +107,6 @@ bool entry_item(const SearchHit& h, Rng& rng, GroundedItem& it) {
       body = body.substr(nl + 1);
     }
   } else {
-    if (p.text.rfind(p.title, 0) != 0) return false;  // the question's own first passage only
     body = body.substr(p.title.size());
   }
   size_t start = body.find_first_not_of(" \n");
@@ -108,12 +117,12 @@ bool entry_item(const SearchHit& h, Rng& rng, GroundedItem& it) {
   it.split_family = p.source;
   if (p.source == "perl-docs") {
     it.question = p.title;
-    it.answer = fmt::format("{} [{{n}}]", sentence);
+    it.answer = fmt::format("{} [{}]", sentence, kCite);
     it.idk = fmt::format(fmt::runtime(kIdk[rng.below(kIdk.size())]), "how to do that");
   } else {
     const std::string asks[] = {"What is {}?", "What does {} mean?", "Tell me about {}.", "Explain {}."};
     it.question = fmt::format(fmt::runtime(asks[rng.below(4)]), p.title);
-    it.answer = rng.below(2) ? fmt::format("According to [{{n}}], {}", sentence) : fmt::format("{} [{{n}}]", sentence);
+    it.answer = rng.below(2) ? fmt::format("According to [{}], {}", kCite, sentence) : fmt::format("{} [{}]", sentence, kCite);
     it.idk = fmt::format(fmt::runtime(kIdk[rng.below(kIdk.size())]), fmt::format("what {} is", p.title));
   }
   it.passage = h;
@@ -122,8 +131,8 @@ bool entry_item(const SearchHit& h, Rng& rng, GroundedItem& it) {
 
 // a passage about the same item (its title or first line names it): never a distractor
 bool about(const SearchHit& h, const std::string& key) {
-  std::string k = lower(key), title = lower(h.passage.title);
-  std::string first = lower(h.passage.text.substr(0, h.passage.text.find('\n')));
+  std::string k = ascii_lower(key), title = ascii_lower(h.passage.title);
+  std::string first = ascii_lower(h.passage.text.substr(0, h.passage.text.find('\n')));
   return title.find(k) != std::string::npos || first.find(k) != std::string::npos;
 }
 
@@ -148,9 +157,13 @@ int64_t add_grounded_chat(ChatSplits& sp, const GroundedOptions& o) {
     if (added >= o.count) break;
     GroundedItem it;
     if (!(h.passage.source == "wordnet" ? wordnet_item(h, rng, it) : entry_item(h, rng, it))) continue;
+    if (content_overlap(it.answer, it.answer, it.question) < 0) continue;  // no words of its own to judge by
     std::vector<SearchHit> given;
-    for (const SearchHit& d : index.search(it.question, o.k + 8))
+    size_t bm25_rank = 0;  // the answer's place among the distractors as BM25 ranks them (0 when not found)
+    for (const SearchHit& d : index.search(it.question, o.k + 8)) {
+      if (d.id == h.id) bm25_rank = given.size();
       if (d.id != h.id && !about(d, it.key) && static_cast<int>(given.size()) < o.k) given.push_back(d);
+    }
     const bool idk = rng.uniform() < o.unanswerable;
     if (static_cast<int>(given.size()) < (idk ? 1 : o.k - 1)) continue;  // too few distractors
     std::string answer = it.idk;
@@ -158,10 +171,10 @@ int64_t add_grounded_chat(ChatSplits& sp, const GroundedOptions& o) {
     if (!idk) {
       if (static_cast<int>(given.size()) == o.k) given.pop_back();
       // where BM25 ranks it half the time (first, mostly), anywhere the other half
-      size_t at = 0;
+      size_t at = std::min(bm25_rank, given.size());
       if (rng.below(2)) at = rng.below(given.size() + 1);
       given.insert(given.begin() + static_cast<std::ptrdiff_t>(at), h);
-      answer = fmt::format(fmt::runtime(it.answer), fmt::arg("n", at + 1));
+      answer = with_number(it.answer, at + 1);
       family = "grounded";
     }
     const std::vector<ChatMessage> question = {{"user", it.question}};

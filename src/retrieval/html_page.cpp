@@ -1,17 +1,22 @@
-// See html_page.h. One walk over gumbo's tree; text goes into the current section, with breaks
+// See html_page.h. Gumbo allocates from an arena that is dropped whole (no recursive free); the
+// walk over its tree stops with an error past kMaxDepth levels. One walk over gumbo's tree; text goes into the current section, with breaks
 // recorded as pending and written once before the next text, so markup never yields runs of
 // blank lines or leading/trailing space.
 #include "retrieval/html_page.h"
 
 #include <gumbo.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "core/check.h"
 
 namespace own {
 
 namespace {
+
+constexpr size_t kMaxHtmlBytes = size_t{64} << 20;
 
 bool is_block(GumboTag t) {
   switch (t) {
@@ -131,6 +136,7 @@ class TextWalker {
     if (t == GUMBO_TAG_PRE) ++pre_;
     children(e, in_main);
     if (t == GUMBO_TAG_PRE) --pre_;
+    if (t == GUMBO_TAG_LI) item_ = false;  // an item without text owes no "- "
     if (block && in_main) brk(t == GUMBO_TAG_LI || t == GUMBO_TAG_TR || t == GUMBO_TAG_DT ? 1 : 2);
   }
 
@@ -141,6 +147,7 @@ class TextWalker {
   // the heading's own text becomes the next section's heading
   void heading(const GumboElement& e) {
     close_section();
+    item_ = false;
     break_ = 0;
     children(e, true);
     std::string h = std::move(current_.text);
@@ -242,18 +249,35 @@ std::string title_of(const GumboNode* node) {
   return "";
 }
 
+// gumbo's memory, freed all at once: gumbo_destroy_output would free the tree recursively, one
+// stack frame per level of nesting, and overflow the stack on hostile pages nested ~100k deep
+struct GumboArena {
+  std::vector<void*> blocks;
+  ~GumboArena() {
+    for (void* p : blocks) std::free(p);
+  }
+  static void* allocate(void* self, size_t n) {
+    void* p = std::malloc(n == 0 ? 1 : n);
+    OWN_CHECK(p != nullptr, "out of memory parsing HTML ({} bytes)", n);
+    static_cast<GumboArena*>(self)->blocks.push_back(p);
+    return p;
+  }
+  static void release(void*, void*) {}  // everything goes with the arena
+};
+
 }  // namespace
 
 HtmlPage parse_html_page(std::string_view html, bool sphinx_main) {
+  if (html.size() > kMaxHtmlBytes)
+    input_error("an HTML page of {} bytes is larger than the {} MiB this reader takes", html.size(), kMaxHtmlBytes >> 20);
+  GumboArena arena;
   GumboOptions options = kGumboDefaultOptions;
+  options.allocator = &GumboArena::allocate;
+  options.deallocator = &GumboArena::release;
+  options.userdata = &arena;
   options.max_errors = 0;  // parse errors are repaired, not collected
   GumboOutput* doc = gumbo_parse_with_options(&options, html.data(), html.size());
   OWN_CHECK(doc != nullptr, "gumbo_parse failed on {} bytes", html.size());
-  struct Free {
-    const GumboOptions* o;
-    GumboOutput* d;
-    ~Free() { gumbo_destroy_output(o, d); }
-  } free_doc{&options, doc};
   TextWalker walker(sphinx_main);
   walker.walk(doc->root, !sphinx_main);
   return walker.finish(title_of(doc->root));

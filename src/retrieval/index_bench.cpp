@@ -7,6 +7,7 @@
 
 #include "core/check.h"
 #include "core/fileio.h"
+#include "data/clean.h"
 #include "retrieval/index_db.h"
 
 namespace own {
@@ -14,12 +15,9 @@ namespace own {
 void bench_index(const IndexBenchOptions& o) {
   IndexDb db(o.index_path, IndexDb::Open::existing);
   std::vector<std::string> queries;
-  std::string text = read_file(o.queries_path);
-  for (size_t start = 0; start < text.size();) {
-    size_t end = std::min(text.find('\n', start), text.size());
-    if (end > start) queries.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
+  const std::string text = read_file(o.queries_path);
+  for (std::string_view line : split_lines(text))
+    if (!line.empty()) queries.emplace_back(line);
   if (queries.empty()) input_error("{}: no queries (one per line)", o.queries_path);
   if (!o.matches_out.empty()) {
     std::string lines;

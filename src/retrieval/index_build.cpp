@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -123,6 +125,23 @@ int64_t index_remove(const std::string& index_path, const std::vector<std::strin
     dropped += *n;
   }
   return dropped;
+}
+
+std::string index_search_lines(const std::string& index_path, const std::string& query, int k) {
+  IndexDb db(index_path, IndexDb::Open::existing);
+  std::string out;
+  int rank = 0;
+  for (const SearchHit& h : db.search(query, k)) {
+    nlohmann::ordered_json j = {{"rank", ++rank},
+                                {"score", std::round(h.score * 1e4) / 1e4},
+                                {"id", h.id},
+                                {"source", h.passage.source},
+                                {"title", h.passage.title},
+                                {"position", h.passage.position},
+                                {"text", h.passage.text}};
+    out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
+  return out;
 }
 
 }  // namespace own

@@ -27,5 +27,8 @@ IndexChange index_add(const IndexOptions& o);
 // Removes documents by key: a default source's name, or a user file's path (as given or absolute).
 // Returns the passages dropped; a key not in the index is an InputError naming it.
 int64_t index_remove(const std::string& index_path, const std::vector<std::string>& keys);
+// `index search`: the k best passages, one JSON object per line (rank, score, id, source, title,
+// position, text)
+std::string index_search_lines(const std::string& index_path, const std::string& query, int k);
 
 }  // namespace own

@@ -61,6 +61,10 @@ const std::unordered_set<std::string>& stop_words() {
 
 int64_t as_sql_int(uint64_t h) { return static_cast<int64_t>(h); }
 
+// A search uses the first kMaxQueryWords distinct words of its query (a question has a few; an
+// 8 MiB request body must not become a million-term OR); longer "words" are not words.
+constexpr size_t kMaxQueryWords = 32, kMaxWordBytes = 64;
+
 }  // namespace
 
 bool sqlite_has_fts5() { return sqlite3_compileoption_used("ENABLE_FTS5") != 0; }
@@ -69,7 +73,8 @@ std::string fts_query(const std::string& text) {
   std::string q, word;
   std::unordered_set<std::string> seen;
   auto flush = [&] {
-    if (!word.empty() && !stop_words().count(word) && seen.insert(word).second) {
+    if (!word.empty() && word.size() <= kMaxWordBytes && seen.size() < kMaxQueryWords && !stop_words().count(word) &&
+        seen.insert(word).second) {
       if (!q.empty()) q += " OR ";
       q += '"' + word + '"';  // a word holds no quote, so quoting is exact
     }
@@ -95,7 +100,8 @@ IndexDb::IndexDb(const std::string& path, Open mode) : path_(path) {
     input_error("{}: no index there; build one with `ownchat index build --run DIR`", path);
   if (mode == Open::create_fresh)
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
-  int flags = SQLITE_OPEN_READWRITE | (mode == Open::create_fresh ? SQLITE_OPEN_CREATE : 0);
+  // FULLMUTEX: one connection serves every server thread
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (mode == Open::create_fresh ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -115,10 +121,10 @@ IndexDb::IndexDb(const std::string& path, Open mode) : path_(path) {
     Stmt q(db_, path_, "SELECT value FROM index_meta WHERE key = 'format'");
     if (!q.step() || q.text(0) != kFormat) input_error("{}: not an ownchat index", path_);
     Stmt v(db_, path_, "SELECT value FROM index_meta WHERE key = 'version'");
-    if (!v.step() || v.text(0) != kFormatVersion)
-      input_error("{}: index format version {} is not the {} this ownchat reads; rebuild it with `ownchat index "
-                  "build`",
-                  path_, v.text(0), kFormatVersion);
+    const std::string version = v.step() ? v.text(0) : "(none)";
+    if (version != kFormatVersion)
+      input_error("{}: index format version {} is not the {} this ownchat reads; rebuild it with `ownchat index build`",
+                  path_, version, kFormatVersion);
     sql::exec(db_, path_, "PRAGMA journal_mode=WAL");
   } catch (const SqlError& e) {
     sqlite3_close(db_);
@@ -176,15 +182,15 @@ void IndexDb::add_locked(const std::string& key, const std::vector<Passage>& pas
   for (const Passage& p : passages) {
     const int64_t h = as_sql_int(text_hash(p.text));
     int64_t id = 0;
-        if (find.reset().bind(1, h).bind(2, p.text).step()) {
+    if (find.reset().bind(1, h).bind(2, p.text).step()) {
       id = find.int64(0);
     } else {
-            insert.reset().bind(1, h).bind(2, p.source).bind(3, p.title).bind(4, p.position).bind(5, p.text).run();
+      insert.reset().bind(1, h).bind(2, p.source).bind(3, p.title).bind(4, p.position).bind(5, p.text).run();
       id = sqlite3_last_insert_rowid(db_);
-            insert_fts.reset().bind(1, id).bind(2, p.title).bind(3, p.text).run();
+      insert_fts.reset().bind(1, id).bind(2, p.title).bind(3, p.text).run();
       ++r.new_passages;
     }
-        ref.reset().bind(1, doc).bind(2, id).bind(3, p.title).bind(4, p.position).run();
+    ref.reset().bind(1, doc).bind(2, id).bind(3, p.title).bind(4, p.position).run();
     ++r.passages;
   }
   Stmt(db_, path_, "UPDATE documents SET passages = ?1 WHERE id = ?2").bind(1, r.passages).bind(2, doc).run();
@@ -248,23 +254,17 @@ void IndexDb::set_meta(const std::string& key, const std::string& value) {
   Stmt(db_, path_, "INSERT OR REPLACE INTO index_meta(key, value) VALUES(?1, ?2)").bind(1, key).bind(2, value).run();
 }
 
-std::vector<std::string> IndexDb::document_keys() const {
-  std::vector<std::string> keys;
-  Stmt q(db_, path_, "SELECT key FROM documents ORDER BY id");
-  while (q.step()) keys.push_back(q.text(0));
-  return keys;
-}
-
 std::vector<SearchHit> IndexDb::search(const std::string& query, int k) const {
   std::vector<SearchHit> hits;
   std::string match = fts_query(query);
   if (match.empty() || k <= 0) return hits;
   std::lock_guard lock(search_mu_);
-  // title matches weigh 4x: a headword or a section heading names what the passage is about
+  // title matches weigh 4x: a headword or a section heading names what the passage is about. The
+  // best k are ranked inside FTS5 first; only they are joined to their text.
   Stmt q(db_, path_,
-         "SELECT p.id, -bm25(passages_fts, 4.0, 1.0), p.source, p.title, p.text, p.position "
-         "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
-         "WHERE passages_fts MATCH ?1 ORDER BY bm25(passages_fts, 4.0, 1.0) LIMIT ?2");
+         "SELECT p.id, -r.rank, p.source, p.title, p.text, p.position FROM "
+         "(SELECT rowid, bm25(passages_fts, 4.0, 1.0) AS rank FROM passages_fts WHERE passages_fts MATCH ?1 "
+         "ORDER BY rank LIMIT ?2) r JOIN passages p ON p.id = r.rowid ORDER BY r.rank");
   q.bind(1, match).bind(2, k);
   while (q.step()) hits.push_back(SearchHit{q.int64(0), q.real(1), Passage{q.text(2), q.text(3), q.text(4), q.int64(5)}});
   return hits;

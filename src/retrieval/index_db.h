@@ -49,7 +49,6 @@ class IndexDb {
   AddResult add(const std::string& key, const std::vector<Passage>& passages);
   // Removes a document by key; returns the passages dropped (0 when the key is unknown).
   std::optional<int64_t> remove(const std::string& key);
-  std::vector<std::string> document_keys() const;
   // settings kept with the index (index_meta): "" when unset
   std::string meta(const std::string& key) const;
   void set_meta(const std::string& key, const std::string& value);
@@ -75,8 +74,8 @@ class IndexDb {
   bool bulk_ = false;
 };
 
-// FTS5 query text for free text: each word (letters and digits) quoted, stop words left out,
-// joined with OR; "" when no word is left.
+// FTS5 query text for free text: each word (letters, digits, non-ASCII) quoted, stop words left
+// out, joined with OR, at most 32 distinct words; "" when no word is left.
 std::string fts_query(const std::string& text);
 
 // whether Debian's SQLite has FTS5 compiled in (it does; the index needs it)

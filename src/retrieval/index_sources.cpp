@@ -13,6 +13,7 @@
 #include "core/check.h"
 #include "core/fileio.h"
 #include "core/utf8.h"
+#include "data/clean.h"
 #include "data/decompress.h"
 #include "data/manifest.h"
 #include "data/readers.h"
@@ -27,14 +28,9 @@ namespace {
 
 enum Kind { kind_entries, kind_perlfaq, kind_sphinx, kind_text, kind_markdown, kind_html, kind_jsonl };
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // the user file kinds, by extension; -1 when unsupported
 int user_kind(const fs::path& p) {
-  std::string ext = lower(p.extension().string());
+  std::string ext = ascii_lower(p.extension().string());
   if (ext == ".txt") return kind_text;
   if (ext == ".md" || ext == ".markdown") return kind_markdown;
   if (ext == ".html" || ext == ".htm") return kind_html;
@@ -125,8 +121,7 @@ std::string headword(const std::string& source, std::string_view entry) {
     if (last.size() > 5 || last.empty() || last.back() != '.') break;
     line = line.substr(0, sp);
   }
-  if (line.size() > 120) line = line.substr(0, 120);
-  return std::string(line);
+  return std::string(line);  // the splitter cuts titles to length
 }
 
 void read_entries(const IndexFile& f, const PassageSplitter& splitter, std::vector<Passage>& out, int64_t& pos) {
@@ -186,12 +181,7 @@ void read_markdown(const IndexFile& f, const std::string& path, const PassageSpl
     splitter.split(f.source, title, body, &pos, [&](Passage&& p) { out.push_back(std::move(p)); });
     body.clear();
   };
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line = std::string_view(text).substr(start, end - start);
-    start = end + 1;
+  for (std::string_view line : split_lines(text)) {
     if (line.rfind("```", 0) == 0 || line.rfind("~~~", 0) == 0) fenced = !fenced;
     size_t hashes = line.find_first_not_of('#');
     if (!fenced && hashes >= 1 && hashes <= 6 && hashes < line.size() && line[hashes] == ' ') {
@@ -211,12 +201,7 @@ void read_jsonl(const IndexFile& f, const std::string& path, const PassageSplitt
                 std::vector<Passage>& out, int64_t& pos) {
   std::string text = read_text(path);
   int64_t line_no = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line = std::string_view(text).substr(start, end - start);
-    start = end + 1;
+  for (std::string_view line : split_lines(text)) {
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     nlohmann::json j = nlohmann::json::parse(line, nullptr, false);

@@ -31,11 +31,22 @@ std::vector<std::string_view> cut(std::string_view text, std::string_view sep) {
   return pieces;
 }
 
-std::string trimmed(std::string s) {
-  size_t b = s.find_first_not_of(" \n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \n");
-  return s.substr(b, e - b + 1);
+constexpr size_t kMaxTitleBytes = 200;
+
+// at most n bytes of s, cut at a character boundary
+std::string_view utf8_prefix(std::string_view s, size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<uint8_t>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+// one line, spaces squeezed, at most kMaxTitleBytes
+std::string clean_title(std::string_view title) {
+  std::string flat(title);
+  for (char& c : flat)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  std::string t = squeeze_spaces(flat);
+  return std::string(utf8_prefix(t, kMaxTitleBytes));
 }
 
 }  // namespace
@@ -54,9 +65,10 @@ void PassageSplitter::split(const std::string& source, const std::string& title,
                             int64_t* position, const PassageEmit& emit) const {
   std::string norm = normalize_text(text);
   if (norm.empty()) return;
+  const std::string short_title = clean_title(title);
   auto out = [&](std::string&& piece) {
-    std::string t = trimmed(std::move(piece));
-    if (!t.empty()) emit(Passage{source, title, std::move(t), (*position)++});
+    std::string t(trim(piece));
+    if (!t.empty()) emit(Passage{source, short_title, std::move(t), (*position)++});
   };
   // a byte-level token covers at least one byte, so a text no longer than the budget in bytes fits
   if (static_cast<int64_t>(norm.size()) <= max_tokens_ || count_tokens(norm) <= max_tokens_) {
@@ -78,7 +90,7 @@ void PassageSplitter::pack(std::string_view text, std::string& current, int leve
       current = std::move(joined);
       continue;
     }
-    if (!trimmed(current).empty()) out(std::move(current));
+    if (!trim(current).empty()) out(std::move(current));
     current.clear();
     if (static_cast<int64_t>(piece.size()) <= max_tokens_ || count_tokens(piece) <= max_tokens_) {
       current = std::string(piece);

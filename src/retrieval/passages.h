@@ -15,7 +15,7 @@ class Tokenizer;
 
 struct Passage {
   std::string source;    // "wordnet", "python-docs", or a user file's path
-  std::string title;     // headword, section heading, or file name
+  std::string title;     // headword, section heading, or file name: one line, at most 200 bytes
   std::string text;      // whitespace-normalised
   int64_t position = 0;  // index within its document
 };

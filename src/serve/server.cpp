@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -278,8 +279,8 @@ class ApiServer {
   }
 
   // A chat request to a model with an index (unless it says "retrieval": false): the passages for
-  // its last user message go into a context turn, as many as leave a quarter of the context for
-  // the answer. Returns the passages given, [1] first.
+  // its last user message go into a context turn, as many as leave room for the answer (its
+  // max_tokens, at least a quarter of the context, at most half). Returns the passages given.
   std::vector<SearchHit> retrieve(const ServedModel& m, ApiRequest& r) {
     if (!r.chat) return {};
     if (!m.index) {
@@ -290,7 +291,9 @@ class ApiServer {
     }
     const int64_t k = r.retrieval_k.value_or(m.retrieval_k);
     if (k <= 0) return {};
-    Grounded g = ground(*m.index, static_cast<int>(k), m.tok, r.messages, m.model->context(), m.model->context() / 4);
+    const int64_t ctx = m.model->context();
+    const int64_t room = std::clamp<int64_t>(r.max_tokens.value_or(0), ctx / 4, ctx / 2);
+    Grounded g = ground(*m.index, static_cast<int>(k), m.tok, r.messages, ctx, room);
     r.messages = std::move(g.messages);
     return std::move(g.hits);
   }

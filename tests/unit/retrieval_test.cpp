@@ -2,10 +2,14 @@
 // index commands through the binary (build, add, remove, search, bad input).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "data/rule_judges.h"
+#include "retrieval/grounded_synth.h"
 #include "retrieval/html_page.h"
 #include "retrieval/index_db.h"
 #include "retrieval/passages.h"
@@ -71,9 +75,15 @@ TEST(HtmlPage, HeadingsStartSectionsAndSphinxKeepsOnlyTheMainBody) {
 }
 
 TEST(HtmlPage, RefusesAbsurdNestingWithAnError) {
+  // 200k levels: gumbo's own recursive free would overflow the stack; the arena frees it flat
   std::string deep;
-  for (int i = 0; i < 5000; ++i) deep += "<div>";
+  for (int i = 0; i < 200000; ++i) deep += "<span>";
   EXPECT_NE(error_of([&] { parse_html_page(deep + "x"); }).find("nests elements"), std::string::npos);
+  std::string lists = "<ul><li></li><li><h2>Head</h2></li></ul><p>after</p>";
+  HtmlPage p = parse_html_page(lists);
+  ASSERT_EQ(p.sections.size(), 1u);
+  EXPECT_EQ(p.sections[0].heading, "Head");
+  EXPECT_EQ(p.sections[0].text, "after") << "an empty item owes no \"- \"";
 }
 
 TEST(Passages, CutsAtTheLargestBoundaryWithinTheBudgetAndKeepsEveryWord) {
@@ -233,6 +243,51 @@ TEST(IndexDefault, TheReferenceSourcesAnswerDefinitionsAndFaqs) {
   nlohmann::json py = top("datetime module supplies classes for manipulating dates");
   EXPECT_EQ(py["source"], "python-docs");
   EXPECT_EQ(py["title"], "datetime — Basic date and time types");
+}
+
+TEST(GroundedSynth, CitesThePassageThatAnswersAndSplitsByItem) {
+  ScratchDir dir;
+  const std::string run = dir.file("run");
+  ASSERT_EQ(run_binary("index build --run " + run + " --sources wordnet devils-dictionary --passage-tokens 64").status, 0);
+  GroundedOptions o;
+  o.index_path = run + "/index.db";
+  o.count = 300;
+  ChatSplits a, b;
+  ASSERT_GT(add_grounded_chat(a, o), 150);
+  add_grounded_chat(b, o);
+  ASSERT_EQ(a.train.size(), b.train.size());
+  for (size_t i = 0; i < a.train.size(); i++) EXPECT_EQ(chat_jsonl_line(a.train[i]), chat_jsonl_line(b.train[i]));
+  EXPECT_GT(a.per_family["grounded"], 100);
+  EXPECT_GT(a.per_family["grounded_idk"], 25);
+  std::set<int> places;
+  for (const auto* split : {&a.train, &a.val, &a.test})
+    for (const Conversation& c : *split) {
+      ASSERT_EQ(c.messages.size(), 3u);
+      EXPECT_EQ(c.messages[0].role, "context");
+      EXPECT_EQ(c.messages[1].role, "user");
+      const std::string& ctx = c.messages[0].content;
+      const std::string& answer = c.messages[2].content;
+      const std::vector<int> cited = cited_numbers(answer);
+      const char* want = split == &a.train ? "train" : split == &a.val ? "val" : "test";
+      const bool word = c.item.find(' ') == std::string::npos && std::islower(static_cast<unsigned char>(c.item[0]));
+      if (word) EXPECT_STREQ(chat_split_of("definition", c.item), want) << c.item;
+      if (c.family == "grounded_idk") {
+        EXPECT_TRUE(cited.empty()) << answer;
+        EXPECT_TRUE(says_idk(answer)) << answer;
+        continue;
+      }
+      ASSERT_EQ(cited.size(), 1u) << answer;
+      places.insert(cited[0]);
+      // the cited passage is the one whose text the answer copies
+      const std::string tag = "[" + std::to_string(cited[0]) + "] ";
+      size_t at = ctx.find(tag);
+      ASSERT_NE(at, std::string::npos) << ctx;
+      size_t end = ctx.find("\n\n[", at);
+      const std::string passage = ctx.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      EXPECT_GE(content_overlap(passage, answer, c.messages[1].content), 0.5) << passage << " | " << answer;
+      EXPECT_EQ(grounded_right("grounded", answer, c.messages[1].content, answer), 1) << answer;
+    }
+  EXPECT_GE(places.size(), 3u) << "the answering passage is not always [1]";
 }
 
 }  // namespace

@@ -45,3 +45,29 @@ TEST(RuleJudges, EachFamilyByItsRule) {
   EXPECT_TRUE(boilerplate("As an AI language model, I cannot."));
   EXPECT_FALSE(boilerplate("Paris is the capital of France."));
 }
+
+namespace own {
+namespace {
+
+TEST(RuleJudges, GroundedAnswersCiteTheRightPassageWithItsWords) {
+  EXPECT_EQ(cited_numbers("See [1] and [12], not [x] or [] or [1234] or [3"), (std::vector<int>{1, 12}));
+  const std::string q = "What does \"serendipity\" mean?";
+  const std::string ref = "Serendipity (noun): good luck in making unexpected and fortunate discoveries [2].";
+  EXPECT_EQ(grounded_right("grounded", ref, q, ref), 1);
+  EXPECT_EQ(grounded_right("grounded", ref, q, "It means good luck in unexpected fortunate discoveries [2]"), 1);
+  EXPECT_EQ(grounded_right("grounded", ref, q, "good luck in making unexpected and fortunate discoveries [1]"), 0)
+      << "the wrong passage";
+  EXPECT_EQ(grounded_right("grounded", ref, q, "good luck in making unexpected discoveries [2] [3]"), 0)
+      << "a second citation that does not hold the answer";
+  EXPECT_EQ(grounded_right("grounded", ref, q, "good luck in making unexpected and fortunate discoveries"), 0)
+      << "no citation";
+  EXPECT_EQ(grounded_right("grounded", ref, q, "Serendipity is a kind of cheese [2]."), 0) << "not the passage's words";
+  EXPECT_EQ(grounded_right("grounded_idk", "x", q, "I don't know: the passages don't say."), 1);
+  EXPECT_EQ(grounded_right("grounded_idk", "x", q, "I don't know [1]."), 0);
+  EXPECT_EQ(grounded_right("definition", ref, q, ref), -1);
+  EXPECT_DOUBLE_EQ(content_overlap("good luck", "good luck", "good?"), 1.0) << "the question's words do not count";
+  EXPECT_EQ(content_overlap("x", "the [1] serendipity", "serendipity"), -1);
+}
+
+}  // namespace
+}  // namespace own
