@@ -143,4 +143,10 @@ int answer_right(const std::string& family, const std::string& item, const std::
   return -1;  // grounded families need the question too: grounded_right
 }
 
+int judge_answer(const std::string& family, const std::string& item, const std::string& reference,
+                 const std::string& question, const std::string& answer) {
+  if (int g = grounded_right(family, reference, question, answer); g >= 0) return g;
+  return answer_right(family, item, reference, answer);
+}
+
 }  // namespace own

@@ -38,5 +38,8 @@ int idk_right(const std::string& family, const std::string& answer);      // "I 
 // conversation's item (the word, the operands).
 int answer_right(const std::string& family, const std::string& item, const std::string& reference,
                  const std::string& answer);
+// answer_right, and grounded_right for the grounded families (which need the question asked)
+int judge_answer(const std::string& family, const std::string& item, const std::string& reference,
+                 const std::string& question, const std::string& answer);
 
 }  // namespace own

@@ -19,8 +19,7 @@ std::vector<Answer> generate_answers(const Checkpoint& ck, const Tokenizer& tok,
   for (size_t i = 0; i < prompts.size(); i++) {
     GenerationRequest r;
     r.prompt = render_chat(tok, prompts[i], true);
-    r.max_tokens = std::min<int64_t>(max_tokens, io.context - static_cast<int64_t>(r.prompt.size()));
-    if (r.max_tokens <= 0) continue;  // a prompt that fills the context gets no answer
+    r.max_tokens = max_tokens;
     r.sampling.temperature = 0.0f;
     r.stop_tokens = chat_stop_tokens(tok);
     r.on_event = [&out, i, end](const GenerationEvent& ev) {

@@ -96,13 +96,15 @@ double run_stage(const SpeedrunCommand& c, const std::vector<std::string>& args,
 }
 
 void print_finish(const RunDir& run, double total, int ran, int skipped) {
+  // with the run's index, both answer from it and cite their sources
+  const std::string index = std::filesystem::exists(run.index()) ? " --index " + run.index().string() : "";
   fmt::print("\nspeedrun: finished in {} ({} stages run, {} skipped, already done)\n"
              "The report: {} and {}\n"
              "Talk to your model (PPO; swap in ckpt/sft, ckpt/dpo or ckpt/bon to compare):\n"
-             "  ownchat chat --ckpt {}\n"
-             "  ownchat serve --model {}     # then open http://127.0.0.1:8080\n",
+             "  ownchat chat --ckpt {}{}\n"
+             "  ownchat serve --model {}{}     # then open http://127.0.0.1:8080\n",
              seconds_text(total), ran, skipped, run.report_md().string(), run.report_html().string(),
-             run.ckpt("ppo").string(), run.ckpt("ppo").string());
+             run.ckpt("ppo").string(), index, run.ckpt("ppo").string(), index);
   std::fflush(stdout);
 }
 

@@ -23,9 +23,10 @@ PolicyJudge::PolicyJudge(const std::string& val_path, const Tokenizer& tok, int6
     while (answer < c.messages.size() && c.messages[answer].role != "assistant") answer++;
     if (answer == 0 || answer == c.messages.size()) continue;
     const std::string& reference = c.messages[answer].content;
-    // a family some rule judges (answer_right has a verdict even on an empty answer)
-    if (answer_right(c.family, c.item, reference, "") < 0 || taken[c.family] >= per_family) continue;
     std::vector<ChatMessage> prompt(c.messages.begin(), c.messages.begin() + static_cast<std::ptrdiff_t>(answer));
+    // a family some rule judges (judge_answer has a verdict even on an empty answer)
+    if (judge_answer(c.family, c.item, reference, prompt.back().content, "") < 0 || taken[c.family] >= per_family)
+      continue;
     if (static_cast<int64_t>(render_chat(tok, prompt, true).size()) > max_prompt_tokens) continue;
     taken[c.family]++;
     prompts_.push_back(std::move(prompt));
@@ -48,7 +49,7 @@ JudgeScore PolicyJudge::judge(const Checkpoint& policy) const {
   std::map<std::string, std::pair<int64_t, int64_t>> right;  // family -> (right, judged)
   for (size_t i = 0; i < answers.size(); i++) {
     const std::string& f = family_[i];
-    right[f].first += answer_right(f, item_[i], reference_[i], answers[i].text);
+    right[f].first += judge_answer(f, item_[i], reference_[i], prompts_[i].back().content, answers[i].text);
     right[f].second++;
   }
   JudgeScore s;

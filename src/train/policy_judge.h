@@ -1,8 +1,9 @@
 // PPO's check that does not ask the reward model: the policy's greedy answers (temperature 0,
 // through the inference engine, as the evals generate) to a fixed set of validation prompts from
 // RUN/data/chat/val.jsonl (never test), judged by the rule judges (data/rule_judges.h), which share
-// nothing with the reward model. A family is judged when answer_right has a rule for it (refusal,
-// benign, honesty, definition, copy, clarify and the exact-answer task families); the score is the mean over
+// nothing with the reward model. A family is judged when judge_answer has a rule for it (refusal,
+// benign, honesty, definition, copy, clarify, the exact-answer task families, and the grounded
+// families: the right citation with the passage's words, or "I don't know" citing nothing); the score is the mean over
 // those families of the share of judgements that are right, so each family counts alike however
 // many prompts it has.
 #pragma once

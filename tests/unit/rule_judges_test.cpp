@@ -65,6 +65,10 @@ TEST(RuleJudges, GroundedAnswersCiteTheRightPassageWithItsWords) {
   EXPECT_EQ(grounded_right("grounded_idk", "x", q, "I don't know: the passages don't say."), 1);
   EXPECT_EQ(grounded_right("grounded_idk", "x", q, "I don't know [1]."), 0);
   EXPECT_EQ(grounded_right("definition", ref, q, ref), -1);
+  EXPECT_EQ(judge_answer("grounded", "serendipity", ref, q, ref), 1) << "grounded families through the one entry";
+  EXPECT_EQ(judge_answer("grounded", "serendipity", ref, q, ""), 0);
+  EXPECT_EQ(judge_answer("copy", "abc", "abc", "Repeat abc", "abc"), 1);
+  EXPECT_EQ(judge_answer("joke", "x", "y", "Tell a joke", "z"), -1);
   EXPECT_DOUBLE_EQ(content_overlap("good luck", "good luck", "good?"), 1.0) << "the question's words do not count";
   EXPECT_EQ(content_overlap("x", "the [1] serendipity", "serendipity"), -1);
 }
