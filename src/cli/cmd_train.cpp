@@ -19,7 +19,7 @@ namespace own {
 // Each stage's result line: counts, losses and rates to 4 decimals, in this order.
 void to_json(nlohmann::ordered_json& j, const PretrainResult& r) {
   j = {{"steps", r.steps}, {"train_loss", cli::rounded(r.train_loss)}, {"val_bpb", cli::rounded(r.val_bpb)},
-       {"unigram_bpb", cli::rounded(r.unigram_bpb)}, {"interrupted", r.interrupted}};
+       {"unigram_bpb", cli::rounded(r.unigram_bpb)}, {"copy_p", cli::rounded(r.copy_p)}, {"interrupted", r.interrupted}};
 }
 
 void to_json(nlohmann::ordered_json& j, const SftResult& r) {
@@ -134,6 +134,9 @@ void add_pretrain_command(CLI::App& train) {
   pre->add_option("--lr", o.lr, "peak learning rate (default 0.03/sqrt(width))");
   pre->add_option("--weight-decay", o.weight_decay, "AdamW weight decay on matrices")->capture_default_str();
   pre->add_option("--warmup-frac", o.warmup_frac, "fraction of steps warming up")->capture_default_str();
+  pre->add_option("--repeat-share", o.repeat_share,
+                  "share of rows whose second half repeats the first: in-context copying practice")
+      ->capture_default_str();
   pre->add_option("--eval-every", o.eval_every, "steps between validation (bits per byte)")->capture_default_str();
   pre->add_option("--eval-tokens", o.eval_tokens, "validation tokens per evaluation")->capture_default_str();
   pre->add_option("--sample-every", o.sample_every, "steps between printed samples (0: never)")->capture_default_str();

@@ -14,8 +14,9 @@ namespace own {
 
 class PackedSource : public BatchSource {
  public:
-  // shuffle=false walks the windows in order (validation)
-  PackedSource(std::vector<int32_t> tokens, int64_t T, uint64_t seed, bool shuffle);
+  // shuffle=false walks the windows in order (validation). repeat_share: the share of rows
+  // whose second half repeats their first (see repeat_row), chosen by (seed, cursor).
+  PackedSource(std::vector<int32_t> tokens, int64_t T, uint64_t seed, bool shuffle, double repeat_share = 0);
   void next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) override;
   uint64_t cursor() const override { return cursor_; }
   void seek(uint64_t c) override;
@@ -28,6 +29,7 @@ class PackedSource : public BatchSource {
   int64_t T_, n_windows_;
   uint64_t seed_, cursor_ = 0, epoch_ = ~uint64_t{0};
   bool shuffle_;
+  double repeat_share_;
   void set_epoch(uint64_t e);
 };
 

@@ -2,6 +2,9 @@
 // external content (the passages table), so its rows are added and deleted by hand beside it.
 #include "retrieval/index_db.h"
 
+#include <fmt/format.h>
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <unordered_set>
 
@@ -92,16 +95,28 @@ std::string fts_query(const std::string& text) {
   return q;
 }
 
-IndexDb::IndexDb(const std::string& path, Open mode) : path_(path) {
+namespace {
+
+uint64_t inode_of(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_ino) : 0;
+}
+
+}  // namespace
+
+IndexDb::IndexDb(const std::string& path, Open mode) : path_(path) { open(mode); }
+
+void IndexDb::open(Open mode) {
   namespace fs = std::filesystem;
+  const std::string& path = path_;
   if (!sqlite_has_fts5()) input_error("{}: this SQLite was built without FTS5, which the index needs", path);
   std::error_code ec;
   if (mode == Open::existing && !fs::is_regular_file(path, ec))
     input_error("{}: no index there; build one with `ownchat index build --run DIR`", path);
   if (mode == Open::create_fresh)
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
-  // FULLMUTEX: one connection serves every server thread
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (mode == Open::create_fresh ? SQLITE_OPEN_CREATE : 0);
+  // one connection; search_mu_ serialises the server threads that share it
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == Open::create_fresh ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -109,6 +124,7 @@ IndexDb::IndexDb(const std::string& path, Open mode) : path_(path) {
     input_error("{}: cannot open the index: {}", path, msg);
   }
   sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  inode_ = inode_of(path);
   try {
     if (mode == Open::create_fresh) {
       sql::exec(db_, path_, kSchema);
@@ -134,6 +150,23 @@ IndexDb::IndexDb(const std::string& path, Open mode) : path_(path) {
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
+  }
+}
+
+void IndexDb::reopen_if_replaced() const {
+  const uint64_t now = inode_of(path_);
+  if (now == 0 || now == inode_ || bulk_) return;  // gone for a moment, unchanged, or our own build
+  sqlite3* old = db_;
+  db_ = nullptr;
+  try {
+    const_cast<IndexDb*>(this)->open(Open::existing);
+    sqlite3_close(old);
+    fmt::print(stderr, "ownchat: {} was rebuilt; searching the new index\n", path_);
+  } catch (const InputError& e) {
+    db_ = old;  // keep answering from the index we have
+    inode_ = now;  // and do not retry on every search
+    fmt::print(stderr, "ownchat: {} changed but cannot be opened ({}); keeping the index opened before\n", path_,
+               e.what());
   }
 }
 
@@ -259,6 +292,7 @@ std::vector<SearchHit> IndexDb::search(const std::string& query, int k) const {
   std::string match = fts_query(query);
   if (match.empty() || k <= 0) return hits;
   std::lock_guard lock(search_mu_);
+  reopen_if_replaced();
   // title matches weigh 4x: a headword or a section heading names what the passage is about. The
   // best k are ranked inside FTS5 first; only they are joined to their text.
   Stmt q(db_, path_,
@@ -272,6 +306,8 @@ std::vector<SearchHit> IndexDb::search(const std::string& query, int k) const {
 
 std::vector<SearchHit> IndexDb::passages_of(const std::string& source) const {
   std::vector<SearchHit> out;
+  std::lock_guard lock(search_mu_);
+  reopen_if_replaced();
   Stmt q(db_, path_, "SELECT id, source, title, text, position FROM passages WHERE source = ?1 ORDER BY id");
   q.bind(1, source);
   while (q.step()) out.push_back(SearchHit{q.int64(0), 0, Passage{q.text(1), q.text(2), q.text(3), q.int64(4)}});
@@ -280,6 +316,8 @@ std::vector<SearchHit> IndexDb::passages_of(const std::string& source) const {
 
 IndexStats IndexDb::stats() const {
   IndexStats s;
+  std::lock_guard lock(search_mu_);
+  reopen_if_replaced();
   Stmt d(db_, path_, "SELECT count(*) FROM documents");
   if (d.step()) s.documents = d.int64(0);
   Stmt p(db_, path_, "SELECT count(*), coalesce(sum(length(CAST(text AS BLOB))), 0) FROM passages");

@@ -54,7 +54,9 @@ class IndexDb {
   void set_meta(const std::string& key, const std::string& value);
 
   // The k best passages for free text `query` (stop words dropped, every other word ORed).
-  // Safe to call from several threads at once.
+  // Safe to call from several threads at once. When `index build` has replaced the file since
+  // it was opened (a new inode at the path), the search reopens it first, so a running server
+  // answers from the rebuilt index without a restart.
   std::vector<SearchHit> search(const std::string& query, int k) const;
   IndexStats stats() const;
   // every passage whose source is `source`, in id order (score 0)
@@ -67,10 +69,13 @@ class IndexDb {
 
  private:
   void add_locked(const std::string& key, const std::vector<Passage>& passages, AddResult& r);
+  void open(Open mode);
+  void reopen_if_replaced() const;  // under search_mu_
   int64_t remove_locked(int64_t document_id);
   std::string path_;
-  sqlite3* db_ = nullptr;
-  mutable std::mutex search_mu_;  // searches come from many server threads
+  mutable sqlite3* db_ = nullptr;
+  mutable uint64_t inode_ = 0;  // of the file db_ opened
+  mutable std::mutex search_mu_;  // one connection, many server threads
   bool bulk_ = false;
 };
 

@@ -298,21 +298,26 @@ class ApiServer {
     return std::move(g.hits);
   }
 
+  // 429 when `choices` more sequences would overfill the model's queue
+  void reject_if_overloaded(const ServedModel& m, int64_t choices) const {
+    if (m.engine->queued() + choices > o_.max_queue)
+      throw ApiError(429, fmt::format("The server is overloaded: {} requests are waiting. Retry shortly.", m.engine->queued()),
+                     "", "queue_full");
+  }
+
   // parse -> validate -> submit -> write
   void completions(const httplib::Request& req, httplib::Response& res, bool chat) {
     const auto start = Clock::now();
     ApiRequest r = chat ? parse_chat_request(parse_body(req)) : parse_completion_request(parse_body(req));
     ServedModel& m = find_model(r.model);
+    if (chat) reject_if_overloaded(m, r.n);  // before the search, so an overloaded server does no work
     const std::vector<SearchHit> passages = retrieve(m, r);
     CompletionTask task = completion_task(m, r);
     CompletionWriter writer({new_id(chat ? "chatcmpl-" : "cmpl-"), m.name, static_cast<int64_t>(std::time(nullptr))}, r,
                             m.tok, task.n_choices, task.prompt_tokens, std::move(task.echo));
     writer.set_citations(citations_json(passages));
     if (o_.moderate_input && input_flagged(*moderator_, r)) return send_refusal(res, writer);
-    const auto total = static_cast<int64_t>(task.n_choices);
-    if (m.engine->queued() + total > o_.max_queue)
-      throw ApiError(429, fmt::format("The server is overloaded: {} requests are waiting. Retry shortly.", m.engine->queued()),
-                     "", "queue_full");
+    reject_if_overloaded(m, static_cast<int64_t>(task.n_choices));
     auto fl = std::make_shared<InFlight>();
     submit_completion(m, r, task, fl);
     OutputFilter filter(o_.moderate_output ? moderator_.get() : nullptr, task.n_choices);

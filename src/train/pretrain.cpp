@@ -12,6 +12,7 @@
 #include "model/checkpoint.h"
 #include "model/llama.h"
 #include "tokenizer/tokenizer.h"
+#include "train/copy_probe.h"
 #include "train/loop.h"
 
 namespace own {
@@ -148,11 +149,12 @@ PretrainResult pretrain(const PretrainOptions& o) {
 
   PretrainResult result;
   result.unigram_bpb = static_cast<float>(unigram_bpb(tok, train_tokens, val_tokens));
-  PackedSource train(std::move(train_tokens), o.seq, o.seed, true);
+  PackedSource train(std::move(train_tokens), o.seq, o.seed, true, o.repeat_share);
   Trainer trainer(model, oc, lo);
   if (o.resume) trainer.resume(train);
 
   BpbEvaluator eval{tok, val_tokens, std::max<int64_t>(1, o.eval_tokens / micro_tokens)};
+  const CopyProbe copy_probe(tok, val_tokens, o.batch, o.seq);
   fmt::print(stderr, "pretrain: {} train tokens, {} val tokens, {} parameters, {} tokens/step; unigram val bpb {:.3f}\n",
              train.tokens(), val_tokens.size(), model.layout.total, total, result.unigram_bpb);
   trainer.hook_every = o.eval_every;
@@ -160,7 +162,11 @@ PretrainResult pretrain(const PretrainOptions& o) {
     double bpb = eval.evaluate(model);
     result.val_bpb = static_cast<float>(bpb);
     t.log_metric(step, "val_bpb", bpb);
-    t.progress_note = fmt::format("val bpb {:.3f}", bpb);
+    CopyProbeResult copy = copy_probe.evaluate(model);
+    result.copy_p = static_cast<float>(copy.copy_p());
+    t.log_metric(step, "copy_loss", copy.loss);
+    t.progress_note = fmt::format("val bpb {:.3f}, in-context copy p {:.3f} (loss {:.2f} on the repeat, {:.2f} first seen)",
+                                  bpb, copy.copy_p(), copy.loss, copy.first);
     if (o.sample_every > 0 && step % o.sample_every == 0) print_samples(model, tok, o);
   };
 

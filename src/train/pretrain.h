@@ -23,6 +23,7 @@ struct PretrainOptions {
   float lr = 0;           // 0: derived from the width
   float weight_decay = 0.1f;
   float warmup_frac = 0.05f, min_lr_frac = 0.1f;
+  double repeat_share = 0;  // share of train rows that repeat their first half (loader.h)
   int64_t eval_every = 100, eval_tokens = 65536, sample_every = 0, save_every = 500;
   bool resume = false;
   int64_t stop_at = 0;  // stop (with a checkpoint) at this step as an interruption would; 0: never
@@ -35,6 +36,7 @@ struct PretrainOptions {
 struct PretrainResult {
   int64_t steps = 0;
   float train_loss = 0, val_bpb = 0, unigram_bpb = 0;
+  float copy_p = 0;  // the copy probe's exp(-loss) at the last evaluation (copy_probe.h)
   bool interrupted = false;
 };
 

@@ -4,6 +4,7 @@
 // uninterrupted run ends.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,11 @@
 #include "model/checkpoint.h"
 #include "tokenizer/hf_json.h"
 #include "tokenizer/trainer.h"
+#include "data/loader.h"
+#include "model/llama.h"
+#include "model/params.h"
+#include "tokenizer/tokenizer.h"
+#include "train/copy_probe.h"
 #include "train/pretrain.h"
 
 using namespace own;
@@ -74,6 +80,27 @@ PretrainOptions small_options(const fs::path& run) {
 
 }  // namespace
 
+TEST(CopyProbe, AnUntrainedModelIsAtChanceOnBothHalves) {
+  fs::path run = make_run("copy_probe");
+  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
+  std::vector<int32_t> val = load_split_tokens((run / "data/shards").string(), "val", tok.vocab_size());
+  ModelOverrides ov;
+  ov.n_embd = 64;
+  ov.n_head = 2;
+  ov.seq = 64;
+  ModelConfig cfg = config_from_depth(2, ov);
+  cfg.vocab_size = tok.vocab_size();
+  Llama m(cfg);
+  params_init(m.params.data, m.layout, cfg, 1);
+  m.reserve(4, 64);
+  CopyProbeResult r = CopyProbe(tok, val, 4, 64).evaluate(m);
+  const double chance = std::log(static_cast<double>(tok.vocab_size()));  // a near-uniform start
+  EXPECT_NEAR(r.first, chance, 0.3);
+  EXPECT_NEAR(r.loss, chance, 0.3);
+  EXPECT_NEAR(r.copy_p(), std::exp(-r.loss), 1e-12);
+  EXPECT_THROW(CopyProbe(tok, val, 4, 4), InputError);
+}
+
 TEST(Pretrain, BeatsUnigramBaselineAndResumesBitForBit) {
   fs::path run = make_run("pretrain_smoke");
   PretrainOptions o = small_options(run);
@@ -83,14 +110,18 @@ TEST(Pretrain, BeatsUnigramBaselineAndResumesBitForBit) {
   EXPECT_LT(full.val_bpb, full.unigram_bpb - 0.15f) << "val bpb " << full.val_bpb << " vs unigram " << full.unigram_bpb;
   // metrics.jsonl has the loss curve and validation
   std::ifstream m(run / "metrics.jsonl");
-  int losses = 0, vals = 0;
+  int losses = 0, vals = 0, copies = 0;
   for (std::string line; std::getline(m, line);) {
     auto j = nlohmann::json::parse(line);
     losses += j["name"] == "loss";
     vals += j["name"] == "val_bpb";
+    copies += j["name"] == "copy_loss";
   }
   EXPECT_EQ(losses, 80);
   EXPECT_EQ(vals, 2);
+  EXPECT_EQ(copies, 2) << "the copy probe runs with each validation";
+  EXPECT_GT(full.copy_p, 0.0f);
+  EXPECT_LT(full.copy_p, 0.5f) << "80 steps of text teach no in-context copying";
   Checkpoint a = checkpoint_load((run / "ckpt/base").string());
 
   // a second run directory with the same data: stop at 30, resume to 80

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "data/clean.h"
 #include "data/rule_judges.h"
 #include "retrieval/grounded_synth.h"
 #include "retrieval/html_page.h"
@@ -25,14 +26,8 @@ void write(const std::string& path, const std::string& text) {
 
 std::vector<nlohmann::json> json_lines(const std::string& out) {
   std::vector<nlohmann::json> rows;
-  size_t start = 0;
-  while (start < out.size()) {
-    size_t end = out.find('\n', start);
-    if (end == std::string::npos) end = out.size();
-    std::string line = out.substr(start, end - start);
-    start = end + 1;
+  for (std::string_view line : split_lines(out))
     if (!line.empty() && line[0] == '{') rows.push_back(nlohmann::json::parse(line));
-  }
   return rows;
 }
 
@@ -190,6 +185,28 @@ TEST_F(IndexFixture, BuildSearchAddReplaceRemove) {
   EXPECT_NE(unknown.output.find("is not in"), std::string::npos) << unknown.output;
 }
 
+TEST_F(IndexFixture, AnOpenIndexAnswersFromARebuildWithoutReopening) {
+  ASSERT_EQ(index("build --sources " + dir.file("docs")).status, 0);
+  const IndexDb db(run() + "/index.db", IndexDb::Open::existing);  // as a running server holds it
+  ASSERT_FALSE(db.search("zorblax", 1).empty());
+  EXPECT_TRUE(db.search("flumph", 1).empty());
+
+  std::filesystem::create_directories(dir.path / "other");
+  write(dir.file("other/river.txt"), "Flumph is the river that runs through Ortho.");
+  CmdResult b = index("build --sources " + dir.file("other"));  // a new file renamed over the old
+  ASSERT_EQ(b.status, 0) << b.output;
+  std::vector<SearchHit> hits = db.search("flumph", 1);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].passage.text, "Flumph is the river that runs through Ortho.");
+  EXPECT_TRUE(db.search("zorblax", 1).empty());
+  EXPECT_EQ(db.stats().documents, 1);
+
+  // a file there that is not an index: the searches go on with the one opened before
+  write(dir.file("junk.db"), "not sqlite");
+  std::filesystem::rename(dir.file("junk.db"), run() + "/index.db");
+  EXPECT_EQ(db.search("flumph", 1).size(), 1u);
+}
+
 TEST_F(IndexFixture, BadInputGetsErrorsNamingTheFile) {
   CmdResult none = index("search anything");
   EXPECT_EQ(none.status, 1);
@@ -270,7 +287,9 @@ TEST(GroundedSynth, CitesThePassageThatAnswersAndSplitsByItem) {
       const std::vector<int> cited = cited_numbers(answer);
       const char* want = split == &a.train ? "train" : split == &a.val ? "val" : "test";
       const bool word = c.item.find(' ') == std::string::npos && std::islower(static_cast<unsigned char>(c.item[0]));
-      if (word) EXPECT_STREQ(chat_split_of("definition", c.item), want) << c.item;
+      if (word) {
+        EXPECT_STREQ(chat_split_of("definition", c.item), want) << c.item;
+      }
       if (c.family == "grounded_idk") {
         EXPECT_TRUE(cited.empty()) << answer;
         EXPECT_TRUE(says_idk(answer)) << answer;

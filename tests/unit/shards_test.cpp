@@ -93,3 +93,47 @@ TEST(PackedSource, DeterministicResumableAndCoversEveryWindow) {
   }
   EXPECT_NE(error_of([&] { PackedSource(std::vector<int32_t>(5, 0), 10, 1, true); }).find("--seq"), std::string::npos);
 }
+
+TEST(PackedSource, RepeatRowsRepeatTheirFirstPeriodAtVaryingDistances) {
+  std::vector<int32_t> tok(64 * 200 + 1);
+  for (size_t i = 0; i < tok.size(); i++) tok[i] = static_cast<int32_t>(i);  // no token repeats in the data
+  const int64_t T = 64, B = 4;
+  PackedSource all(tok, T, 3, true, 1.0), some(tok, T, 3, true, 0.25), resumed(tok, T, 3, true, 0.25);
+  std::vector<int32_t> in(B * T), tg(B * T), in2(B * T), tg2(B * T);
+  std::set<int64_t> periods;
+  int repeated = 0, rows = 0;
+  auto period_of = [&](const int32_t* row) {  // the first t where the row starts over; 0: never
+    for (int64_t t = 1; t < T; t++)
+      if (row[t] == row[0]) return t;
+    return int64_t{0};
+  };
+  for (int step = 0; step < 50; step++) {
+    all.next(in.data(), tg.data(), B, T);
+    for (int64_t r = 0; r < B; r++) {
+      const int32_t* x = in.data() + r * T;
+      const int64_t P = period_of(x);
+      ASSERT_GE(P, 16) << "every row repeats, from 16 tokens back at the least";
+      ASSERT_LE(P, T / 2);
+      periods.insert(P);
+      for (int64_t t = 0; t < T; t++) {
+        EXPECT_EQ(x[t], x[t % P]);
+        EXPECT_EQ(tg[r * T + t], x[(t + 1) % P]) << "the target is the next token of the repeating row";
+      }
+    }
+    some.next(in.data(), tg.data(), B, T);
+    for (int64_t r = 0; r < B; r++, rows++) repeated += period_of(in.data() + r * T) > 0;
+  }
+  EXPECT_GT(periods.size(), 8u) << "the distance varies, so copying must find its source by content";
+  EXPECT_GT(repeated, rows / 8);
+  EXPECT_LT(repeated, rows / 2) << repeated << " of " << rows << " rows repeat at share 0.25";
+  // a resumed stream picks the same rows to repeat
+  some.seek(37);
+  resumed.seek(37);
+  for (int i = 0; i < 5; i++) {
+    some.next(in.data(), tg.data(), B, T);
+    resumed.next(in2.data(), tg2.data(), B, T);
+    EXPECT_EQ(in, in2);
+    EXPECT_EQ(tg, tg2);
+  }
+  EXPECT_NE(error_of([&] { PackedSource(tok, T, 1, true, 1.5); }).find("--repeat-share"), std::string::npos);
+}

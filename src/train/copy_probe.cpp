@@ -1,0 +1,51 @@
+#include "train/copy_probe.h"
+
+#include <cmath>
+
+#include "core/check.h"
+#include "core/rng.h"
+#include "model/llama.h"
+#include "tokenizer/tokenizer.h"
+
+namespace own {
+
+double CopyProbeResult::copy_p() const { return std::exp(-loss); }
+
+CopyProbe::CopyProbe(const Tokenizer& tok, const std::vector<int32_t>& val, int64_t B, int64_t T, uint64_t seed)
+    : B_(B), T_(T) {
+  if (T < 5) input_error("copy probe: --seq {} is too short (at least 5)", T);
+  const size_t n = static_cast<size_t>(B * T);
+  inputs_.assign(n, 0);
+  targets_.assign(n, -1);
+  first_targets_.assign(n, -1);
+  const int64_t L = (T - 1) / 2;  // row: bos, L tokens, the same L tokens (+ one pad when T is even)
+  const int32_t bos = tok.special_id("<|bos|>");
+  Rng rng(seed);
+  std::vector<int32_t> seq(static_cast<size_t>(L));
+  for (int64_t b = 0; b < B; b++) {
+    for (int64_t i = 0; i < L; i++) {
+      int32_t t = bos;
+      while (tok.is_special(t)) t = val.empty() ? static_cast<int32_t>(rng.below(256)) : val[rng.below(val.size())];
+      seq[i] = t;
+    }
+    int32_t* in = inputs_.data() + b * T;
+    in[0] = bos;
+    for (int64_t i = 0; i < L; i++) in[1 + i] = in[1 + L + i] = seq[i];
+    // position p predicts in[p + 1]; the repeat's tokens 2..L are copies, the first half's are not
+    int32_t* rep = targets_.data() + b * T;
+    int32_t* fst = first_targets_.data() + b * T;
+    for (int64_t p = 1 + L; p < 2 * L; p++) rep[p] = in[p + 1];
+    for (int64_t p = 1; p < L; p++) fst[p] = in[p + 1];
+  }
+}
+
+CopyProbeResult CopyProbe::evaluate(Llama& m) const {
+  OWN_CHECK(m.batch() == B_ && m.seq() == T_, "copy probe: model reserved ({}, {}), probe ({}, {})", m.batch(), m.seq(),
+        B_, T_);
+  CopyProbeResult r;
+  r.loss = m.forward_loss(inputs_.data(), targets_.data());
+  r.first = m.forward_loss(inputs_.data(), first_targets_.data());
+  return r;
+}
+
+}  // namespace own

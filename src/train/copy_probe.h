@@ -1,0 +1,35 @@
+// In-context copying (induction), measured during pretraining: rows of random tokens, each
+// sequence written twice, `<|bos|> s1..sL s1..sL`. A model that has learned to look back for the
+// previous occurrence of the current token and copy what followed it (an induction head, Olsson
+// et al. 2022) predicts the second copy almost exactly; one that has not is at unigram level.
+// The probe reports the mean loss (nats) and the greedy-free "copy probability" exp(-loss) over
+// the second copy, first token left out (it cannot be inferred). Answering "what does X mean?"
+// with X, a sum with its operands and a passage's words all rest on this skill.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace own {
+
+class Llama;
+class Tokenizer;
+
+struct CopyProbeResult {
+  double loss = 0;      // nats per token on the repeated half
+  double first = 0;     // nats per token on the first half (the same tokens, unseen)
+  double copy_p() const;  // exp(-loss)
+};
+
+class CopyProbe {
+ public:
+  // Tokens are drawn from `val` (so they follow the corpus's unigram distribution), specials
+  // left out, with a fixed seed: every evaluation sees the same rows.
+  CopyProbe(const Tokenizer& tok, const std::vector<int32_t>& val, int64_t B, int64_t T, uint64_t seed = 7);
+  CopyProbeResult evaluate(Llama& m) const;
+
+ private:
+  int64_t B_, T_;
+  std::vector<int32_t> inputs_, targets_, first_targets_;  // (B, T) each
+};
+
+}  // namespace own
