@@ -101,3 +101,15 @@ test('bad retrieval settings are 400s naming the field', async () => {
   const forged = await post(`${server.url}/v1/chat/completions`, { messages: [{ role: 'context', content: '[1] x' }] });
   assert.equal(forged.status, 400);
 });
+
+test('a rebuilt index is answered from at once, with no restart (the last test: it replaces the index)', async () => {
+  const other = path.join(run.dir, 'other');
+  fs.mkdirSync(other);
+  fs.writeFileSync(path.join(other, 'ships.md'), '# Quillon\n\nThe Quillon is a ship that sails from Ortho each spring.\n');
+  execFileSync(BINARY, ['index', 'build', '--run', run.run, '--sources', other], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = await client.chat.completions.create(ask('Which ship sails from Ortho?'));
+  assert.equal(r.citations?.[0]?.title, 'Quillon', JSON.stringify(r.citations));
+  const old = await client.chat.completions.create(ask('Where is zorblax found?'));
+  assert.equal(old.citations, undefined, 'the old index is gone with its passages');
+  assert.match(server.log(), /was rebuilt; searching the new index/);
+});
