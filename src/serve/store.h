@@ -66,6 +66,7 @@ struct Message {
   std::string model;           // assistant messages: the model id that wrote it
   std::string checkpoint;      // and the checkpoint it was loaded from
   nlohmann::json sampling;     // the sampling settings used (an object), or null
+  nlohmann::json citations;    // assistant messages: the passages the answer was given (an array), or null
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
   double tokens_per_s = 0;

@@ -116,6 +116,8 @@ std::string Store::add_message(const Scope& scope, const Message& m) {
     input_error("message role must be \"system\", \"user\" or \"assistant\", got \"{}\"", m.role);
   if (!m.sampling.is_null() && !m.sampling.is_object())
     input_error("message sampling settings must be a JSON object or null, got {}", m.sampling.type_name());
+  if (!m.citations.is_null() && !m.citations.is_array())
+    input_error("message citations must be a JSON array or null, got {}", m.citations.type_name());
   std::string id = random_uuid();
   int64_t t = now_s();
   std::lock_guard lock(mu_);
@@ -130,14 +132,20 @@ std::string Store::add_message(const Scope& scope, const Message& m) {
   }
   Stmt q(db_, path_,
          "INSERT INTO messages(id, conversation_id, parent_id, role, content, model, checkpoint, sampling, "
-         "prompt_tokens, completion_tokens, tokens_per_s, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+         "prompt_tokens, completion_tokens, tokens_per_s, created_at, citations) "
+         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, id).bind(2, m.conversation_id).bind_or_null(3, m.parent_id).bind(4, m.role).bind(5, m.content);
   q.bind(6, m.model).bind(7, m.checkpoint);
   if (m.sampling.is_null())
     q.bind_null(8);
   else
     q.bind(8, dump_json(m.sampling));
-  q.bind(9, m.prompt_tokens).bind(10, m.completion_tokens).bind(11, m.tokens_per_s).bind(12, t).run();
+  q.bind(9, m.prompt_tokens).bind(10, m.completion_tokens).bind(11, m.tokens_per_s).bind(12, t);
+  if (m.citations.is_null())
+    q.bind_null(13);
+  else
+    q.bind(13, dump_json(m.citations));
+  q.run();
   Stmt u(db_, path_, "UPDATE conversations SET updated_at = ? WHERE id = ?");
   u.bind(1, t).bind(2, m.conversation_id).run();
   tx.commit();

@@ -20,7 +20,7 @@ using namespace store_sql;
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 constexpr int kBusyTimeoutMs = 5000;
 constexpr const char* kSchemaV1 = R"sql(
@@ -72,6 +72,12 @@ ALTER TABLE ratings ADD COLUMN owner_key_id INTEGER NULL REFERENCES api_keys(id)
 CREATE INDEX conversations_by_owner ON conversations(owner_key_id, updated_at);
 CREATE TABLE store_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 PRAGMA user_version = 2;
+)sql";
+
+// v3: the passages an answer was given (the chat completion's `citations`), a JSON array or NULL
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE messages ADD COLUMN citations TEXT NULL;
+PRAGMA user_version = 3;
 )sql";
 
 }  // namespace
@@ -286,7 +292,9 @@ void Store::migrate() {
     exec(db_, path_, kSchemaV2);
     Stmt q(db_, path_, "INSERT INTO store_meta(key, value) VALUES('db_id', ?)");
     q.bind(1, random_uuid()).run();
+    v = 2;
   }
+  if (v == 2) exec(db_, path_, kSchemaV3);
   tx.commit();
 }
 

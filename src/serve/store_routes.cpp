@@ -110,6 +110,43 @@ Scope scope_of(const httplib::Request& req, Store& store, const std::vector<std:
   return Scope::of_key(*k);
 }
 
+// An assistant message's `citations`, as the chat completion gave them: at most 20 objects, each
+// with an integer `index` (the [n] the answer cites) and string `title`, `text` and `source`.
+json parse_citations(const json& body, const std::string& role) {
+  auto it = body.find("citations");
+  if (it == body.end() || it->is_null()) return nullptr;
+  if (role != "assistant")
+    bad_request("citations", "invalid_value", "Invalid 'citations': only an assistant message has citations, not a {} "
+                "message.", role);
+  if (!it->is_array())
+    bad_request("citations", "invalid_type", "Invalid type for 'citations': expected an array, but got {} instead.",
+                it->type_name());
+  constexpr size_t kMaxCitations = 20;
+  if (it->size() > kMaxCitations)
+    bad_request("citations", "array_above_max_length",
+                "Invalid 'citations': expected an array with maximum length {}, but got an array with length {} instead.",
+                kMaxCitations, it->size());
+  for (size_t i = 0; i < it->size(); i++) {
+    const json& c = (*it)[i];
+    const std::string where = fmt::format("citations[{}]", i);
+    if (!c.is_object())
+      bad_request(where, "invalid_type", "Invalid type for '{}': expected an object, but got {} instead.", where,
+                  c.type_name());
+    auto index = c.find("index");
+    if (index == c.end() || !index->is_number_integer())
+      bad_request(where + ".index", "invalid_type", "Invalid '{}.index': expected an integer.", where);
+    for (const char* field : {"title", "text", "source"}) {
+      auto f = c.find(field);
+      if (f == c.end() || !f->is_string())
+        bad_request(fmt::format("{}.{}", where, field), "invalid_type", "Invalid '{}.{}': expected a string.", where,
+                    field);
+    }
+  }
+  if (it->dump().size() > kMaxContentBytes)
+    bad_request("citations", "string_above_max_length", "Invalid 'citations': longer than {} bytes.", kMaxContentBytes);
+  return *it;
+}
+
 // POST /api/conversations/{id}/messages: the body as a Message of conversation `conversation_id`
 Message parse_message(Store& store, const Scope& scope, const json& body, const std::string& conversation_id) {
   Message m;
@@ -137,6 +174,7 @@ Message parse_message(Store& store, const Scope& scope, const json& body, const 
                   it->type_name());
     m.sampling = *it;
   }
+  m.citations = parse_citations(body, m.role);
   constexpr int64_t kMaxTokens = std::numeric_limits<int64_t>::max();
   m.prompt_tokens = get_int(body, "prompt_tokens", 0, kMaxTokens).value_or(0);
   m.completion_tokens = get_int(body, "completion_tokens", 0, kMaxTokens).value_or(0);

@@ -31,7 +31,7 @@ inline Stmt& bind_scope(Stmt& q, const Scope& s) {
 
 constexpr const char* kMessageColumns =
     "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.model, m.checkpoint, m.sampling, "
-    "m.prompt_tokens, m.completion_tokens, m.tokens_per_s, m.created_at";
+    "m.prompt_tokens, m.completion_tokens, m.tokens_per_s, m.created_at, m.citations";
 
 constexpr const char* kKeyColumns = "id, name, prefix, created_at, revoked_at, admin";
 inline ApiKeyInfo read_key(const Stmt& q) {  // kKeyColumns
@@ -64,6 +64,11 @@ inline Message read_message(const Stmt& q, const std::string& path) {  // kMessa
   m.completion_tokens = q.int64(9);
   m.tokens_per_s = q.real(10);
   m.created_at = q.int64(11);
+  if (!q.is_null(12)) {
+    m.citations = nlohmann::json::parse(q.text(12), nullptr, false);
+    if (m.citations.is_discarded())
+      throw StoreError(fmt::format("{}: message {}: the stored citations are not JSON", path, m.id), false);
+  }
   return m;
 }
 

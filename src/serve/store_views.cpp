@@ -40,6 +40,7 @@ void to_json(nlohmann::json& j, const Message& m) {
        {"model", m.model},
        {"checkpoint", m.checkpoint},
        {"sampling", m.sampling},
+       {"citations", m.citations},
        {"prompt_tokens", m.prompt_tokens},
        {"completion_tokens", m.completion_tokens},
        {"tokens_per_s", m.tokens_per_s},

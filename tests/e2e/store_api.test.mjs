@@ -107,6 +107,17 @@ test('a message tree (regenerate, edit), ratings, feedback counts, export and th
   assert.equal(A.completion_tokens, 5);
   assert.equal(A.tokens_per_s, 41.5);
   assert.equal(A.checkpoint, `${run.run}/ckpt/sft`);
+  assert.equal(A.citations, null);
+  {  // an answer from an index keeps the passages it was given
+    const g = await ok('POST', '/api/conversations', { title: 'Grounded', model: 'sft' }, 201);
+    const gm = `/api/conversations/${g.id}/messages`;
+    const gq = await ok('POST', gm, { role: 'user', content: 'Who is Ahab?' }, 201);
+    const cited = [{ index: 1, id: 3, source: 'notes.md', title: 'Ahab', text: 'Ahab is the captain.', score: 2.5, position: 0 }];
+    const ga = await ok('POST', gm, { ...answer(gq.id, 'The captain [1].'), citations: cited }, 201);
+    assert.deepEqual(ga.citations, cited);
+    assert.deepEqual((await ok('GET', `/api/conversations/${g.id}`)).messages.find((m) => m.id === ga.id).citations, cited);
+    await ok('DELETE', `/api/conversations/${g.id}`);
+  }
   const B = await ok('POST', msgs, answer(q1.id, 'A whale.', 'other'), 201);  // regenerate: a sibling
   const q2 = await ok('POST', msgs, { role: 'user', content: 'Who is Ahab, the captain?' }, 201);  // edit: another root
 
@@ -206,6 +217,13 @@ test('bad input: OpenAI error objects naming the field; unknown ids are 404 not_
   await fails('POST', msgs, { role: 'user', content: 'x', parent_id: nope }, 400, { param: 'parent_id' });
   await fails(`POST`, `/api/conversations/${other.id}/messages`, { role: 'user', content: 'x', parent_id: q.id }, 400, { param: 'parent_id' });
   await fails('POST', msgs, { ...answer(q.id, 'x'), sampling: 'hot' }, 400, { param: 'sampling', code: 'invalid_type' });
+  const cite = { index: 1, title: 't', text: 'x', source: 's' };
+  await fails('POST', msgs, { ...answer(q.id, 'x'), citations: 'x' }, 400, { param: 'citations', code: 'invalid_type' });
+  await fails('POST', msgs, { ...answer(q.id, 'x'), citations: Array(21).fill(cite) }, 400, { param: 'citations', code: 'array_above_max_length' });
+  await fails('POST', msgs, { ...answer(q.id, 'x'), citations: [cite, 7] }, 400, { param: 'citations[1]', code: 'invalid_type' });
+  await fails('POST', msgs, { ...answer(q.id, 'x'), citations: [{ ...cite, index: '1' }] }, 400, { param: 'citations[0].index' });
+  await fails('POST', msgs, { ...answer(q.id, 'x'), citations: [{ ...cite, text: null }] }, 400, { param: 'citations[0].text' });
+  await fails('POST', msgs, { role: 'user', content: 'x', citations: [cite] }, 400, { param: 'citations', code: 'invalid_value' });
   await fails('POST', msgs, { ...answer(q.id, 'x'), prompt_tokens: -1 }, 400, { param: 'prompt_tokens' });
   await fails('POST', msgs, { ...answer(q.id, 'x'), completion_tokens: 1.5 }, 400, { param: 'completion_tokens' });
   await fails('POST', msgs, { ...answer(q.id, 'x'), tokens_per_s: 'fast' }, 400, { param: 'tokens_per_s' });

@@ -137,8 +137,8 @@ TEST(StoreOwners, KeySeesOnlyItsOwn) {
   EXPECT_FALSE(s.find_key(admin_key).has_value());
 }
 
-// A database of the first schema: its rows get no owner (admin-only), its keys stay non-admin, and
-// the guard is written for it.
+// A database of the first schema: its rows get no owner (admin-only), its keys stay non-admin, the
+// guard is written for it, and its messages get no citations.
 TEST(StoreOwners, MigratesSchemaV1) {
   ScratchDir dir;
   const std::string db = dir.file("ownchat.db");
@@ -160,10 +160,15 @@ CREATE TABLE ratings(message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELE
   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
 INSERT INTO api_keys VALUES(1, 'old', 'sk-own-abcde', 'h', 1, NULL);
 INSERT INTO conversations VALUES('c1', 'before owners', '', 'm', 1, 1);
+INSERT INTO messages VALUES('m1', 'c1', NULL, 'assistant', 'an old answer', 'm', 'ck', NULL, 1, 2, 3.0, 1);
 PRAGMA user_version = 1;
 )sql");
   Store s(db, Store::Open::existing);
-  EXPECT_EQ(sqlite_int(db, "PRAGMA user_version"), 2);
+  EXPECT_EQ(sqlite_int(db, "PRAGMA user_version"), 3);
+  std::optional<Message> old = s.get_message(kAll, "m1");
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->content, "an old answer");
+  EXPECT_TRUE(old->citations.is_null()) << "answers from before v3 have no citations";
   ASSERT_EQ(s.list_keys().size(), 1u);
   EXPECT_FALSE(s.list_keys()[0].admin);
   ASSERT_EQ(s.list_conversations(kAll).size(), 1u);

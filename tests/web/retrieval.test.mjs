@@ -1,7 +1,8 @@
 // Retrieval in the web chat: `serve --index` on one of two models. The "Search my documents"
 // switch shows only for the model with an index and, off, makes requests say "retrieval": false
 // (remembered across a reload); a real answer lists its Sources; [n] in an answer (a hand-written
-// stream: the random model never writes one) links to the cited passage, shown as text.
+// stream: the random model never writes one) links to the cited passage, shown as text. An answer
+// is stored with its citations, so its Sources survive a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -103,10 +104,17 @@ test('a real answer from the index lists its Sources; an entry opens the passage
   await passage.getByRole('button', { name: 'Close the passage' }).click();
   assert.equal(await passage.count(), 0);
   assert.equal(await entries.first().getAttribute('aria-expanded'), 'false');
-  // the store does not keep citations: the stored answer is what the model wrote
+  // the answer is stored with its citations, so its Sources come back after a reload
   const c = await web.getConversation(server.url, web.conversationId(page));
   assert.equal(c.messages[1].role, 'assistant');
-  assert.equal(c.messages[1].citations, undefined);
+  assert.ok(Array.isArray(c.messages[1].citations) && c.messages[1].citations.length >= 1);
+  assert.equal(c.messages[1].citations[0].title, 'Zorblax');
+  assert.equal(c.messages[0].citations, null, 'the question has none');
+  await page.reload();
+  const again = answers(page).first().locator('.sources button.source');
+  await again.first().waitFor();
+  assert.equal(await again.count(), await entries.count());
+  assert.equal(await again.first().innerText(), first);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -3,7 +3,7 @@
 // its model, sampling settings, token counts and tokens/s (a stopped answer is kept as far as it
 // got). Regenerate adds another answer under the same question, editing adds another question
 // under the same parent; "‹ 2/3 ›" flips between such siblings. An answer from a model with an
-// index keeps the passages it was given (citations.js) for as long as the page lives.
+// index is stored with the passages it was given (citations.js), so its Sources come back on reload.
 import { api, streamChat } from './api.js';
 import { showError, clearError } from './banner.js';
 import { h, $, copyText, flash } from './dom.js';
@@ -191,8 +191,9 @@ async function generate(question) {
       prompt_tokens: usage ? usage.prompt_tokens : 0,
       completion_tokens: completion,
       tokens_per_s: completion > 0 && seconds > 0 ? Math.round((completion / seconds) * 10) / 10 : 0,
+      citations: p.citations,
     });
-    state.notes.set(answer.id, { finish, stopped, citations: p.citations });
+    state.notes.set(answer.id, { finish, stopped });
     // the conversation was reopened (a fresh Tree) while this answer was being stored
     if (state.tree !== tree && state.conv && state.conv.id === conv.id && !state.tree.byId.has(answer.id)) state.tree.add(answer);
   } catch (e) {
@@ -292,11 +293,11 @@ function messageView(m) {
   else renderMarkdown(body, m.content);
   el.append(h('div', { class: 'role' }, user ? 'You' : (m.model || 'Assistant')), body);
 
-  const note = state.notes.get(m.id);
-  if (note && note.citations) {  // only for answers streamed in this page: the store does not keep them
-    linkCitations(body, note.citations);
-    el.append(sourcesView(el, note.citations));
+  if (!user && Array.isArray(m.citations) && m.citations.length) {  // stored with the answer
+    linkCitations(body, m.citations);
+    el.append(sourcesView(el, m.citations));
   }
+  const note = state.notes.get(m.id);
   if (note && note.finish === 'content_filter') el.append(moderationNotice());
   if (note && note.stopped) el.append(h('p', { class: 'note' }, 'Stopped before the end.'));
 

@@ -21,7 +21,7 @@ export const state = {
   tree: null,            // its Tree
   pending: null,         // the answer streaming now: {convId, parentId, content, citations, model, controller}
   editing: null,         // the id of the user message being edited
-  notes: new Map(),      // message id -> {finish, stopped, citations} of answers streamed in this page
+  notes: new Map(),      // message id -> {finish, stopped} of answers streamed in this page
   view: 'chat',          // 'chat' | 'feedback' | 'report'
 };
 
