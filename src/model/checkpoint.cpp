@@ -189,6 +189,14 @@ void checkpoint_write_files(const std::string& dir, const ModelConfig& c, const 
   }
 }
 
+void checkpoint_write_subdir(const std::string& set_dir, const std::string& name, const ModelConfig& c,
+                             const ParamLayout& layout, const float* params, const TrainState* state) {
+  const std::string dir = (fs::path(set_dir) / name).string();
+  fs::create_directory(dir);
+  checkpoint_write_files(dir, c, layout, params, state);
+  fsync_dir(dir);
+}
+
 void checkpoint_save_set(const std::string& dir, const std::function<void(const std::string& tmp_dir)>& write) {
   const fs::path final_dir = clean_dir(dir);
   check_replaceable(final_dir);

@@ -38,6 +38,10 @@ void checkpoint_save(const std::string& dir, const ModelConfig& c, const ParamLa
 // a set (e.g. PPO's policy with its critic in a subdirectory) inside checkpoint_save_set.
 void checkpoint_write_files(const std::string& dir, const ModelConfig& c, const ParamLayout& layout,
                             const float* params, const TrainState* state /* may be null */);
+// checkpoint_write_files into <set_dir>/<name>, created and fsynced: a companion checkpoint of a set
+// (PPO's critic, the trained policy beside the one a judge kept).
+void checkpoint_write_subdir(const std::string& set_dir, const std::string& name, const ModelConfig& c,
+                             const ParamLayout& layout, const float* params, const TrainState* state /* may be null */);
 // `write` fills a temp directory with checkpoint_write_files calls; it replaces `dir` as one unit.
 // InputError when `dir` exists and does not look like a checkpoint.
 void checkpoint_save_set(const std::string& dir, const std::function<void(const std::string& tmp_dir)>& write);

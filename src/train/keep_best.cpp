@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <filesystem>
 
-#include "core/fileio.h"
 #include "core/run_dir.h"
 #include "train/loop.h"
 
@@ -58,10 +56,7 @@ void KeepBest::finish(const std::string& out, const Llama& trained, int64_t end_
   if (has_state) checkpoint_load_train_state(out, trained.layout, state);
   checkpoint_save_set(out, [&](const std::string& tmp) {
     checkpoint_write_files(tmp, trained.config, trained.layout, best_.data, has_state ? &state : nullptr);
-    const std::string current = tmp + "/current";
-    std::filesystem::create_directory(current);
-    checkpoint_write_files(current, trained.config, trained.layout, trained.params.data, nullptr);
-    fsync_dir(current);
+    checkpoint_write_subdir(tmp, "current", trained.config, trained.layout, trained.params.data, nullptr);
   });
   fmt::print(stderr, "{}: {} holds the policy of step {}{}, the best by the val rule judges ({:.3f}; the start "
                      "{:.3f}); the trained policy, step {}, is in {}/current\n", stage_, out, judged_.best_step,

@@ -38,10 +38,7 @@ TrainState train_state_of(const AdamW& opt, int64_t step, uint64_t cursor, const
 
 // one checkpoint in <tmp>/<name>, inside a set being written
 void write_subdir(const std::string& tmp, const char* name, const Llama& m, const float* params, const TrainState* st) {
-  const std::string dir = (fs::path(tmp) / name).string();
-  fs::create_directory(dir);
-  checkpoint_write_files(dir, m.config, m.layout, params, st);
-  fsync_dir(dir);
+  checkpoint_write_subdir(tmp, name, m.config, m.layout, params, st);
 }
 
 // <dir>/<name> of the set a load reads (<dir>, or <dir>.old when a save was cut between its
