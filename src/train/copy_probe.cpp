@@ -1,5 +1,7 @@
 #include "train/copy_probe.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "core/check.h"
@@ -10,6 +12,10 @@
 namespace own {
 
 double CopyProbeResult::copy_p() const { return std::exp(-loss); }
+
+std::string CopyProbeResult::summary() const {
+  return fmt::format("in-context copy p {:.3f} (loss {:.2f} on the repeat, {:.2f} first seen)", copy_p(), loss, first);
+}
 
 CopyProbe::CopyProbe(const Tokenizer& tok, const std::vector<int32_t>& val, int64_t B, int64_t T, uint64_t seed)
     : B_(B), T_(T) {

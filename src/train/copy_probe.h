@@ -2,11 +2,12 @@
 // sequence written twice, `<|bos|> s1..sL s1..sL`. A model that has learned to look back for the
 // previous occurrence of the current token and copy what followed it (an induction head, Olsson
 // et al. 2022) predicts the second copy almost exactly; one that has not is at unigram level.
-// The probe reports the mean loss (nats) and the greedy-free "copy probability" exp(-loss) over
-// the second copy, first token left out (it cannot be inferred). Answering "what does X mean?"
+// The probe reports the mean loss (nats) over the second copy, its first token left out (it cannot
+// be inferred), and the "copy probability" exp(-loss). Answering "what does X mean?"
 // with X, a sum with its operands and a passage's words all rest on this skill.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace own {
@@ -18,6 +19,7 @@ struct CopyProbeResult {
   double loss = 0;      // nats per token on the repeated half
   double first = 0;     // nats per token on the first half (the same tokens, unseen)
   double copy_p() const;  // exp(-loss)
+  std::string summary() const;  // "in-context copy p 0.812 (loss 0.21 on the repeat, 8.47 first seen)"
 };
 
 class CopyProbe {

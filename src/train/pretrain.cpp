@@ -165,8 +165,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
     CopyProbeResult copy = copy_probe.evaluate(model);
     result.copy_p = static_cast<float>(copy.copy_p());
     t.log_metric(step, "copy_loss", copy.loss);
-    t.progress_note = fmt::format("val bpb {:.3f}, in-context copy p {:.3f} (loss {:.2f} on the repeat, {:.2f} first seen)",
-                                  bpb, copy.copy_p(), copy.loss, copy.first);
+    t.progress_note = fmt::format("val bpb {:.3f}, {}", bpb, copy.summary());
     if (o.sample_every > 0 && step % o.sample_every == 0) print_samples(model, tok, o);
   };
 
