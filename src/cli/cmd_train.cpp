@@ -135,7 +135,7 @@ void add_pretrain_command(CLI::App& train) {
   pre->add_option("--weight-decay", o.weight_decay, "AdamW weight decay on matrices")->capture_default_str();
   pre->add_option("--warmup-frac", o.warmup_frac, "fraction of steps warming up")->capture_default_str();
   pre->add_option("--repeat-share", o.repeat_share,
-                  "share of rows whose second half repeats the first: in-context copying practice")
+                  "share of rows that repeat their first 16 to seq/2 tokens over and over: in-context copying practice")
       ->capture_default_str();
   pre->add_option("--eval-every", o.eval_every, "steps between validation (bits per byte)")->capture_default_str();
   pre->add_option("--eval-tokens", o.eval_tokens, "validation tokens per evaluation")->capture_default_str();

@@ -14,8 +14,8 @@ namespace own {
 
 class PackedSource : public BatchSource {
  public:
-  // shuffle=false walks the windows in order (validation). repeat_share: the share of rows
-  // whose second half repeats their first (see repeat_row), chosen by (seed, cursor).
+  // shuffle=false walks the windows in order (validation). repeat_share: the share of rows that
+  // repeat their first P tokens over and over (P from 16 to T/2 per row), chosen by (seed, cursor).
   PackedSource(std::vector<int32_t> tokens, int64_t T, uint64_t seed, bool shuffle, double repeat_share = 0);
   void next(int32_t* inputs, int32_t* targets, int64_t B, int64_t T) override;
   uint64_t cursor() const override { return cursor_; }

@@ -18,13 +18,12 @@ std::string CopyProbeResult::summary() const {
 }
 
 CopyProbe::CopyProbe(const Tokenizer& tok, const std::vector<int32_t>& val, int64_t B, int64_t T, uint64_t seed)
-    : B_(B), T_(T) {
+    : B_(B), T_(T), L_((T - 1) / 2) {
   if (T < 5) input_error("copy probe: --seq {} is too short (at least 5)", T);
   const size_t n = static_cast<size_t>(B * T);
   inputs_.assign(n, 0);
   targets_.assign(n, -1);
-  first_targets_.assign(n, -1);
-  const int64_t L = (T - 1) / 2;  // row: bos, L tokens, the same L tokens (+ one pad when T is even)
+  const int64_t L = L_;  // row: bos, L tokens, the same L tokens (+ one pad when T is even)
   const int32_t bos = tok.special_id("<|bos|>");
   Rng rng(seed);
   std::vector<int32_t> seq(static_cast<size_t>(L));
@@ -37,21 +36,25 @@ CopyProbe::CopyProbe(const Tokenizer& tok, const std::vector<int32_t>& val, int6
     int32_t* in = inputs_.data() + b * T;
     in[0] = bos;
     for (int64_t i = 0; i < L; i++) in[1 + i] = in[1 + L + i] = seq[i];
-    // position p predicts in[p + 1]; the repeat's tokens 2..L are copies, the first half's are not
-    int32_t* rep = targets_.data() + b * T;
-    int32_t* fst = first_targets_.data() + b * T;
-    for (int64_t p = 1 + L; p < 2 * L; p++) rep[p] = in[p + 1];
-    for (int64_t p = 1; p < L; p++) fst[p] = in[p + 1];
+    // position p predicts in[p + 1]: tokens 2..L of each copy, the repeat's being copies
+    int32_t* tg = targets_.data() + b * T;
+    for (int64_t p = 1; p < L; p++) tg[p] = tg[p + L] = in[p + 1];
   }
 }
 
 CopyProbeResult CopyProbe::evaluate(Llama& m) const {
   OWN_CHECK(m.batch() == B_ && m.seq() == T_, "copy probe: model reserved ({}, {}), probe ({}, {})", m.batch(), m.seq(),
         B_, T_);
-  CopyProbeResult r;
-  r.loss = m.forward_loss(inputs_.data(), targets_.data());
-  r.first = m.forward_loss(inputs_.data(), first_targets_.data());
-  return r;
+  m.forward_loss(inputs_.data(), targets_.data());
+  const float* nll = m.token_losses();  // (B, T)
+  double first = 0, repeat = 0;
+  for (int64_t b = 0; b < B_; b++)
+    for (int64_t p = 1; p < L_; p++) {
+      first += nll[b * T_ + p];
+      repeat += nll[b * T_ + p + L_];
+    }
+  const auto n = static_cast<double>(B_ * (L_ - 1));
+  return CopyProbeResult{repeat / n, first / n};
 }
 
 }  // namespace own

@@ -31,7 +31,8 @@ class CopyProbe {
 
  private:
   int64_t B_, T_;
-  std::vector<int32_t> inputs_, targets_, first_targets_;  // (B, T) each
+  int64_t L_;  // tokens per copy: a row is bos, L tokens, the same L tokens
+  std::vector<int32_t> inputs_, targets_;  // (B, T) each; targets on both copies
 };
 
 }  // namespace own
