@@ -16,6 +16,8 @@ set LLAMA_CPP_DIR; without it only our columns are printed. GGUFs are written on
 """
 import argparse, json, os, statistics, subprocess, sys
 
+from cpu_info import cpu_line
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEER_TYPE = {"f32": "f32", "int8": "q8_0"}
 
@@ -69,6 +71,8 @@ def main():
     os.environ.pop("OMP_WAIT_POLICY", None)
     os.environ.pop("OPENBLAS_CORETYPE", None)
     llama = os.environ.get("LLAMA_CPP_DIR")
+    print(f"CPU: {cpu_line()}")
+    print(subprocess.run([a.binary, "--version"], capture_output=True, text=True).stdout.rstrip())
     print("| shape | weights | thr | pp512 ours | pp512 llama.cpp | ratio | tg128 ours | tg128 llama.cpp | ratio "
           "| decode GB/s | of read bw | agg 4 / 8 / 16 |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")

@@ -35,6 +35,8 @@ import threading
 import time
 import urllib.request
 
+from cpu_info import cpu_line
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FILLER = "the quick brown fox jumps over the lazy dog".split()
 
@@ -168,6 +170,8 @@ def main():
     a = ap.parse_args()
     streams = [int(x) for x in a.streams.split(",")]
     words = [int(x) for x in a.words.split(",")]
+    print(f"CPU: {cpu_line()}")
+    print(subprocess.run([a.binary, "--version"], capture_output=True, text=True).stdout.rstrip(), flush=True)
     env = dict(os.environ)
     env.pop("OPENBLAS_CORETYPE", None)
     env.pop("OMP_WAIT_POLICY", None)

@@ -6,6 +6,8 @@
 
 #include "cli/commands.h"
 #include "core/check.h"
+#include "core/cpu_isa.h"
+#include "kernels/isa_report.h"
 
 namespace own::cli {
 
@@ -46,6 +48,8 @@ void add_threads_flag(CLI::App* app) {
 int main(int argc, char** argv) {
   CLI::App app{"ownchat: build your own ChatGPT from nothing"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", [] { return "ownchat " OWN_VERSION "\n" + own::kernels_report(); },
+                       "print the version, the CPU and which kernels run on it");
   own::cli::add_threads_flag(&app);
   own::cli::register_bench_commands(app);
   own::cli::register_ckpt_commands(app);
@@ -61,6 +65,7 @@ int main(int argc, char** argv) {
   own::cli::register_speedrun_commands(app);
   own::cli::register_index_commands(app);
   try {
+    own::isa_cap();  // a bad OWNCHAT_ISA is an error before any work
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

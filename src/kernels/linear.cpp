@@ -29,7 +29,7 @@ WeightType parse_weight_type(const std::string& s) {
 }
 
 int64_t PackedWeight::bytes() const {
-  return static_cast<int64_t>(data.bytes() + scales.size() * sizeof(float));
+  return static_cast<int64_t>(data.bytes() + scales.size() * sizeof(float) + qsums.size() * sizeof(int32_t));
 }
 
 [[maybe_unused]] static float widen1(float v) { return v; }

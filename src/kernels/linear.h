@@ -33,6 +33,7 @@ struct PackedWeight {
   int64_t rows = 0, cols = 0;  // N (out), K (in)
   HugeBuffer data;             // (ceil(N/16), K, 16) of float | bf16 bits (uint16_t); int8: linear_int8.h
   std::vector<float> scales;   // (ceil(N/16) * 16) when int8, zero-padded
+  std::vector<int32_t> qsums;  // (ceil(N/16) * 16) when int8: sum_k q_nk, for the unsigned-x kernels
   int64_t bytes() const;       // what one pass over the weight reads
 };
 

@@ -4,6 +4,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <oneapi/dnnl/dnnl.hpp>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/check.h"
+#include "core/cpu_isa.h"
 
 namespace own {
 namespace {
@@ -43,8 +45,20 @@ struct DnnlState {
   std::vector<float> a32, b32;     // emulated bf16: rounded fp32 copies, grow-only
 };
 
+// OWNCHAT_ISA caps oneDNN too, unless ONEDNN_MAX_CPU_ISA says otherwise; before the first primitive
+void cap_onednn_isa() {
+  if (std::getenv("ONEDNN_MAX_CPU_ISA") || std::getenv("DNNL_MAX_CPU_ISA")) return;
+  switch (isa_cap()) {
+    case Isa::scalar: dnnl::set_max_cpu_isa(dnnl::cpu_isa::sse41); break;
+    case Isa::avx2: dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx2); break;
+    case Isa::avx512: dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx512_core); break;
+    case Isa::avx512_vnni: dnnl::set_max_cpu_isa(dnnl::cpu_isa::avx512_core_vnni); break;
+    case Isa::native: break;
+  }
+}
+
 DnnlState& state() {
-  static DnnlState s;
+  static DnnlState s = (cap_onednn_isa(), DnnlState{});
   return s;
 }
 
@@ -170,6 +184,21 @@ void gemm(float* c, const float* a, const float* b, int64_t M, int64_t N, int64_
   dnnl::memory a_mem(g.a_md, s.engine, a_ptr), b_mem(g.b_md, s.engine, b_ptr), c_mem(g.c_md, s.engine, c);
   g.prim.execute(s.stream, {{DNNL_ARG_SRC, a_mem}, {DNNL_ARG_WEIGHTS, b_mem}, {DNNL_ARG_DST, c_mem}});
   s.stream.wait();
+}
+
+const char* onednn_isa_name() {
+  state();  // the cap is set first
+  switch (dnnl::get_effective_cpu_isa()) {
+    case dnnl::cpu_isa::sse41: return "sse41";
+    case dnnl::cpu_isa::avx: return "avx";
+    case dnnl::cpu_isa::avx2: return "avx2";
+    case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
+    case dnnl::cpu_isa::avx512_core: return "avx512_core";
+    case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
+    default: return "other";
+  }
 }
 
 bool bf16_is_native() {

@@ -24,6 +24,9 @@ void matmul_backward(float* dx, float* dw, const float* dy, const float* x, cons
 // with identical numerics through fp32 GEMMs (no speed-up).
 bool bf16_is_native();
 
+// the instruction set oneDNN runs here (after OWNCHAT_ISA / ONEDNN_MAX_CPU_ISA caps)
+const char* onednn_isa_name();
+
 // Round fp32 to bf16 (nearest-even) and back, in place: what the bf16 path feeds the GEMM.
 void round_to_bf16(float* x, int64_t n);
 
