@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/check.h"
 #include "core/cpu_isa.h"
+#include "core/thread_budget.h"
 #include "kernels/isa_report.h"
 
 namespace own::cli {
@@ -38,7 +39,7 @@ void add_threads_flag(CLI::App* app) {
   app->add_option_function<int>(
       "--threads", [](int n) {
         if (n <= 0) input_error("--threads must be positive, got {}", n);
-        omp_set_num_threads(n);
+        own::set_thread_ceiling(n);
       },
       "compute threads (default: all cores)");
 }

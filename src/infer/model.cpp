@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/check.h"
+#include "core/thread_budget.h"
 #include "kernels/embedding.h"
 #include "kernels/kv_attention.h"
 #include "kernels/rmsnorm.h"
@@ -71,6 +72,7 @@ int64_t InferModel::weight_bytes() const {
 }
 
 void InferModel::forward(std::span<const SeqChunk> chunks, float* logits) {
+  use_threads_now();  // the results do not depend on the thread count; the speed does, on a busy machine
   const ModelConfig& c = config_;
   const int64_t C = c.hidden_size, F = c.intermediate_size, Q = c.qkv_dim(), HD = c.q_dim(), KVD = c.kv_dim();
   const int64_t H = c.num_attention_heads, Hkv = c.num_key_value_heads, D = c.head_dim(), V = c.vocab_size;

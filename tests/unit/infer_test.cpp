@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <omp.h>
+
 #include "core/rng.h"
+#include "core/thread_budget.h"
 #include "infer/engine.h"
 #include "infer/model.h"
 #include "infer/sampler.h"
@@ -114,6 +117,34 @@ TEST(InferModel, KvCacheLogitsMatchTrainingForward) {
     float mx = 0;
     for (float v : want) mx = std::max(mx, std::fabs(v));
     for (int64_t i = 0; i < V; i++) ASSERT_NEAR(logits[i], want[i], 1e-4f * mx) << "position " << pos << " token " << i;
+  }
+}
+
+// a forward pass gives the same logits whatever the thread count, so InferModel may pick its thread
+// count by the machine's load before each pass (core/thread_budget.h)
+TEST(InferModel, LogitsDoNotDependOnTheThreadCount) {
+  Checkpoint ck = random_checkpoint(128, 2, 4, 2, 300, 17, 3.0f);
+  const int64_t V = ck.config.vocab_size;
+  const std::vector<int32_t> toks = random_tokens(48, V, 5);
+  for (WeightType wt : {WeightType::f32, WeightType::int8}) {
+    std::vector<std::vector<float>> by_threads;
+    for (int threads : {1, 2, 3}) {
+      set_thread_ceiling(threads);
+      InferModel m(ck, {wt, 1, 0, 64});
+      std::vector<float> logits(static_cast<size_t>(V)), all;
+      for (int64_t pos = 0; pos < 48;) {  // a 40-token prefill, then decode
+        const int64_t n = pos < 40 ? 40 : 1;
+        SeqChunk ch{0, pos, std::span<const int32_t>(toks.data() + pos, static_cast<size_t>(n)), true};
+        m.forward(std::span(&ch, 1), logits.data());
+        all.insert(all.end(), logits.begin(), logits.end());
+        pos += n;
+      }
+      by_threads.push_back(all);
+    }
+    set_thread_ceiling(omp_get_num_procs());
+    for (size_t t = 1; t < by_threads.size(); t++)
+      for (size_t i = 0; i < by_threads[0].size(); i++)
+        ASSERT_EQ(by_threads[t][i], by_threads[0][i]) << weight_type_name(wt) << ", " << t + 1 << " threads, at " << i;
   }
 }
 

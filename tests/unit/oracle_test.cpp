@@ -42,7 +42,9 @@ struct Tol {
 };
 
 Tol tolerances(Precision p) {
-  if (p == Precision::f32) return {1e-5, 1e-4, 1e-5, 1e-3, 1e-4, 0.0, 1e-4};
+  // traj_rel: the loss after 9 AdamW steps compounds each step's summation-order differences;
+  // measured up to 1.1e-4 with oneDNN capped at AVX2 on an AVX-512 CPU (KernelsCappedAt_avx2)
+  if (p == Precision::f32) return {1e-5, 1e-4, 1e-5, 1e-3, 1e-4, 0.0, 3e-4};
   return {3e-2, 0.0, 5e-3, 0.0, 0.0, 5e-2, 5e-2};
 }
 
