@@ -1,14 +1,28 @@
 // Small SIMD helpers shared by the kernels: dot, axpy, max, vector exp. One generic body over a
-// register type: AVX-512 (16 lanes) where the build has it, else AVX2+FMA (8 lanes), else scalar.
-// Tails run scalar. exp: Cody-Waite range reduction + degree-6 polynomial, max rel error ~2e-7
-// on [-87, 88]; inputs are clamped to that range (exp(-inf) becomes ~1e-38, not 0).
+// register type: AVX-512 (16 lanes) where the translation unit is compiled for it, else AVX2+FMA (8
+// lanes), else scalar. Tails run scalar. exp: Cody-Waite range reduction + degree-6 polynomial, max
+// rel error ~2e-7 on [-87, 88]; inputs are clamped to that range (exp(-inf) becomes ~1e-38, not 0).
+// Everything sits in an inline namespace named for the instruction set (simd::avx512::dot, ...), so
+// units compiled for different ones (kernels/*_<isa>.cpp) never share an inline function's copy.
 #pragma once
 #include <immintrin.h>
 
 #include <cmath>
 #include <cstdint>
 
+#if defined(__AVX512F__)
+#define OWN_SIMD_NS avx512
+#define OWN_SIMD_NAME "avx512"
+#elif defined(__AVX2__) && defined(__FMA__)
+#define OWN_SIMD_NS avx2
+#define OWN_SIMD_NAME "avx2"
+#else
+#define OWN_SIMD_NS scalar
+#define OWN_SIMD_NAME "scalar"
+#endif
+
 namespace own::simd {
+inline namespace OWN_SIMD_NS {
 
 #if defined(__AVX512F__)
 #define OWN_SIMD 16
@@ -180,4 +194,5 @@ inline float exp_shift_sum(float* x, float shift, int64_t n) {
   return s;
 }
 
+}  // namespace OWN_SIMD_NS
 }  // namespace own::simd

@@ -1,5 +1,5 @@
-// The kernels built once per instruction set (core/cpu_isa.h): every variant this CPU can run must
-// give the portable C++ variant's bits; a variant it cannot run is reported as skipped, by name.
+// The kernels built once per instruction set (core/cpu_isa.h), int8 and f32/bf16 linear: every
+// variant this CPU can run must give the portable C++ variant's bits; a variant it cannot run is reported as skipped, by name.
 // The binary's --version names the CPU and the variants chosen, and OWNCHAT_ISA caps the choice.
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/cpu_isa.h"
+#include "kernels/linear_float.h"
 #include "kernels/linear_int8.h"
 #include "test_util.h"
 
@@ -80,6 +81,44 @@ TEST_P(Int8DotVariant, ExtremeSumsStayExact) {
 
 INSTANTIATE_TEST_SUITE_P(Isa, Int8DotVariant, testing::ValuesIn(all_dots()), dot_name);
 
+std::vector<const LinearFloat*> all_floats() { return linear_floats(); }
+std::string float_name(const testing::TestParamInfo<const LinearFloat*>& info) { return info.param->name; }
+
+class LinearFloatVariant : public testing::TestWithParam<const LinearFloat*> {
+ protected:
+  void SetUp() override {
+    if (!isa_usable(GetParam()->need))
+      GTEST_SKIP() << "f32/bf16 kernel '" << GetParam()->name << "' not run: this CPU (" << cpu_summary()
+                   << ") lacks " << isa_name(GetParam()->need);
+  }
+};
+
+// one FMA chain per output on every ISA: the same bits as the portable variant, f32 and bf16
+// weights, across panel, tile and block tails, overwriting and accumulating
+TEST_P(LinearFloatVariant, EqualsThePortableKernelBitForBit) {
+  for (WeightType t : {WeightType::f32, WeightType::bf16})
+    for (int64_t N : {1, 16, 37, 100})
+      for (int64_t M : {1, 2, 3, 5, 6, 7, 13})
+        for (int64_t K : {1, 13, 96, 515}) {
+          const Vec w = randn(N * K, 9), x = randn(M * K, 10);
+          const PackedWeight p = pack_weight(w.data(), N, K, t);
+          for (float init : {0.0f, 0.5f}) {
+            Vec want(static_cast<size_t>(M * N), init), got = want;
+            auto run_float = [&](const LinearFloat* v, Vec& y) {
+              if (t == WeightType::f32) v->f32(y.data(), x.data(), p.data.as<float>(), M, N, K, init != 0.0f);
+              else v->bf16(y.data(), x.data(), p.data.as<uint16_t>(), M, N, K, init != 0.0f);
+            };
+            run_float(&kLinearFloatScalar, want);
+            run_float(GetParam(), got);
+            for (size_t i = 0; i < want.size(); i++)
+              ASSERT_EQ(got[i], want[i]) << GetParam()->name << " " << weight_type_name(t) << " N" << N << " M" << M
+                                         << " K" << K << " at " << i;
+          }
+        }
+}
+
+INSTANTIATE_TEST_SUITE_P(Isa, LinearFloatVariant, testing::ValuesIn(all_floats()), float_name);
+
 // the best variant the CPU has is the one chosen, and the detected features agree with the build's
 // (the build is -march=native on this machine, so what the compiler targets the CPU must have)
 TEST(CpuIsa, ChoosesTheBestVariantTheCpuRuns) {
@@ -96,6 +135,11 @@ TEST(CpuIsa, ChoosesTheBestVariantTheCpuRuns) {
     if (isa_usable(d->need)) best = d;
   ASSERT_NE(best, nullptr);
   EXPECT_EQ(std::string(int8_dot().name), best->name);
+  const LinearFloat* best_float = nullptr;
+  for (const LinearFloat* v : linear_floats())
+    if (isa_usable(v->need)) best_float = v;
+  ASSERT_NE(best_float, nullptr);
+  EXPECT_EQ(std::string(linear_float().name), best_float->name);
 }
 
 TEST(CpuIsa, VersionNamesTheCpuAndOwnchatIsaCapsTheChoice) {
@@ -107,6 +151,7 @@ TEST(CpuIsa, VersionNamesTheCpuAndOwnchatIsaCapsTheChoice) {
   const test::CmdResult capped = test::run_shell("OWNCHAT_ISA=scalar " + std::string(OWN_BINARY) + " --version 2>&1");
   ASSERT_EQ(capped.status, 0) << capped.output;
   EXPECT_NE(capped.output.find("int8 linear (inference): scalar"), std::string::npos) << capped.output;
+  EXPECT_NE(capped.output.find("f32/bf16 linear (inference): scalar"), std::string::npos) << capped.output;
   EXPECT_NE(capped.output.find("capped at scalar by OWNCHAT_ISA"), std::string::npos) << capped.output;
   const test::CmdResult bad = test::run_shell("OWNCHAT_ISA=avx9000 " + std::string(OWN_BINARY) + " --version 2>&1");
   EXPECT_EQ(bad.status, 1) << bad.output;
