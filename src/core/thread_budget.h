@@ -4,8 +4,9 @@
 // its idle speed (measured: 68 vs 264 tok/s), where one thread keeps three quarters (204).
 // So work whose results do not depend on the thread count (inference: kernels/linear.h) asks
 // before each forward pass for the ceiling (--threads, else every CPU this process may use) less
-// one thread per runnable thread of other processes beyond the CPUs the ceiling leaves them
-// (/proc/stat's runnable threads less our own, re-read at most every 100 ms).
+// one thread for each CPU that other processes kept busy over the last quarter second, beyond the
+// CPUs the ceiling leaves them: /proc/stat's busy time less this process's own (getrusage). A
+// sustained load counts; a client that wakes for each streamed token does not.
 #pragma once
 
 namespace own {
