@@ -6,6 +6,7 @@
 // Levels are ordered; a feature is usable when the CPU has it and its level is at most the cap.
 #pragma once
 #include <string>
+#include <vector>
 
 namespace own {
 
@@ -31,5 +32,14 @@ Isa isa_cap();
 bool isa_usable(Isa need);
 // one line: the CPU, its flags, and the cap when one is set
 std::string cpu_summary();
+
+// the highest of a kernel's variants (listed lowest first, each with a `need`) that can run here
+template <typename Variant>
+const Variant& best_variant(const std::vector<const Variant*>& variants) {
+  const Variant* best = variants.front();
+  for (const Variant* v : variants)
+    if (isa_usable(v->need)) best = v;
+  return *best;
+}
 
 }  // namespace own

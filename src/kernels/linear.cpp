@@ -92,13 +92,8 @@ const std::vector<const LinearFloat*>& linear_floats() {
 }
 
 const LinearFloat& linear_float() {
-  static const LinearFloat* best = [] {
-    const LinearFloat* b = linear_floats().front();
-    for (const LinearFloat* v : linear_floats())
-      if (isa_usable(v->need)) b = v;
-    return b;
-  }();
-  return *best;
+  static const LinearFloat& best = best_variant(linear_floats());
+  return best;
 }
 
 }  // namespace own

@@ -39,13 +39,8 @@ const std::vector<const Int8Dot*>& int8_dots() {
 }
 
 const Int8Dot& int8_dot() {
-  static const Int8Dot* best = [] {
-    const Int8Dot* b = int8_dots().front();
-    for (const Int8Dot* d : int8_dots())
-      if (isa_usable(d->need)) b = d;
-    return b;
-  }();
-  return *best;
+  static const Int8Dot& best = best_variant(int8_dots());
+  return best;
 }
 
 size_t int8_packed_index(int64_t n, int64_t k, int64_t K) {
