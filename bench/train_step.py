@@ -5,8 +5,9 @@ Same architecture (tests/oracle/llama_ref.py is the same Llama), config, batch a
 PyTorch runs on OpenBLAS's fastest core type for this CPU, picked by a measured sgemm and printed
 (bench/cpu_info.py; autodetection in Debian's OpenBLAS 0.3.21 can fall back to slow kernels). Trials
 alternate between the two so load on the machine hits both alike. Prints the CPU and a markdown
-table: tokens/s, GFLOP/s (6N + 12LTd per token), MFU against the best f32 GEMM any library reaches
-here in the same run (oneDNN via `ownchat bench gemm` or OpenBLAS, 2048^3), and the ratio.
+table: tokens/s, GFLOP/s (6N + 12LTd per token), MFU against the best GEMM of that dtype any library
+reaches here in the same run (f32: oneDNN via `ownchat bench gemm` or OpenBLAS; bf16: oneDNN; 2048^3),
+and the ratio.
 
   /usr/bin/python3 bench/train_step.py [--threads 2] [--trials 3] [--steps 5] [--dtypes f32,bf16]
 """
@@ -75,13 +76,13 @@ def main():
             gflops = statistics.median(x["gflops"] for x in ours)
             rows.append((depth, vocab, dt, o_tok, min(x["tok_per_s"] for x in ours), max(x["tok_per_s"] for x in ours),
                          t_tok, min(x["tok_per_s"] for x in theirs), max(x["tok_per_s"] for x in theirs),
-                         o_tok / t_tok, gflops, gflops / best))
+                         o_tok / t_tok, gflops, gflops / (best if dt == "f32" else peak["bf16"])))
             print(f"depth {depth} {dt}: ours {o_tok:.0f} tok/s, pytorch {t_tok:.0f} tok/s, x{o_tok / t_tok:.2f}",
                   file=sys.stderr, flush=True)
 
     print()
     print(f"| config | dtype | ownchat tok/s (min-max) | PyTorch 1.13 ({coretype}) tok/s (min-max) | ratio | "
-          f"ownchat GFLOP/s | MFU vs best f32 GEMM here ({best:.0f}, {best_by}) |")
+          f"ownchat GFLOP/s | MFU vs best GEMM here (f32 {best:.0f} {best_by}; bf16 {peak['bf16']:.0f} oneDNN) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for (d, v, dt, o, omin, omax, t, tmin, tmax, ratio, gf, mfu) in rows:
         print(f"| depth {d} (d={64 * d}, V={v}, T={a.seq}, B={a.batch}) | {dt} | {o:.0f} ({omin:.0f}-{omax:.0f}) | "
