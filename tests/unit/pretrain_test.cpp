@@ -99,6 +99,10 @@ TEST(CopyProbe, AnUntrainedModelIsAtChanceOnBothHalves) {
   EXPECT_NEAR(r.loss, chance, 0.3);
   EXPECT_NEAR(r.copy_p(), std::exp(-r.loss), 1e-12);
   EXPECT_THROW(CopyProbe(tok, val, 4, 4), InputError);
+  // a val split of special tokens only still gives a probe (it used to draw forever), of ordinary ids
+  const std::vector<int32_t> specials(100, tok.special_id("<|bos|>"));
+  CopyProbeResult s = CopyProbe(tok, specials, 4, 64).evaluate(m);
+  EXPECT_TRUE(std::isfinite(s.loss)) << s.summary();
 }
 
 TEST(Pretrain, BeatsUnigramBaselineAndResumesBitForBit) {
