@@ -96,6 +96,18 @@ void print_samples(Llama& m, const Tokenizer& tok, const PretrainOptions& o) {
     fmt::print(stderr, "sample {}: {}|{}\n", i, o.sample_prompts[i], sample(m, tok, o.sample_prompts[i], 32, o.seed + i));
 }
 
+// the model's shape: the flags' with the tokenizer's vocabulary, or on resume the checkpoint's
+ModelConfig model_config(const PretrainOptions& o, const Tokenizer& tok, const std::string& resume_ckpt) {
+  ModelConfig cfg = o.config;
+  cfg.vocab_size = tok.vocab_size();
+  cfg.max_position_embeddings = std::max(cfg.max_position_embeddings, o.seq);
+  cfg.bos_token_id = tok.special_id("<|bos|>");
+  cfg.eos_token_id = tok.special_id("<|eos|>");
+  if (!resume_ckpt.empty()) cfg = checkpoint_load(resume_ckpt).config;  // the checkpoint's shape wins on resume
+  cfg.validate();
+  return cfg;
+}
+
 }  // namespace
 
 PretrainResult pretrain(const PretrainOptions& o) {
@@ -109,13 +121,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   const bool exists = fs::exists(ckpt) || fs::exists(ckpt + ".old");
   if (exists && !o.resume)
     input_error("{} already exists; pass --resume to continue it, or use another --run", ckpt);
-  ModelConfig cfg = o.config;
-  cfg.vocab_size = tok.vocab_size();
-  cfg.max_position_embeddings = std::max(cfg.max_position_embeddings, o.seq);
-  cfg.bos_token_id = tok.special_id("<|bos|>");
-  cfg.eos_token_id = tok.special_id("<|eos|>");
-  if (exists) cfg = checkpoint_load(ckpt).config;  // the checkpoint's shape wins on resume
-  cfg.validate();
+  const ModelConfig cfg = model_config(o, tok, exists ? ckpt : "");
 
   Llama model(cfg);
   model.precision = o.precision;
