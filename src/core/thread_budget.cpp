@@ -77,7 +77,9 @@ int threads_now() {
   const int ceiling = thread_ceiling();
   Budget& b = budget();
   std::lock_guard<std::mutex> lock(b.mu);
-  const Sample s{steady_seconds(), machine_busy_seconds(), own_cpu_seconds()};
+  const double wall = steady_seconds();
+  if (b.have_last && b.now != 0 && wall - b.last.wall < kWindowSeconds) return b.now;  // no I/O inside a window
+  const Sample s{wall, machine_busy_seconds(), own_cpu_seconds()};
   if (s.machine_busy < 0) return ceiling;
   if (!b.have_last || b.now == 0) {  // the first call, or the ceiling changed: a fresh window
     b.last = s;
@@ -85,7 +87,6 @@ int threads_now() {
     b.now = ceiling;
     return ceiling;
   }
-  if (s.wall - b.last.wall < kWindowSeconds) return b.now;
   // CPUs the other processes kept busy over the window; a client waking now and then rounds to 0
   const double others = std::max(0.0, (s.machine_busy - b.last.machine_busy) - (s.own_cpu - b.last.own_cpu)) /
                         (s.wall - b.last.wall);
