@@ -36,5 +36,6 @@ void register_serve_commands(CLI::App& app);
 void register_moderation_commands(CLI::App& app);  // after register_train_commands: adds `train moderation`
 void register_speedrun_commands(CLI::App& app);
 void register_index_commands(CLI::App& app);
+void register_export_commands(CLI::App& app);
 
 }  // namespace own::cli

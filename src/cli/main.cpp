@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   own::cli::register_moderation_commands(app);
   own::cli::register_speedrun_commands(app);
   own::cli::register_index_commands(app);
+  own::cli::register_export_commands(app);
   try {
     own::isa_cap();  // a bad OWNCHAT_ISA is an error before any work
     app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/gguf.h"
 #include "core/json_util.h"
 #include "core/run_dir.h"
 #include "infer/engine.h"
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 
 std::string find_tokenizer(const std::string& ckpt_dir, const std::string& explicit_path) {
   if (!explicit_path.empty()) return explicit_path;
+  if (is_gguf_path(ckpt_dir)) return ckpt_dir;  // the file holds its vocabulary
   const fs::path d(ckpt_dir);
   for (const fs::path& p : {d / "tokenizer.json", RunDir(d.parent_path().parent_path()).tokenizer()})
     if (fs::exists(p)) return p.string();

@@ -1,7 +1,7 @@
 // The two terminal front ends of the engine: `ownchat generate` (one prompt, streamed to stdout)
 // and `ownchat chat` (a REPL with history). Both load a checkpoint directory and the tokenizer
 // that belongs to it: --tokenizer, else DIR/tokenizer.json, else the run's tokenizer.json when
-// DIR is RUN/ckpt/<stage>.
+// DIR is RUN/ckpt/<stage>. A .gguf file in place of DIR brings its own vocabulary.
 #pragma once
 #include <cstdint>
 #include <cstdio>

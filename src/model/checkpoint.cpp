@@ -12,6 +12,7 @@
 #include "core/check.h"
 #include "core/fileio.h"
 #include "core/json_util.h"
+#include "model/gguf_model.h"
 #include "model/safetensors.h"
 
 namespace own {
@@ -214,6 +215,7 @@ void checkpoint_save(const std::string& dir, const ModelConfig& c, const ParamLa
 }
 
 Checkpoint checkpoint_load(const std::string& dir) {
+  if (is_gguf_path(dir)) return gguf_read_model(GgufFile(dir));
   const fs::path d = resolve_for_load(dir, /*announce=*/true);
   const std::string config_path = (d / kConfigFile).string(), model_path = (d / kModelFile).string();
   if (!exists_quiet(config_path)) input_error("{}: missing {} (not a checkpoint directory?)", d.string(), kConfigFile);

@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "core/check.h"
+#include "core/f16.h"
 #include "core/fileio.h"
 #include "core/json_util.h"
 
@@ -84,17 +85,7 @@ bool dtype_from_name(const std::string& name, Dtype& out) {
 
 float bf16_to_f32(uint16_t h) { return std::bit_cast<float>(static_cast<uint32_t>(h) << 16); }
 
-float f16_to_f32(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  const uint32_t exp = (h >> 10) & 0x1fu;
-  const uint32_t mant = h & 0x3ffu;
-  if (exp == 0) {  // zero or subnormal: mant * 2^-24
-    float f = static_cast<float>(mant) * 0x1p-24f;
-    return sign ? -f : f;
-  }
-  if (exp == 31) return std::bit_cast<float>(sign | 0x7f800000u | (mant << 13));  // inf / nan
-  return std::bit_cast<float>(sign | ((exp + 112) << 23) | (mant << 13));  // rebias 15 -> 127
-}
+float f16_to_f32(uint16_t h) { return from_f16(h); }
 
 std::string shape_str(const std::vector<int64_t>& shape) {
   std::string s = "[";

@@ -17,13 +17,15 @@ inline constexpr std::string_view kGpt2Pattern =
 // GPT-4's cl100k_base pattern.
 inline constexpr std::string_view kGpt4Pattern =
     R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-// Our own tokenizers: GPT-4's pattern with every digit a chunk of its own (as Llama 1 and 2 split
-// numbers), taking the space before it as a word does. Then " 47" is two tokens (" 4", "7"), and
-// a small model learns column arithmetic from ~100 digit facts instead of a table of 1000
-// three-digit tokens; without the space, every number costs a lone " " token, and in worked sums
-// those spaces are so frequent that a barely trained model answers with nothing but spaces.
-inline constexpr std::string_view kOwnPattern =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+| ?\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+// Our own tokenizers: GPT-2's pattern, with the trainer refusing every merge that joins a digit to
+// a digit (trainer.cpp), so " 2026" encodes as " 2", "0", "2", "6" (numbers one digit a token, as
+// Llama 1 and 2 split them, and the space before a number on its first digit, as a word takes it).
+// A small model then learns column arithmetic from ~100 digit facts instead of a table of 1000
+// three-digit tokens, and no number costs a lone " " token (in worked sums those spaces are so
+// frequent that a barely trained model answers with nothing but spaces). The digits are one by one
+// by the merges, not the regex, because the regex must be one llama.cpp knows by name ("gpt-2"):
+// an exported GGUF then tokenizes every text exactly as we do (model/gguf_export.cpp).
+inline constexpr std::string_view kOwnPattern = kGpt2Pattern;
 
 class Pretokenizer {
  public:

@@ -32,10 +32,16 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+// A merge that would put two digits in one token; never made, so numbers stay one digit a token.
+bool joins_digits(const std::string& left, const std::string& right) {
+  return !left.empty() && !right.empty() && is_ascii_digit(left.back()) && is_ascii_digit(right.front());
+}
 
 // Work items of about `segment` bytes. A cut goes between '\n' and an ASCII letter: no chunk of
-// our pattern (kOwnPattern, GPT-4's with single digits) spans such a spot (letters take no '\n' prefix, and the newline-ending
-// alternatives stop at a letter), and the pattern has no lookbehind, so counts do not change.
+// our pattern (kOwnPattern, GPT-2's) spans such a spot (letters take only a space before them, and
+// whitespace runs stop before a letter), and the pattern has no lookbehind, so counts do not change.
 std::vector<std::string_view> segments(std::span<const std::string> documents, size_t segment) {
   std::vector<std::string_view> out;
   for (const std::string& doc : documents) {
@@ -160,7 +166,9 @@ class BpeMerger {
 
  private:
   void push(uint64_t key, int64_t n) {
-    heap_.push({n, static_cast<int32_t>(key >> 32), static_cast<int32_t>(key & 0xFFFFFFFFu)});
+    auto a = static_cast<int32_t>(key >> 32), b = static_cast<int32_t>(key & 0xFFFFFFFFu);
+    if (joins_digits(v_.tokens[a], v_.tokens[b])) return;
+    heap_.push({n, a, b});
   }
 
   // the id of a's bytes + b's bytes, new unless an earlier merge made the same bytes

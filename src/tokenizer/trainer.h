@@ -1,4 +1,4 @@
-// Byte-level BPE training (kOwnPattern: GPT-4's pre-tokenizer, digits one by one). Ids: 0..255 are the bytes in byte
+// Byte-level BPE training (kOwnPattern: GPT-2's pre-tokenizer; no merge joins two digits). Ids: 0..255 are the bytes in byte
 // order, then one id per merge, then the 16 special tokens of own_special_tokens() at the end.
 // 1) Distinct pre-token chunks are counted over the documents in parallel (OpenMP; documents
 //    larger than a segment are cut where the pattern always splits, so counts are exact).
