@@ -33,7 +33,8 @@ void export_gguf(const GgufExportOptions& o) {
   fs::path leaf = fs::path(o.ckpt).lexically_normal();
   if (!leaf.has_filename()) leaf = leaf.parent_path();
   GgufWriter w;
-  const auto keep_alive = gguf_put_model(w, ck, type, "ownchat-" + leaf.filename().string());
+  const std::string name = is_gguf_path(o.ckpt) ? leaf.stem().string() : leaf.filename().string();
+  const auto keep_alive = gguf_put_model(w, ck, type, "ownchat-" + name);
   gguf_put_vocab(w, tok, ck.config.vocab_size);
   w.write(o.out);
   std::error_code ec;

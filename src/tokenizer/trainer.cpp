@@ -39,9 +39,11 @@ bool joins_digits(const std::string& left, const std::string& right) {
   return !left.empty() && !right.empty() && is_ascii_digit(left.back()) && is_ascii_digit(right.front());
 }
 
-// Work items of about `segment` bytes. A cut goes between '\n' and an ASCII letter: no chunk of
-// our pattern (kOwnPattern, GPT-2's) spans such a spot (letters take only a space before them, and
-// whitespace runs stop before a letter), and the pattern has no lookbehind, so counts do not change.
+// Work items of about `segment` bytes. A cut goes after a visible ASCII character and a '\n', before
+// an ASCII letter ("x\n|Word"): under our pattern (kOwnPattern, GPT-2's) the '\n' is a chunk of its
+// own there, whether the text goes on or ends after it (a longer whitespace run would not be: at
+// the end of a piece, `\s+(?!\S)` takes it whole), letters take only a space before them, and the
+// pattern has no lookbehind, so counts do not change.
 std::vector<std::string_view> segments(std::span<const std::string> documents, size_t segment) {
   std::vector<std::string_view> out;
   for (const std::string& doc : documents) {
@@ -50,7 +52,7 @@ std::vector<std::string_view> segments(std::span<const std::string> documents, s
       size_t cut = std::string_view::npos;
       for (size_t p = rest.find('\n', segment - 1); p != std::string_view::npos && p + 1 < rest.size();
            p = rest.find('\n', p + 1)) {
-        if (is_ascii_letter(rest[p + 1])) {
+        if (is_ascii_letter(rest[p + 1]) && p > 0 && rest[p - 1] > ' ' && rest[p - 1] <= '~') {
           cut = p + 1;
           break;
         }
