@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "core/check.h"
+#include "core/gguf.h"
 #include "core/run_dir.h"
 #include "serve/server.h"
 
@@ -23,7 +24,7 @@ struct ServeFlags {
 
 // what is served and how: models, keys, moderation, the store, weights and slots
 void add_model_flags(CLI::App* serve, ServeOptions& o, ServeFlags& f) {
-  serve->add_option("--model", f.models, "checkpoint to serve, as DIR or NAME=DIR (repeatable; NAME defaults to the folder name)")
+  serve->add_option("--model", f.models, "checkpoint to serve, as DIR, FILE.gguf or NAME=DIR (repeatable; NAME defaults to the folder or file name)")
       ->required();
   serve->add_option("--tokenizer", o.tokenizer, "tokenizer.json (default: next to each checkpoint or in its run)");
   serve->add_option("--host", o.host, "address to bind")->capture_default_str();
@@ -76,7 +77,8 @@ std::vector<std::pair<std::string, std::string>> named_models(const std::vector<
     std::string name = eq == std::string::npos ? "" : m.substr(0, eq);
     const std::string dir = eq == std::string::npos ? m : m.substr(eq + 1);
     const std::filesystem::path d = std::filesystem::path(dir).lexically_normal();
-    if (name.empty()) name = (d.filename().empty() ? d.parent_path() : d).filename().string();
+    const std::filesystem::path leaf = (d.filename().empty() ? d.parent_path() : d).filename();
+    if (name.empty()) name = (is_gguf_path(dir) ? leaf.stem() : leaf).string();
     for (char c : name)
       if (!std::isalnum(static_cast<unsigned char>(c)) && std::string("-_.:/").find(c) == std::string::npos)
         input_error("--model {}: the name may hold letters, digits and - _ . : / only", m);

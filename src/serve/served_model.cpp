@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/gguf.h"
 #include "core/json_util.h"
 #include "core/run_dir.h"
 #include "infer/generate.h"
@@ -44,12 +45,14 @@ json eval_metrics(const fs::path& dir, const std::string& stage) {
 ServedModel::ServedModel(std::string name_, const std::string& dir_, const std::string& tokenizer, const InferOptions& io)
     : name(std::move(name_)), dir(dir_), tok(Tokenizer::load(find_tokenizer(dir_, tokenizer))) {
   const fs::path d = fs::path(dir).lexically_normal();
-  const std::string leaf = (d.filename().empty() ? d.parent_path() : d).filename().string();
+  const fs::path leaf_path = (d.filename().empty() ? d.parent_path() : d).filename();
+  const std::string leaf = (is_gguf_path(dir) ? leaf_path.stem() : leaf_path).string();
   stage = "custom";
   for (const char* s : {"base", "sft", "rm", "ppo", "dpo", "bon"})
     if (leaf == s) stage = s;
   struct stat st {};
-  if (::stat((d / "model.safetensors").c_str(), &st) == 0) created = static_cast<int64_t>(st.st_mtime);
+  const fs::path weights = is_gguf_path(dir) ? d : d / "model.safetensors";
+  if (::stat(weights.c_str(), &st) == 0) created = static_cast<int64_t>(st.st_mtime);
   model = load_infer_model(dir, tok, io);
   if (has_chat_tokens(tok)) chat_stops = chat_stop_tokens(tok);
   for (const char* s : {"<|eos|>", "<|bos|>", "<|endoftext|>"})

@@ -3,8 +3,10 @@
 #include <filesystem>
 
 #include "core/check.h"
+#include "core/gguf.h"
 #include "core/run_dir.h"
 #include "tokenizer/chat_template.h"
+#include "tokenizer/hf_json.h"
 
 namespace own {
 namespace fs = std::filesystem;
@@ -23,6 +25,11 @@ StageStart stage_start(const std::string& run_dir, const std::string& stage, con
     input_error("{} is missing; train it first (`ownchat train {} --run {}`) or pass --init", s.from,
                 default_init_stage, run_dir);
   s.ck = checkpoint_load(s.from);
+  // a GGUF brings its own vocabulary: the run's data is tokenized with RUN/tokenizer.json, so they must agree
+  if (is_gguf_path(s.from) && tokenizer_json_string(Tokenizer::load(s.from)) != tokenizer_json_string(s.tok))
+    input_error("{}: its vocabulary is not the one of {} that the run's data was tokenized with; use a run whose "
+                "tokenizer is this model's",
+                s.from, run.tokenizer().string());
   if (s.ck.config.vocab_size < s.tok.vocab_size())
     input_error("{}: the model's vocabulary ({}) is smaller than the tokenizer's ({})", s.from,
                 s.ck.config.vocab_size, s.tok.vocab_size());

@@ -318,3 +318,16 @@ TEST(GgufExport, QuantizedTypesLoadCloseAndBadFlagsAreErrors) {
   EXPECT_EQ(c.status, 1);
   EXPECT_NE(c.output.find("nothing.gguf"), std::string::npos) << c.output;
 }
+
+TEST(GgufExport, FineTuningFromAGgufNeedsTheRunsVocabulary) {
+  const std::string& run = export_run();
+  ASSERT_EQ(run_binary("export gguf --ckpt " + run + "/ckpt/base --out " + run + "/init.gguf").status, 0);
+  ScratchDir other;
+  const std::string r2 = other.file("run");
+  CmdResult c = run_binary("tokenizer train --run " + r2 + " --input " + run + "/data/corpus/train.jsonl --vocab 400");
+  ASSERT_EQ(c.status, 0) << c.output;
+  ASSERT_EQ(run_binary("data chat --run " + r2).status, 0);
+  c = run_binary("train sft --run " + r2 + " --init " + run + "/init.gguf --steps 1");
+  EXPECT_EQ(c.status, 1) << c.output;
+  EXPECT_NE(c.output.find("init.gguf: its vocabulary is not the one of"), std::string::npos) << c.output;
+}
