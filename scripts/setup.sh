@@ -11,6 +11,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libcpp-httplib-dev libsqlite3-dev libgumbo-dev libssl-dev libpcre2-dev zlib1g-dev
   libgtest-dev googletest
+  openmpi-bin libopenmpi-dev   # data-parallel training across processes and machines (mpirun)
   python3-torch python3-numpy   # the numerical oracle (system /usr/bin/python3)
   python3-jinja2                # renders the chat template as HF tools would (tests)
   libopenblas0-pthread          # so PyTorch (oracle, bench peer) does not run on reference BLAS

@@ -92,7 +92,11 @@ void add_stage_flags(CLI::App* cmd, Options& o, std::vector<std::string>& data, 
   cmd->add_option("--run", o.run_dir, "run directory")->capture_default_str();
   cmd->add_option("--init", o.init, fmt::format("checkpoint to start from (default RUN/ckpt/{})", init_from));
   cmd->add_option("--data", data, data_help);
-  cmd->add_option("--batch", o.batch, "rows per step")->capture_default_str();
+  cmd->add_option("--batch", o.batch, "rows per micro-batch")->capture_default_str();
+  cmd->add_option("--grad-accum", o.grad_accum,
+                  "micro-batches per step: a step sees batch * grad-accum rows (under mpirun -np K, each rank "
+                  "takes grad-accum / K of them)")
+      ->capture_default_str();
   cmd->add_option("--seq", o.seq, "longest row in tokens (longer examples are left out and counted)")
       ->capture_default_str();
   cmd->add_option("--steps", o.steps, "optimizer steps")->capture_default_str();
@@ -142,6 +146,7 @@ void add_pretrain_command(CLI::App& train) {
   pre->add_option("--sample-every", o.sample_every, "steps between printed samples (0: never)")->capture_default_str();
   pre->add_option("--save-every", o.save_every, "steps between checkpoints")->capture_default_str();
   pre->add_flag("--resume", o.resume, "continue DIR/ckpt/base from its train state");
+  pre->add_option("--stop-at", o.stop_at, "pause: save and stop at this step, as Ctrl-C would (resume later)");
   pre->add_option("--dtype", f->dtype, "matmul precision: f32 or bf16")->capture_default_str();
   pre->add_option("--seed", o.seed, "seed for init and data order")->capture_default_str();
   pre->add_option("--peak-gflops", o.peak_gflops, "GEMM peak for the MFU figure")->capture_default_str();

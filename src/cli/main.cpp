@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/check.h"
 #include "core/cpu_isa.h"
+#include "core/dist.h"
 #include "core/thread_budget.h"
 #include "kernels/isa_report.h"
 
@@ -46,11 +47,35 @@ void add_threads_flag(CLI::App* app) {
 
 }  // namespace own::cli
 
+namespace {
+
+// Every way out of main: under mpirun a failed rank takes the whole job down (no rank is left
+// waiting in a collective); a finished one leaves MPI cleanly.
+int finish(int code) {
+  if (code != 0 && own::dist::size() > 1) own::dist::abort_job(code);
+  own::dist::finalize();
+  return code;
+}
+
+void print_error(const char* what) {
+  if (own::dist::size() > 1) fmt::print(own::dist::errors_stream(), "ownchat: {}: error: {}\n", own::dist::describe(), what);
+  else fmt::print(stderr, "ownchat: error: {}\n", what);
+  std::fflush(own::dist::errors_stream());
+}
+
+std::string version_text() {
+  return "ownchat " OWN_VERSION "\n" + own::kernels_report() +
+         (own::dist::built_with_mpi() ? "mpi: built with MPI: data-parallel training with mpirun -np K\n"
+                                      : "mpi: built without MPI: training runs as one process\n");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  own::dist::init(&argc, &argv);
   CLI::App app{"ownchat: build your own ChatGPT from nothing"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", [] { return "ownchat " OWN_VERSION "\n" + own::kernels_report(); },
-                       "print the version, the CPU and which kernels run on it");
+  app.set_version_flag("--version", version_text, "print the version, the CPU and which kernels run on it");
   own::cli::add_threads_flag(&app);
   own::cli::register_bench_commands(app);
   own::cli::register_ckpt_commands(app);
@@ -70,13 +95,13 @@ int main(int argc, char** argv) {
     own::isa_cap();  // a bad OWNCHAT_ISA is an error before any work
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return finish(app.exit(e));
   } catch (const own::InputError& e) {
-    fmt::print(stderr, "ownchat: error: {}\n", e.what());
-    return 1;
+    print_error(e.what());
+    return finish(1);
   } catch (const std::exception& e) {  // e.g. out of memory: still a message, not an abort
-    fmt::print(stderr, "ownchat: error: {}\n", e.what());
-    return 2;
+    print_error(e.what());
+    return finish(2);
   }
-  return 0;
+  return finish(0);
 }

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "core/dist.h"
+
 namespace own {
 
 std::string format_duration(double s) {
@@ -19,6 +21,7 @@ Progress::Progress(std::string what, int64_t total, std::string unit, double min
       start_(std::chrono::steady_clock::now()), last_(start_) {}
 
 void Progress::update(int64_t done, const std::string& extra) {
+  if (!dist::is_root()) return;  // data-parallel ranks: one progress line, rank 0's
   auto now = std::chrono::steady_clock::now();
   if (start_done_ < 0) {
     start_done_ = done;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/check.h"
+#include "core/dist.h"
 #include "core/fileio.h"
 #include "core/json_util.h"
 #include "model/gguf_model.h"
@@ -199,13 +200,18 @@ void checkpoint_write_subdir(const std::string& set_dir, const std::string& name
 }
 
 void checkpoint_save_set(const std::string& dir, const std::function<void(const std::string& tmp_dir)>& write) {
-  const fs::path final_dir = clean_dir(dir);
-  check_replaceable(final_dir);
-  check_replaceable(sibling(final_dir, ".old"));
-  // Atomicity: the whole set (config.json, model.safetensors, train_state.safetensors and any
-  // companion directory) is written into <dir>.tmp and swapped in as one directory
-  // (replace_dir_atomic), so a kill at any moment leaves the previous complete set or the new one.
-  replace_dir_atomic(final_dir.string(), write);
+  // Data-parallel training (core/dist.h): every rank holds the same weights; rank 0 writes them and
+  // the others wait until the checkpoint is complete (if rank 0 fails, it aborts the whole job).
+  if (dist::is_root()) {
+    const fs::path final_dir = clean_dir(dir);
+    check_replaceable(final_dir);
+    check_replaceable(sibling(final_dir, ".old"));
+    // Atomicity: the whole set (config.json, model.safetensors, train_state.safetensors and any
+    // companion directory) is written into <dir>.tmp and swapped in as one directory
+    // (replace_dir_atomic), so a kill at any moment leaves the previous complete set or the new one.
+    replace_dir_atomic(final_dir.string(), write);
+  }
+  dist::barrier();
 }
 
 void checkpoint_save(const std::string& dir, const ModelConfig& c, const ParamLayout& layout, const float* params,

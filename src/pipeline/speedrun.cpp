@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/dist.h"
 #include "core/fileio.h"
 #include "core/json_util.h"
 #include "core/run_dir.h"
@@ -111,6 +112,7 @@ void print_finish(const RunDir& run, double total, int ran, int skipped) {
 }  // namespace
 
 void speedrun(const SpeedrunOptions& o) {
+  dist::refuse_data_parallel("speedrun");
   const std::vector<SpeedrunCommand> plan = speedrun_plan(o);
   const size_t from = from_stage(plan, o.from);
   const RunDir run(o.run_dir);

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/check.h"
+#include "core/dist.h"
 #include "core/epoch_order.h"
 #include "core/run_dir.h"
 #include "data/chat_data.h"
@@ -18,6 +19,7 @@ namespace own {
 namespace fs = std::filesystem;
 
 BonResult train_bon(const BonOptions& o) {
+  dist::refuse_data_parallel("train bon");
   if (o.n < 1 || o.prompts < 1 || o.max_tokens < 1) input_error("--n, --prompts and --max-tokens must be positive");
   const RunDir run(o.sft.run_dir);
   const std::string init = o.sft.init.empty() ? run.ckpt("sft").string() : o.sft.init;

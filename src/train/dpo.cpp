@@ -74,6 +74,7 @@ DpoResult train_dpo(const DpoOptions& o) {
   DpoObjective objective(source, ref, o.beta, o.sft_coef);
   StageSpec spec{o.run_dir, "dpo", o.steps, o.save_every, o.eval_every, o.stop_at, o.seed,
                  fine_tune_optimizer(st.ck.config, o.lr, 10.0f, o.weight_decay, o.steps), {}, {}};
+  spec.grad_accum = o.grad_accum;
   std::optional<KeepBest> keep;
   if (o.judge_prompts > 0) keep.emplace(o.run_dir, "dpo", st.tok, o.judge_prompts, o.seq, o.judge_max_tokens);
   spec.keep_best = keep ? &*keep : nullptr;

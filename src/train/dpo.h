@@ -29,6 +29,7 @@ struct DpoOptions {
   // chains, which on our short answers would make the stage mostly SFT.
   float sft_coef = 0.2f;
   int64_t batch = 16;  // rows per step: batch / 2 pairs
+  int64_t grad_accum = 1;  // micro-batches of `batch` per step (data-parallel: a multiple of the ranks)
   int64_t seq = 256;
   int64_t steps = 200;
   float lr = 0;  // 0: a tenth of the base model's default

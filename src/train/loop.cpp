@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/dist.h"
 #include "core/progress.h"
 
 namespace own {
@@ -17,6 +18,11 @@ namespace own {
 Trainer::Trainer(Llama& model, const OptimizerConfig& opt, const TrainLoopOptions& o)
     : model_(model), opt_(opt, model.layout.total), o_(o) {
   if (o.grad_accum <= 0) input_error("--grad-accum must be positive, got {}", o.grad_accum);
+  if (o.grad_accum % dist::size() != 0)
+    input_error("{} micro-batches per step do not split over {} ranks: each rank takes an equal share of every "
+                "step; make the micro-batches per step (--grad-accum, or --total-batch-tokens / (batch * seq)) a "
+                "multiple of {}",
+                o.grad_accum, dist::size(), dist::size());
   if (o.steps < 0) input_error("--steps must be >= 0, got {}", o.steps);
   model_.enable_grads();
   size_t n = static_cast<size_t>(model_.batch() * model_.seq());
@@ -27,7 +33,7 @@ Trainer::Trainer(Llama& model, const OptimizerConfig& opt, const TrainLoopOption
 
 void append_metric(const std::string& path, const std::string& stage, int64_t step, const std::string& name,
                    double value) {
-  if (path.empty()) return;
+  if (path.empty() || !dist::is_root()) return;  // data-parallel ranks: rank 0 writes
   nlohmann::json j = {{"stage", stage}, {"step", step}, {"name", name}, {"value", value}};
   std::ofstream f(path, std::ios::app);
   if (!f) input_error("{}: cannot open for appending", path);
@@ -83,6 +89,26 @@ void Trainer::save(const BatchSource& train) {
   save_with_optimizer(o_.ckpt_dir, model_, opt_, st);
 }
 
+// One step's micro-batches: grads += each one's gradient / grad_accum, and the loss summed.
+// Data-parallel, rank r computes micro-batches r, r + K, ... of the step, but every rank reads
+// every batch, so the data cursor is the same global position on all ranks (a checkpoint resumes
+// on any number of ranks); the gradients and losses are then summed over the ranks, which gives
+// each rank the gradient of the whole step, as one process would compute it (up to the order of
+// the float sums).
+double Trainer::micro_batches(BatchSource& train, Objective& objective) {
+  const int64_t B = model_.batch(), T = model_.seq();
+  double loss_sum = 0;
+  for (int64_t micro = 0; micro < o_.grad_accum; micro++) {
+    train.next(inputs_.data(), targets_.data(), B, T);
+    if (micro % dist::size() != dist::rank()) continue;
+    loss_sum += objective.forward_backward(model_, inputs_.data(), targets_.data(),
+                                           1.0f / static_cast<float>(o_.grad_accum));
+  }
+  if (dist::size() == 1) return loss_sum;
+  dist::allreduce_sum(model_.grads.data, model_.layout.total);
+  return dist::allreduce_sum(loss_sum);
+}
+
 TrainResult Trainer::run(BatchSource& train) {
   LmObjective lm;
   return run(train, lm);
@@ -100,11 +126,7 @@ TrainResult Trainer::run(BatchSource& train, Objective& objective) {
   while (opt_.step < last) {
     auto t0 = std::chrono::steady_clock::now();
     model_.grads.zero();
-    double loss_sum = 0;
-    for (int64_t micro = 0; micro < o_.grad_accum; micro++) {
-      train.next(inputs_.data(), targets_.data(), B, T);
-      loss_sum += objective.forward_backward(model_, inputs_.data(), targets_.data(), 1.0f / static_cast<float>(o_.grad_accum));
-    }
+    const double loss_sum = micro_batches(train, objective);
     const float loss = static_cast<float>(loss_sum / static_cast<double>(o_.grad_accum));
     const int64_t step = opt_.step;
     const float lr = lr_at(opt_.cfg, step);
@@ -123,7 +145,9 @@ TrainResult Trainer::run(BatchSource& train, Objective& objective) {
     if (opt_.step - r.start_step == 1) first_step_s = dt;  // primitive creation, page faults
     if (o_.time_budget_s > 0 && opt_.step - r.start_step == 11) {
       // fix the run length from the measured step time (steps 2..11); the schedule spans it from now on
-      double per_step = (budget_used - first_step_s) / 10.0;
+      // (data-parallel ranks agree on the slowest rank's figures, so all stop at the same step)
+      budget_used = dist::allreduce_max(budget_used);
+      double per_step = dist::allreduce_max((budget_used - first_step_s) / 10.0);
       int64_t fit = opt_.step + static_cast<int64_t>((o_.time_budget_s - budget_used) / per_step);
       const int64_t planned = o_.steps;
       o_.steps = std::max(opt_.step, std::min(o_.steps, fit));
@@ -147,7 +171,7 @@ TrainResult Trainer::run(BatchSource& train, Objective& objective) {
     progress.update(opt_.step, fmt::format("loss {:.4f} | lr {:.2e} | {:.0f} tok/s{}{}{}", loss, lr, tokens_per_step / dt,
                                            mfu, progress_note.empty() ? "" : " | ", progress_note));
     if (hook && hook_every > 0 && (opt_.step % hook_every == 0 || opt_.step == last)) hook(*this, opt_.step);
-    if (o_.stop_flag && *o_.stop_flag) {
+    if (dist::allreduce_max(o_.stop_flag && *o_.stop_flag ? 1.0 : 0.0) > 0) {  // any rank asked: all stop
       r.interrupted = true;
       fmt::print(stderr, "{}: interrupted at step {}; saving a checkpoint\n", o_.stage, opt_.step);
       break;

@@ -60,6 +60,8 @@ class Trainer {
   void log_metric(int64_t step, const std::string& name, double value);
 
  private:
+  double micro_batches(BatchSource& train, Objective& objective);
+
   Llama& model_;
   AdamW opt_;
   TrainLoopOptions o_;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/check.h"
+#include "core/dist.h"
 #include "core/epoch_order.h"
 #include "core/progress.h"
 #include "core/rng.h"
@@ -414,6 +415,7 @@ void ppo_steps(PpoRun& r, PpoProgress& p, const std::string& out) {
 }  // namespace
 
 PpoResult train_ppo(const PpoOptions& o) {
+  dist::refuse_data_parallel("train ppo");
   check_options(o);
   const RunDir run(o.run_dir);
   const StageStart st = stage_start(o.run_dir, "ppo", o.init, "sft", o.resume);

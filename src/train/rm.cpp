@@ -82,6 +82,7 @@ RmResult train_rm(const RmOptions& o) {
   RewardValidator validator(model, rows.val, o.batch, o.seq, pad);
   StageSpec spec{o.run_dir, "rm", o.steps, o.save_every, o.eval_every, o.stop_at, o.seed,
                  fine_tune_optimizer(model.config, o.lr, 3.0f, o.weight_decay, o.steps), {}, {}};
+  spec.grad_accum = o.grad_accum;
   spec.on_start = [&] {
     fmt::print(stderr, "rm: {} train rankings, {} val, from {}, lr {:.2e}\n", source.size(), rows.val.size(), st.from,
                spec.optimizer.lr);

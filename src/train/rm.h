@@ -21,6 +21,7 @@ struct RmOptions {
   std::string init;  // default RUN/ckpt/sft
   std::vector<std::pair<std::string, double>> user_data;  // preference JSONL, weight (copies; 0.5 = half)
   int64_t batch = 16;  // answers per step; whole rankings only (4 rankings of K = 4)
+  int64_t grad_accum = 1;  // micro-batches of `batch` per step (data-parallel: a multiple of the ranks)
   int64_t seq = 256;
   int64_t steps = 300;
   float lr = 0;  // 0: a third of the base model's default

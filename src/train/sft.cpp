@@ -80,6 +80,7 @@ SftResult train_sft(const SftOptions& o) {
   LmObjective lm;
   StageSpec spec{o.run_dir, o.stage, o.steps, o.save_every, o.eval_every, o.stop_at, o.seed,
                  fine_tune_optimizer(st.ck.config, o.lr, o.default_lr_divisor, o.weight_decay, o.steps), {}, {}};
+  spec.grad_accum = o.grad_accum;
   spec.minutes = o.minutes;
   std::optional<KeepBest> keep;
   if (o.judge_prompts > 0) keep.emplace(o.run_dir, o.stage, st.tok, o.judge_prompts, o.seq, o.judge_max_tokens);

@@ -20,6 +20,7 @@ struct SftOptions {
   std::string train_file;  // default RUN/data/chat/train.jsonl
   std::vector<std::pair<std::string, double>> user_data;  // JSONL path, weight (copies; 0.5 = half)
   int64_t batch = 8, seq = 256, steps = 500;
+  int64_t grad_accum = 1;  // micro-batches of `batch` per step (data-parallel: a multiple of the ranks)
   double minutes = 0;  // > 0: fit the run into this wall time (caps steps)
   bool pack = true;  // several whole conversations per row (false: one per row, padded)
   float lr = 0;  // 0: the base model's default (0.03 / sqrt(width)) / default_lr_divisor

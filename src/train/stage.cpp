@@ -72,6 +72,7 @@ TrainResult run_stage(const StageSpec& spec, const StageStart& st, Llama& model,
   TrainLoopOptions lo =
       stage_loop_options(spec.run_dir, spec.stage, st.out, spec.steps, spec.save_every, spec.seed, spec.stop_at);
   lo.time_budget_s = spec.minutes * 60.0;
+  lo.grad_accum = spec.grad_accum;
   Trainer trainer(model, spec.optimizer, lo);
   if (st.resuming) trainer.resume(data);
   if (spec.on_start) spec.on_start();

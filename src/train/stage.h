@@ -56,6 +56,7 @@ struct StageSpec {
   // every eval_every steps and at the end: validation, its metrics and progress note
   std::function<void(Trainer&, int64_t step)> validate;
   double minutes = 0;  // > 0: a wall-time budget that caps steps (the schedule spans what fits)
+  int64_t grad_accum = 1;  // micro-batches per step
   // the validation rule-judge guard (train/keep_best.h), started by on_start: checks after each
   // validate, and leaves the best policy in the stage's checkpoint when the run ends
   KeepBest* keep_best = nullptr;

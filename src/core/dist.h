@@ -1,0 +1,58 @@
+// Data-parallel processes: which rank this process is among how many, and the collectives that
+// training needs, on MPI (Debian's OpenMPI). A process started by `mpirun -np K` is one of K ranks;
+// started any other way, or built without MPI, it is rank 0 of 1 and every collective is a no-op,
+// so single-process code paths need no special case.
+// Training is SPMD: every rank runs the same steps on its own slice of each batch and calls the same
+// collectives in the same order; rank 0 alone writes checkpoints, metrics and progress, and the
+// others wait for it (checkpoint_save ends in a barrier).
+// Failure: an error on any rank prints "ownchat: rank R of K: error: ..." and aborts the whole job
+// (MPI_Abort), so a rank that fails or dies never leaves the others waiting in a collective.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+namespace own::dist {
+
+// MPI_Init_thread when started by mpirun; idempotent. Call first thing in main().
+void init(int* argc, char*** argv);
+void finalize();
+bool built_with_mpi();
+int rank();
+int size();
+inline bool is_root() { return rank() == 0; }
+std::string describe();  // "rank 1 of 2" or "one process"
+// Where errors go: stderr, except on ranks other than 0, whose ordinary output is silenced (rank 0
+// prints progress, samples and results for the job) but whose errors still reach the terminal.
+FILE* errors_stream();
+
+// In place, summed over the ranks (the same result on every rank).
+void allreduce_sum(float* x, int64_t n);
+double allreduce_sum(double x);
+double allreduce_max(double x);
+void broadcast(void* data, int64_t bytes);  // from rank 0
+void barrier();
+
+// A summed allreduce started now and finished by wait(): lets communication overlap compute.
+class PendingSum {
+ public:
+  PendingSum() = default;
+  PendingSum(float* x, int64_t n);
+  PendingSum(PendingSum&& o) noexcept;
+  PendingSum& operator=(PendingSum&& o) noexcept;
+  PendingSum(const PendingSum&) = delete;
+  ~PendingSum();
+  void wait();
+
+ private:
+  void* requests_ = nullptr;  // MPI_Request[], one per chunk of at most 2^30 floats
+  int count_ = 0;
+};
+
+// InputError under mpirun with more than one rank: for commands that do not run data-parallel.
+void refuse_data_parallel(const char* command);
+
+// Ends every rank of the job with `code` (MPI_Abort); in a single process, std::exit.
+[[noreturn]] void abort_job(int code);
+
+}  // namespace own::dist
