@@ -167,6 +167,14 @@ void refuse_data_parallel(const char* command) {
                 command);
 }
 
+void PendingSum::test() {
+#ifdef OWN_MPI
+  if (!requests_) return;
+  int done = 0;
+  MPI_Testall(count_, static_cast<MPI_Request*>(requests_), &done, MPI_STATUSES_IGNORE);
+#endif
+}
+
 void abort_job(int code) {
 #ifdef OWN_MPI
   if (g_initialized && g_size > 1) MPI_Abort(MPI_COMM_WORLD, code);

@@ -43,6 +43,7 @@ class PendingSum {
   PendingSum(const PendingSum&) = delete;
   ~PendingSum();
   void wait();
+  void test();  // lets MPI move the sum along (it progresses only inside MPI calls)
 
  private:
   void* requests_ = nullptr;  // MPI_Request[], one per chunk of at most 2^30 floats

@@ -187,6 +187,8 @@ void Llama::backward_trunk(const int32_t* inputs) {
     rope_backward(dqkv_, rope_cos_.data, rope_sin_.data, B, T, Q, H + Hkv, D);
     matmul_backward(dxn_, dw + o.qkv, dqkv_, a.xn1, w + o.qkv, BT, Q, C, precision);
     rmsnorm_backward(dres_, dw + o.attn_norm, dxn_, a.res_in, w + o.attn_norm, a.rstd1, BT, C, true);
+    if (on_layer_grads)
+      on_layer_grads(o.attn_norm, l + 1 < c.num_hidden_layers ? layout.layers[l + 1].attn_norm : layout.final_norm);
   }
   embedding_backward(dw + layout.embed, dres_, inputs, BT, C);
 }

@@ -4,6 +4,7 @@
 // (B, T, V) logits. Matmuls are fp32 or bf16 (fp32 accumulate) per `precision`.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "kernels/matmul.h"
@@ -35,6 +36,10 @@ class Llama {
   ParamLayout layout;
   FloatBuffer params;  // (layout.total)
   FloatBuffer grads;   // (layout.total), allocated by enable_grads()
+  // When set, called by every backward pass as soon as a layer's gradients are done, with the
+  // range of `grads` (in floats) the layer occupies: data-parallel training starts summing them
+  // over the ranks there while the layers below are still computed (train/loop.cpp).
+  std::function<void(int64_t begin, int64_t end)> on_layer_grads;
   Precision precision = Precision::f32;
 
   explicit Llama(const ModelConfig& c);

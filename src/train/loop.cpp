@@ -95,17 +95,30 @@ void Trainer::save(const BatchSource& train) {
 // on any number of ranks); the gradients and losses are then summed over the ranks, which gives
 // each rank the gradient of the whole step, as one process would compute it (up to the order of
 // the float sums).
+// The sum over the ranks overlaps the last backward pass: each layer's gradients start summing (a
+// bucket) as soon as that pass is done with them, and the rest (embeddings, final norm, heads) after.
 double Trainer::micro_batches(BatchSource& train, Objective& objective) {
-  const int64_t B = model_.batch(), T = model_.seq();
+  const int64_t B = model_.batch(), T = model_.seq(), K = dist::size(), A = o_.grad_accum;
   double loss_sum = 0;
-  for (int64_t micro = 0; micro < o_.grad_accum; micro++) {
+  std::vector<dist::PendingSum> buckets;
+  buckets.reserve(model_.layout.layers.size() + 2);
+  for (int64_t micro = 0; micro < A; micro++) {
     train.next(inputs_.data(), targets_.data(), B, T);
-    if (micro % dist::size() != dist::rank()) continue;
-    loss_sum += objective.forward_backward(model_, inputs_.data(), targets_.data(),
-                                           1.0f / static_cast<float>(o_.grad_accum));
+    if (micro % K != dist::rank()) continue;
+    if (K > 1 && micro + K >= A)  // this rank's last micro-batch of the step
+      model_.on_layer_grads = [&](int64_t begin, int64_t end) {
+        buckets.emplace_back(model_.grads.data + begin, end - begin);
+        for (dist::PendingSum& b : buckets) b.test();
+      };
+    loss_sum += objective.forward_backward(model_, inputs_.data(), targets_.data(), 1.0f / static_cast<float>(A));
+    model_.on_layer_grads = nullptr;
   }
-  if (dist::size() == 1) return loss_sum;
-  dist::allreduce_sum(model_.grads.data, model_.layout.total);
+  if (K == 1) return loss_sum;
+  const ParamLayout& lay = model_.layout;
+  const int64_t layers_begin = lay.layers.empty() ? lay.final_norm : lay.layers.front().attn_norm;
+  buckets.emplace_back(model_.grads.data, layers_begin);  // the embedding
+  buckets.emplace_back(model_.grads.data + lay.final_norm, lay.total - lay.final_norm);
+  for (dist::PendingSum& b : buckets) b.wait();
   return dist::allreduce_sum(loss_sum);
 }
 
