@@ -7,6 +7,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <utility>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
 #include <vector>
 
 #include "core/check.h"
@@ -20,6 +25,7 @@ namespace own::dist {
 namespace {
 int g_rank = 0, g_size = 1;
 bool g_initialized = false;
+bool g_thread_level_ok = false;  // MPI lets another thread than main call it (one at a time)
 constexpr int64_t kChunk = int64_t{1} << 30;  // MPI counts are int
 
 #ifdef OWN_MPI
@@ -53,7 +59,9 @@ void init(int* argc, char*** argv) {
 #ifdef OWN_MPI
   if (g_initialized || !launched_by_mpirun()) return;
   int provided = 0;
-  MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+  // the gradient sums run on a thread of their own (BucketSum), never beside another MPI call
+  MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
+  g_thread_level_ok = provided >= MPI_THREAD_SERIALIZED;
   MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &g_size);
   g_initialized = true;
@@ -82,10 +90,6 @@ bool built_with_mpi() {
 int rank() { return g_rank; }
 int size() { return g_size; }
 std::string describe() { return g_size > 1 ? fmt::format("rank {} of {}", g_rank, g_size) : "one process"; }
-
-void allreduce_sum(float* x, int64_t n) {
-  PendingSum(x, n).wait();
-}
 
 double allreduce_sum(double x) {
 #ifdef OWN_MPI
@@ -119,60 +123,93 @@ void barrier() {
 #endif
 }
 
-PendingSum::PendingSum(float* x, int64_t n) {
+namespace {
+void sum_now(float* x, int64_t n) {
 #ifdef OWN_MPI
-  if (g_size <= 1 || n <= 0) return;
-  count_ = static_cast<int>((n + kChunk - 1) / kChunk);
-  auto* reqs = new MPI_Request[static_cast<size_t>(count_)];
-  for (int c = 0; c < count_; c++) {
-    const int64_t at = c * kChunk;
-    MPI_Iallreduce(MPI_IN_PLACE, x + at, static_cast<int>(std::min(kChunk, n - at)), MPI_FLOAT, MPI_SUM,
-                   MPI_COMM_WORLD, &reqs[c]);
-  }
-  requests_ = reqs;
+  for (int64_t at = 0; at < n; at += kChunk)
+    MPI_Allreduce(MPI_IN_PLACE, x + at, static_cast<int>(std::min(kChunk, n - at)), MPI_FLOAT, MPI_SUM,
+                  MPI_COMM_WORLD);
 #else
   (void)x;
   (void)n;
 #endif
 }
+}  // namespace
 
-PendingSum::PendingSum(PendingSum&& o) noexcept
-    : requests_(std::exchange(o.requests_, nullptr)), count_(std::exchange(o.count_, 0)) {}
-
-PendingSum& PendingSum::operator=(PendingSum&& o) noexcept {
-  if (this != &o) {
-    wait();
-    requests_ = std::exchange(o.requests_, nullptr);
-    count_ = std::exchange(o.count_, 0);
-  }
-  return *this;
+void allreduce_sum(float* x, int64_t n) {
+  if (g_size > 1) sum_now(x, n);
 }
 
-PendingSum::~PendingSum() { wait(); }
+struct BucketSum::State {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::pair<float*, int64_t>> queue;
+  int64_t in_flight = 0;  // queued or being summed
+  bool stop = false;
+  std::thread worker;
+};
 
-void PendingSum::wait() {
-#ifdef OWN_MPI
-  if (!requests_) return;
-  auto* reqs = static_cast<MPI_Request*>(requests_);
-  MPI_Waitall(count_, reqs, MPI_STATUSES_IGNORE);
-  delete[] reqs;
-  requests_ = nullptr;
-  count_ = 0;
-#endif
+BucketSum::BucketSum() {
+  if (g_size <= 1) return;
+  s_ = new State;
+  const char* mode = std::getenv("OWNCHAT_GRAD_SYNC");
+  overlap_ = g_thread_level_ok && !(mode && std::string(mode) == "after");
+  if (!overlap_) return;
+  s_->worker = std::thread([st = s_] {
+    std::unique_lock lock(st->mu);
+    while (true) {
+      st->cv.wait(lock, [&] { return st->stop || !st->queue.empty(); });
+      if (st->queue.empty()) return;  // stop, and nothing left
+      const auto [x, n] = st->queue.front();
+      st->queue.pop_front();
+      lock.unlock();
+      sum_now(x, n);
+      lock.lock();
+      if (--st->in_flight == 0) st->cv.notify_all();
+    }
+  });
+}
+
+BucketSum::~BucketSum() {
+  if (!s_) return;
+  wait();
+  if (s_->worker.joinable()) {
+    {
+      std::lock_guard lock(s_->mu);
+      s_->stop = true;
+    }
+    s_->cv.notify_all();
+    s_->worker.join();
+  }
+  delete s_;
+}
+
+void BucketSum::add(float* x, int64_t n) {
+  if (!s_ || n <= 0) return;
+  {
+    std::lock_guard lock(s_->mu);
+    s_->queue.emplace_back(x, n);
+    s_->in_flight++;
+  }
+  s_->cv.notify_all();
+}
+
+void BucketSum::wait() {
+  if (!s_) return;
+  std::unique_lock lock(s_->mu);
+  if (!overlap_) {
+    for (const auto& [x, n] : s_->queue) sum_now(x, n);
+    s_->queue.clear();
+    s_->in_flight = 0;
+    return;
+  }
+  s_->cv.wait(lock, [&] { return s_->in_flight == 0; });
 }
 
 void refuse_data_parallel(const char* command) {
   if (g_size > 1)
     input_error("`ownchat {}` does not run data-parallel: start it without mpirun (pretrain, sft, rm and dpo do)",
                 command);
-}
-
-void PendingSum::test() {
-#ifdef OWN_MPI
-  if (!requests_) return;
-  int done = 0;
-  MPI_Testall(count_, static_cast<MPI_Request*>(requests_), &done, MPI_STATUSES_IGNORE);
-#endif
 }
 
 void abort_job(int code) {

@@ -33,21 +33,24 @@ double allreduce_max(double x);
 void broadcast(void* data, int64_t bytes);  // from rank 0
 void barrier();
 
-// A summed allreduce started now and finished by wait(): lets communication overlap compute.
-class PendingSum {
+// Sums ranges of one buffer over the ranks, in the order they are added, on a thread of its own
+// (the "overlap" mode, the default): the caller hands over a bucket and goes on computing, and
+// wait() returns once every bucket is summed. In the "after" mode (OWNCHAT_GRAD_SYNC=after) the
+// buckets are summed by wait(), one blocking allreduce each. One rank: nothing to do.
+class BucketSum {
  public:
-  PendingSum() = default;
-  PendingSum(float* x, int64_t n);
-  PendingSum(PendingSum&& o) noexcept;
-  PendingSum& operator=(PendingSum&& o) noexcept;
-  PendingSum(const PendingSum&) = delete;
-  ~PendingSum();
+  BucketSum();
+  ~BucketSum();
+  BucketSum(const BucketSum&) = delete;
+  BucketSum& operator=(const BucketSum&) = delete;
+  void add(float* x, int64_t n);
   void wait();
-  void test();  // lets MPI move the sum along (it progresses only inside MPI calls)
+  bool overlaps() const { return overlap_; }
 
  private:
-  void* requests_ = nullptr;  // MPI_Request[], one per chunk of at most 2^30 floats
-  int count_ = 0;
+  struct State;
+  State* s_ = nullptr;
+  bool overlap_ = false;
 };
 
 // InputError under mpirun with more than one rank: for commands that do not run data-parallel.

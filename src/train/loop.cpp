@@ -95,30 +95,26 @@ void Trainer::save(const BatchSource& train) {
 // on any number of ranks); the gradients and losses are then summed over the ranks, which gives
 // each rank the gradient of the whole step, as one process would compute it (up to the order of
 // the float sums).
-// The sum over the ranks overlaps the last backward pass: each layer's gradients start summing (a
-// bucket) as soon as that pass is done with them, and the rest (embeddings, final norm, heads) after.
+// The sum over the ranks overlaps the last backward pass: each layer's gradients are handed to the
+// summing thread (a bucket) as soon as that pass is done with them, and the rest (embeddings, final
+// norm, heads) after it.
 double Trainer::micro_batches(BatchSource& train, Objective& objective) {
   const int64_t B = model_.batch(), T = model_.seq(), K = dist::size(), A = o_.grad_accum;
   double loss_sum = 0;
-  std::vector<dist::PendingSum> buckets;
-  buckets.reserve(model_.layout.layers.size() + 2);
   for (int64_t micro = 0; micro < A; micro++) {
     train.next(inputs_.data(), targets_.data(), B, T);
     if (micro % K != dist::rank()) continue;
     if (K > 1 && micro + K >= A)  // this rank's last micro-batch of the step
-      model_.on_layer_grads = [&](int64_t begin, int64_t end) {
-        buckets.emplace_back(model_.grads.data + begin, end - begin);
-        for (dist::PendingSum& b : buckets) b.test();
-      };
+      model_.on_layer_grads = [&](int64_t begin, int64_t end) { grad_sum_.add(model_.grads.data + begin, end - begin); };
     loss_sum += objective.forward_backward(model_, inputs_.data(), targets_.data(), 1.0f / static_cast<float>(A));
     model_.on_layer_grads = nullptr;
   }
   if (K == 1) return loss_sum;
   const ParamLayout& lay = model_.layout;
   const int64_t layers_begin = lay.layers.empty() ? lay.final_norm : lay.layers.front().attn_norm;
-  buckets.emplace_back(model_.grads.data, layers_begin);  // the embedding
-  buckets.emplace_back(model_.grads.data + lay.final_norm, lay.total - lay.final_norm);
-  for (dist::PendingSum& b : buckets) b.wait();
+  grad_sum_.add(model_.grads.data, layers_begin);  // the embedding
+  grad_sum_.add(model_.grads.data + lay.final_norm, lay.total - lay.final_norm);
+  grad_sum_.wait();
   return dist::allreduce_sum(loss_sum);
 }
 

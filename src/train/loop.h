@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "core/dist.h"
 #include "data/batch_source.h"
 #include "model/checkpoint.h"
 #include "model/llama.h"
@@ -66,6 +67,7 @@ class Trainer {
   AdamW opt_;
   TrainLoopOptions o_;
   std::vector<int32_t> inputs_, targets_;
+  dist::BucketSum grad_sum_;  // data-parallel: sums gradients over the ranks
 };
 
 // Lends an optimizer's moments to a TrainState for a checkpoint write (no copy) and hands them
