@@ -117,6 +117,33 @@ void broadcast(void* data, int64_t bytes) {
 #endif
 }
 
+std::vector<std::string> allgather(const std::string& local) {
+  if (g_size <= 1) return {local};
+  std::vector<std::string> out(static_cast<size_t>(g_size));
+#ifdef OWN_MPI
+  if (local.size() > static_cast<size_t>(INT32_MAX)) input_error("allgather: {} bytes from one rank is too many", local.size());
+  int mine = static_cast<int>(local.size());
+  std::vector<int> sizes(static_cast<size_t>(g_size)), offsets(static_cast<size_t>(g_size));
+  MPI_Allgather(&mine, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD);
+  int64_t total = 0;
+  for (int r = 0; r < g_size; r++) {
+    offsets[static_cast<size_t>(r)] = static_cast<int>(total);
+    total += sizes[static_cast<size_t>(r)];
+  }
+  if (total > INT32_MAX) input_error("allgather: {} bytes in all is too many", total);
+  std::string all(static_cast<size_t>(total), '\0');
+  MPI_Allgatherv(local.data(), mine, MPI_BYTE, all.data(), sizes.data(), offsets.data(), MPI_BYTE, MPI_COMM_WORLD);
+  for (int r = 0; r < g_size; r++)
+    out[static_cast<size_t>(r)] = all.substr(static_cast<size_t>(offsets[static_cast<size_t>(r)]),
+                                              static_cast<size_t>(sizes[static_cast<size_t>(r)]));
+#endif
+  return out;
+}
+
+std::pair<int64_t, int64_t> share_of(int64_t n) {
+  return {n * g_rank / g_size, n * (g_rank + 1) / g_size};
+}
+
 void barrier() {
 #ifdef OWN_MPI
   if (g_size > 1) MPI_Barrier(MPI_COMM_WORLD);
@@ -208,7 +235,7 @@ void BucketSum::wait() {
 
 void refuse_data_parallel(const char* command) {
   if (g_size > 1)
-    input_error("`ownchat {}` does not run data-parallel: start it without mpirun (pretrain, sft, rm and dpo do)",
+    input_error("`ownchat {}` does not run data-parallel: start it without mpirun (pretrain, sft, rm, dpo and ppo do)",
                 command);
 }
 

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace own::dist {
 
@@ -31,6 +33,10 @@ void allreduce_sum(float* x, int64_t n);
 double allreduce_sum(double x);
 double allreduce_max(double x);
 void broadcast(void* data, int64_t bytes);  // from rank 0
+// Every rank's `local` bytes, in rank order, on every rank (one process: {local}).
+std::vector<std::string> allgather(const std::string& local);
+// Rank r's share [begin, end) of n items cut into size() contiguous blocks, as even as can be.
+std::pair<int64_t, int64_t> share_of(int64_t n);
 void barrier();
 
 // Sums ranges of one buffer over the ranks, in the order they are added, on a thread of its own

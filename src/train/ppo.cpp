@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "core/check.h"
 #include "core/dist.h"
@@ -66,6 +68,10 @@ void check_options(const PpoOptions& o) {
   if (o.target_kl > 0 && !(o.kl_coef > 0 && o.kl_horizon > 0))
     input_error("--target-kl {} scales --kl-coef, which must then be > 0 (got {}), as must --kl-horizon (got {})",
                 o.target_kl, o.kl_coef, o.kl_horizon);
+  if (o.prompts < dist::size() || o.minibatch < dist::size())
+    input_error("--prompts {} and --minibatch {} must be at least the {} ranks: each rank samples a share of the "
+                "rollouts and trains on a share of each minibatch",
+                o.prompts, o.minibatch, dist::size());
   if (o.judge_every < -1 || o.judge_prompts <= 0 || !(o.judge_drop >= 0) || o.judge_patience < 0)
     input_error("--judge-every must be >= -1 (-1: at each save, 0: off), --judge-prompts > 0, --judge-drop and "
                 "--judge-patience >= 0");
@@ -89,12 +95,18 @@ struct PpoScratch {
   }
 };
 
-// 1. rollouts from a snapshot of the policy, o.prompts prompts from the cursor on
+// 1. rollouts from a snapshot of the policy, o.prompts prompts from the cursor on. Data-parallel,
+// each rank samples its contiguous share of them, with the seeds one process would use.
 std::vector<Trajectory> rollout(const PpoOptions& o, const Llama& policy, const Tokenizer& tok,
                                 const std::vector<std::vector<ChatMessage>>& prompts, EpochOrder& order, PpoProgress& p) {
   std::vector<std::vector<ChatMessage>> batch;
-  for (int64_t i = 0; i < o.prompts; i++) batch.push_back(prompts[order.at(p.cursor++)]);
+  const auto [first, end] = dist::share_of(o.prompts);
+  for (int64_t i = 0; i < o.prompts; i++) {
+    const size_t at = order.at(p.cursor++);  // every rank moves the cursor over the whole batch
+    if (i >= first && i < end) batch.push_back(prompts[at]);
+  }
   RolloutOptions ro;
+  ro.first = static_cast<uint64_t>(first);
   ro.max_tokens = o.max_tokens;
   ro.temperature = o.temperature;
   ro.seed = o.seed * 1000003ull + static_cast<uint64_t>(p.step);
@@ -130,6 +142,59 @@ void score(std::vector<Trajectory>& tr, RewardScorer& rm, PpoModels& m, PpoScrat
         t.ref_logp.push_back(-m.ref.token_losses()[b * T + t.pos(k)]);
         t.value.push_back(s.scores[b * T + t.pos(k)]);
       }
+    }
+  }
+}
+
+// Data-parallel: every rank's scored rollouts on every rank, in prompt order (the shares are
+// contiguous and in rank order), so the rest of the step sees what one process would.
+template <class T>
+void put_vec(std::string& out, const std::vector<T>& v) {
+  const uint64_t n = v.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
+}
+template <class T>
+T get_pod(std::string_view& in) {
+  T x;
+  OWN_CHECK(in.size() >= sizeof x, "truncated rollout message");
+  std::memcpy(&x, in.data(), sizeof x);
+  in.remove_prefix(sizeof x);
+  return x;
+}
+template <class T>
+std::vector<T> get_vec(std::string_view& in) {
+  const auto n = get_pod<uint64_t>(in);
+  OWN_CHECK(in.size() >= n * sizeof(T), "truncated rollout message");
+  std::vector<T> v(n);
+  std::memcpy(v.data(), in.data(), n * sizeof(T));
+  in.remove_prefix(n * sizeof(T));
+  return v;
+}
+
+void gather(std::vector<Trajectory>& tr) {
+  if (dist::size() == 1) return;
+  std::string mine;
+  for (const Trajectory& t : tr) {
+    put_vec(mine, t.row.ids);
+    put_vec(mine, std::vector<double>{static_cast<double>(t.row.answer_start), t.ended ? 1.0 : 0.0, t.score});
+    put_vec(mine, t.logp);
+    put_vec(mine, t.ref_logp);
+    put_vec(mine, t.value);
+  }
+  tr.clear();
+  for (const std::string& part : dist::allgather(mine)) {
+    for (std::string_view in = part; !in.empty();) {
+      Trajectory& t = tr.emplace_back();
+      t.row.ids = get_vec<int32_t>(in);
+      const std::vector<double> head = get_vec<double>(in);
+      OWN_CHECK(head.size() == 3, "rollout message");
+      t.row.answer_start = static_cast<int64_t>(head[0]);
+      t.ended = head[1] != 0;
+      t.score = head[2];
+      t.logp = get_vec<double>(in);
+      t.ref_logp = get_vec<double>(in);
+      t.value = get_vec<double>(in);
     }
   }
 }
@@ -236,9 +301,9 @@ double policy_update(const std::vector<Trajectory>& tr, const std::vector<size_t
   u.approx_kl += mb_kl;
   m.policy.grads.zero();
   m.policy.backward_weighted(s.in.data(), s.tg.data(), s.weights.data());
-  if (s.ptx) {
+  if (s.ptx) {  // data-parallel: every rank reads the batch, rank 0 alone adds its gradient
     s.ptx->next(s.ptx_in.data(), s.ptx_tg.data(), m.policy.batch(), T);
-    u.ptx_loss += m.policy.forward_backward(s.ptx_in.data(), s.ptx_tg.data(), o.ptx_coef);
+    if (dist::is_root()) u.ptx_loss += m.policy.forward_backward(s.ptx_in.data(), s.ptx_tg.data(), o.ptx_coef);
   }
   return mb_kl;
 }
@@ -263,7 +328,14 @@ void critic_backward(const std::vector<Trajectory>& tr, const std::vector<size_t
   m.critic.backward_scores(s.in.data(), s.dscores.data());
 }
 
-// 4. PPO epochs over minibatches
+// The step's sums over the ranks' shares (data-parallel), so every rank reports the whole step.
+void sum_over_ranks(UpdateStats& u) {
+  for (double* x : {&u.policy_loss, &u.value_loss, &u.clipped, &u.counted, &u.approx_kl, &u.ptx_loss})
+    *x = dist::allreduce_sum(*x);
+}
+
+// 4. PPO epochs over minibatches. Data-parallel, each rank takes a contiguous share of every
+// minibatch's rows; the gradients, and the KL that can end the epochs, are summed over the ranks.
 UpdateStats update(const std::vector<Trajectory>& tr, const PpoOptions& o, PpoModels& m, PpoScratch& s, int32_t pad,
                    PpoProgress& p) {
   const int64_t B = m.policy.batch(), T = m.policy.seq();
@@ -273,13 +345,19 @@ UpdateStats update(const std::vector<Trajectory>& tr, const PpoOptions& o, PpoMo
     Rng shuffle(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(p.step) * 131 + static_cast<uint64_t>(epoch));
     for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[shuffle.below(i)]);
     for (size_t r0 = 0; r0 < order.size(); r0 += static_cast<size_t>(B)) {
-      put_rows(tr, order, r0, B, T, pad, s.in.data(), s.tg.data());
       const int64_t rows_here = std::min<int64_t>(B, static_cast<int64_t>(order.size() - r0));
       double mb_tokens = 0;
       for (int64_t b = 0; b < rows_here; b++) mb_tokens += static_cast<double>(tr[order[r0 + b]].len());
-      const double mb_kl = policy_update(tr, order, r0, rows_here, mb_tokens, o, m, s, u);
+      const auto [first, end] = dist::share_of(rows_here);
+      const std::vector<size_t> mine(order.begin() + static_cast<int64_t>(r0) + first,
+                                     order.begin() + static_cast<int64_t>(r0) + end);
+      const int64_t n_mine = end - first;
+      put_rows(tr, mine, 0, B, T, pad, s.in.data(), s.tg.data());
+      const double mb_kl = dist::allreduce_sum(policy_update(tr, mine, 0, n_mine, mb_tokens, o, m, s, u));
+      dist::allreduce_sum(m.policy.grads.data, m.policy.layout.total);
       const float pnorm = m.popt.update(m.policy);
-      critic_backward(tr, order, r0, rows_here, mb_tokens, o, m, s, u);
+      critic_backward(tr, mine, 0, n_mine, mb_tokens, o, m, s, u);
+      dist::allreduce_sum(m.critic.grads.data, m.critic.layout.total);
       const float cnorm = m.copt.update(m.critic);
       if (!std::isfinite(pnorm) || !std::isfinite(cnorm)) {
         p.result.nonfinite_skipped++;
@@ -289,6 +367,7 @@ UpdateStats update(const std::vector<Trajectory>& tr, const PpoOptions& o, PpoMo
       if (mb_kl / mb_tokens > o.max_update_kl) u.kl_break = true;  // the policy moved too far from its rollouts
     }
   }
+  sum_over_ranks(u);
   return u;
 }
 
@@ -337,6 +416,7 @@ struct PpoRun {
 void ppo_step(PpoRun& r, PpoProgress& p, Progress& progress) {
   std::vector<Trajectory> tr = rollout(r.o, r.m.policy, r.tok, r.prompts, r.order, p);
   score(tr, r.rm, r.m, r.s, r.pad);
+  gather(tr);
   const size_t clipped = shape(tr, r.o, p, r.s.shaped);
   RolloutStats rs = advantages(tr, r.o, p.kl_coef);
   rs.clipped = static_cast<double>(clipped);
@@ -404,7 +484,7 @@ void ppo_steps(PpoRun& r, PpoProgress& p, const std::string& out) {
   while (p.step < last && p.stopped.empty()) {
     ppo_step(r, p, progress);
     if (r.judge && p.stopped.empty() && judge_due(r.o, p.step)) judge_check(r, p);
-    if (interrupt.raised()) {
+    if (dist::allreduce_max(interrupt.raised() ? 1.0 : 0.0) > 0) {  // Ctrl-C on any rank stops them all
       p.result.interrupted = true;
       break;
     }
@@ -415,7 +495,6 @@ void ppo_steps(PpoRun& r, PpoProgress& p, const std::string& out) {
 }  // namespace
 
 PpoResult train_ppo(const PpoOptions& o) {
-  dist::refuse_data_parallel("train ppo");
   check_options(o);
   const RunDir run(o.run_dir);
   const StageStart st = stage_start(o.run_dir, "ppo", o.init, "sft", o.resume);

@@ -43,7 +43,7 @@ std::vector<Rollout> sample_answers(const Checkpoint& policy, const Tokenizer& t
       req.max_tokens = o.max_tokens;
       req.sampling.temperature = o.temperature;
       req.sampling.top_p = o.top_p;
-      req.sampling.seed = o.seed * 0x9E3779B97F4A7C15ull + at;
+      req.sampling.seed = o.seed * 0x9E3779B97F4A7C15ull + o.first * static_cast<uint64_t>(o.per_prompt) + at;
       req.stop_tokens = stops;
       req.on_event = [&r, end](const GenerationEvent& ev) {
         r.text += ev.text;

@@ -27,7 +27,8 @@ struct RolloutOptions {
   int64_t max_tokens = 64;   // per answer
   float temperature = 1.0f;  // PPO samples from the policy itself: 1, no top-p
   float top_p = 1.0f;
-  uint64_t seed = 1;         // answer k of prompt i uses a seed derived from (seed, i, k)
+  uint64_t seed = 1;         // answer k of prompt i uses a seed derived from (seed, first + i, k)
+  uint64_t first = 0;        // the first prompt's index in the whole batch (data-parallel: a rank's share)
   int64_t slots = 16;        // sequences decoded together
 };
 
