@@ -141,6 +141,9 @@ void add_pretrain_command(CLI::App& train) {
   pre->add_option("--repeat-share", o.repeat_share,
                   "share of rows that repeat their first 16 to seq/2 tokens over and over: in-context copying practice")
       ->capture_default_str();
+  pre->add_flag("--induction-init", o.induction_init,
+                "start with a planted induction circuit (a previous-token head and a copying head): in-context "
+                "copying from step 0");
   pre->add_option("--eval-every", o.eval_every, "steps between validation (bits per byte)")->capture_default_str();
   pre->add_option("--eval-tokens", o.eval_tokens, "validation tokens per evaluation")->capture_default_str();
   pre->add_option("--sample-every", o.sample_every, "steps between printed samples (0: never)")->capture_default_str();

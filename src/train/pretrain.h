@@ -23,7 +23,8 @@ struct PretrainOptions {
   float lr = 0;           // 0: derived from the width
   float weight_decay = 0.1f;
   float warmup_frac = 0.05f, min_lr_frac = 0.1f;
-  double repeat_share = 0;  // share of train rows that repeat their first half (loader.h)
+  double repeat_share = 0;  // share of train rows that repeat a period of 16..seq/2 tokens (loader.h)
+  bool induction_init = false;  // plant an induction circuit at init (model/induction_init.h)
   int64_t eval_every = 100, eval_tokens = 65536, sample_every = 0, save_every = 500;
   bool resume = false;
   int64_t stop_at = 0;  // stop (with a checkpoint) at this step as an interruption would; 0: never

@@ -14,6 +14,7 @@
 #include "core/fileio.h"
 #include "data/tokenize.h"
 #include "model/checkpoint.h"
+#include "model/induction_init.h"
 #include "tokenizer/hf_json.h"
 #include "tokenizer/trainer.h"
 #include "data/loader.h"
@@ -103,6 +104,40 @@ TEST(CopyProbe, AnUntrainedModelIsAtChanceOnBothHalves) {
   const std::vector<int32_t> specials(100, tok.special_id("<|bos|>"));
   CopyProbeResult s = CopyProbe(tok, specials, 4, 64).evaluate(m);
   EXPECT_TRUE(std::isfinite(s.loss)) << s.summary();
+}
+
+TEST(CopyProbe, APlantedInductionCircuitCopiesBeforeAnyTraining) {
+  fs::path run = make_run("copy_probe_planted");
+  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
+  std::vector<int32_t> val = load_split_tokens((run / "data/shards").string(), "val", tok.vocab_size());
+  ModelOverrides ov;
+  ov.n_embd = 128;
+  ov.n_head = 2;
+  ov.seq = 128;
+  ModelConfig cfg = config_from_depth(2, ov);
+  cfg.vocab_size = tok.vocab_size();
+  Llama m(cfg);
+  params_init(m.params.data, m.layout, cfg, 1);
+  m.reserve(4, 128);
+  const CopyProbe probe(tok, val, 4, 128);
+  CopyProbeResult before = probe.evaluate(m);
+  plant_induction_circuit(m.params.data, m.layout, cfg, 1);
+  CopyProbeResult planted = probe.evaluate(m);
+  // untrained, the repeat costs what the first sighting does; planted, it is already cheaper
+  // (measured: 6.26 vs 6.27 nats untrained, 5.68 vs 6.28 planted)
+  EXPECT_NEAR(before.loss, before.first, 0.1) << before.summary();
+  EXPECT_LT(planted.loss, planted.first - 0.3) << planted.summary();
+  // models that cannot hold the circuit are refused, naming what they lack
+  for (auto [depth, heads] : {std::pair{1, 2}, std::pair{2, 8}}) {
+    ModelOverrides bad;
+    bad.n_embd = 128;
+    bad.n_head = heads;
+    ModelConfig bc = config_from_depth(depth, bad);
+    bc.vocab_size = tok.vocab_size();
+    ParamLayout layout = param_layout(bc);
+    FloatBuffer p(layout.total);
+    EXPECT_THROW(plant_induction_circuit(p.data, layout, bc, 1), InputError) << depth << " layers, " << heads << " heads";
+  }
 }
 
 TEST(Pretrain, BeatsUnigramBaselineAndResumesBitForBit) {
