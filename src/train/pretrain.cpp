@@ -127,7 +127,7 @@ PretrainResult pretrain(const PretrainOptions& o) {
   Llama model(cfg);
   model.precision = o.precision;
   params_init(model.params.data, model.layout, cfg, o.seed);
-  if (o.induction_init) plant_induction_circuit(model.params.data, model.layout, cfg, o.seed);
+  if (o.induction_init && !o.resume) plant_induction_circuit(model.params.data, model.layout, cfg, o.seed);
   model.reserve(o.batch, o.seq);
 
   const int64_t micro_tokens = o.batch * o.seq;

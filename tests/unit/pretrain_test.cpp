@@ -214,4 +214,15 @@ TEST(Pretrain, CommandLinePipelineCtrlCAndResume) {
                 std::to_string(step + 3) + " 2>/dev/null");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(nlohmann::json::parse(r.output)["steps"].get<int64_t>(), step + 3);
+
+  // --induction-init: refused, naming what it needs, for a model that cannot hold the circuit
+  fs::remove_all(run + "/ckpt");
+  r = run_binary("train pretrain --run " + run + model + " --steps 2 --induction-init");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_CONTAINS(r.output, "--induction-init needs 2 or more layers");
+  r = run_shell(std::string(OWN_BINARY) + " train pretrain --run " + run +
+                " --depth 2 --n-embd 128 --seq 64 --batch 4 --eval-every 2 --eval-tokens 1024 --save-every 0 "
+                "--steps 2 --induction-init 2>/dev/null");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(r.output)["steps"].get<int64_t>(), 2);
 }
