@@ -81,19 +81,39 @@ PretrainOptions small_options(const fs::path& run) {
 
 }  // namespace
 
+// A run's tokenizer and val tokens, and an initialised 2-layer, 2-head model of width C for
+// 4 rows of T tokens: what a copy probe is measured on.
+struct ProbeBench {
+  fs::path run;
+  Tokenizer tok;
+  std::vector<int32_t> val;
+  ModelConfig cfg;
+  Llama m;
+  ProbeBench(const std::string& name, int64_t C, int64_t T)
+      : run(make_run(name)),
+        tok(Tokenizer::load((run / "tokenizer.json").string())),
+        val(load_split_tokens((run / "data/shards").string(), "val", tok.vocab_size())),
+        cfg(config(C, T, tok.vocab_size())),
+        m(cfg) {
+    params_init(m.params.data, m.layout, cfg, 1);
+    m.reserve(4, T);
+  }
+  static ModelConfig config(int64_t C, int64_t T, int64_t vocab) {
+    ModelOverrides ov;
+    ov.n_embd = C;
+    ov.n_head = 2;
+    ov.seq = T;
+    ModelConfig c = config_from_depth(2, ov);
+    c.vocab_size = vocab;
+    return c;
+  }
+};
+
 TEST(CopyProbe, AnUntrainedModelIsAtChanceOnBothHalves) {
-  fs::path run = make_run("copy_probe");
-  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
-  std::vector<int32_t> val = load_split_tokens((run / "data/shards").string(), "val", tok.vocab_size());
-  ModelOverrides ov;
-  ov.n_embd = 64;
-  ov.n_head = 2;
-  ov.seq = 64;
-  ModelConfig cfg = config_from_depth(2, ov);
-  cfg.vocab_size = tok.vocab_size();
-  Llama m(cfg);
-  params_init(m.params.data, m.layout, cfg, 1);
-  m.reserve(4, 64);
+  ProbeBench b("copy_probe", 64, 64);
+  const Tokenizer& tok = b.tok;
+  const std::vector<int32_t>& val = b.val;
+  Llama& m = b.m;
   CopyProbeResult r = CopyProbe(tok, val, 4, 64).evaluate(m);
   const double chance = std::log(static_cast<double>(tok.vocab_size()));  // a near-uniform start
   EXPECT_NEAR(r.first, chance, 0.3);
@@ -107,22 +127,11 @@ TEST(CopyProbe, AnUntrainedModelIsAtChanceOnBothHalves) {
 }
 
 TEST(CopyProbe, APlantedInductionCircuitCopiesBeforeAnyTraining) {
-  fs::path run = make_run("copy_probe_planted");
-  Tokenizer tok = Tokenizer::load((run / "tokenizer.json").string());
-  std::vector<int32_t> val = load_split_tokens((run / "data/shards").string(), "val", tok.vocab_size());
-  ModelOverrides ov;
-  ov.n_embd = 128;
-  ov.n_head = 2;
-  ov.seq = 128;
-  ModelConfig cfg = config_from_depth(2, ov);
-  cfg.vocab_size = tok.vocab_size();
-  Llama m(cfg);
-  params_init(m.params.data, m.layout, cfg, 1);
-  m.reserve(4, 128);
-  const CopyProbe probe(tok, val, 4, 128);
-  CopyProbeResult before = probe.evaluate(m);
-  plant_induction_circuit(m.params.data, m.layout, cfg, 1);
-  CopyProbeResult planted = probe.evaluate(m);
+  ProbeBench b("copy_probe_planted", 128, 128);
+  const CopyProbe probe(b.tok, b.val, 4, 128);
+  CopyProbeResult before = probe.evaluate(b.m);
+  plant_induction_circuit(b.m.params.data, b.m.layout, b.cfg, 1);
+  CopyProbeResult planted = probe.evaluate(b.m);
   // untrained, the repeat costs what the first sighting does; planted, it is already cheaper
   // (measured: 6.26 vs 6.27 nats untrained, 5.68 vs 6.28 planted)
   EXPECT_NEAR(before.loss, before.first, 0.1) << before.summary();
@@ -133,7 +142,7 @@ TEST(CopyProbe, APlantedInductionCircuitCopiesBeforeAnyTraining) {
     bad.n_embd = 128;
     bad.n_head = heads;
     ModelConfig bc = config_from_depth(depth, bad);
-    bc.vocab_size = tok.vocab_size();
+    bc.vocab_size = b.tok.vocab_size();
     ParamLayout layout = param_layout(bc);
     FloatBuffer p(layout.total);
     EXPECT_THROW(plant_induction_circuit(p.data, layout, bc, 1), InputError) << depth << " layers, " << heads << " heads";
