@@ -12,8 +12,8 @@
 namespace own {
 namespace {
 
-// Strengths, measured on the cpu preset's model (docs/quality.md, "a planted induction circuit"):
-// weaker ones are washed out by the first hundred steps of training.
+// Strengths, measured on the cpu preset's model (docs/quality.md, "Planting the circuit"): weaker
+// ones are washed out by the first hundred steps of training.
 constexpr float kSharedDirection = 2.0f;  // |u part| of an embedding, in units of its random part
 constexpr int64_t kPrevPairs = 8;         // fastest RoPE pairs the previous-token head scores with
 constexpr float kPrevScale = 0.77f;       // its query and key row norms

@@ -6,7 +6,7 @@
 // previous position, and a head in a later layer whose query is the current token and whose key
 // is "the token before me", so it finds the earlier occurrence of the current token and copies
 // what followed it. Trained from random weights, the cpu preset's model makes that switch only
-// after 1000-1500 steps of pure repeat rows, more than its whole pretraining (docs/quality.md).
+// after 1000-1500 steps of pure repeat rows (docs/quality.md).
 //
 // What is planted (everything else keeps params_init's draws), in orthogonal directions of the
 // residual stream drawn from the seed:
@@ -19,7 +19,8 @@
 //   before that position), on the slowest RoPE pairs, which distance barely turns; its value and
 //   output copy the attended token's coordinates in a third subspace into the residual, which
 //   the tied head reads as that token's logit.
-// Training then keeps and sharpens it where the data rewards copying (`--repeat-share`).
+// Training keeps and sharpens it only where the data rewards copying (`--repeat-share`); measured
+// through SFT it did not make a better chat model, so no preset uses it (docs/quality.md).
 #pragma once
 #include <cstdint>
 
