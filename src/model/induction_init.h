@@ -30,7 +30,8 @@
 namespace own {
 
 // Overwrites the tensors named above; `params` holds params_init's draws. InputError when the
-// model cannot hold the circuit (fewer than 2 layers, heads narrower than 32, width below 2 heads).
+// model cannot hold the circuit (fewer than 2 layers, heads narrower than 32, width below 2 heads,
+// grouped-query attention).
 void plant_induction_circuit(float* params, const ParamLayout& layout, const ModelConfig& c, uint64_t seed);
 
 }  // namespace own
