@@ -21,6 +21,9 @@ void register_eval_commands(CLI::App& app) {
   ev->add_option("--prompts", *prompts, "held-out prompts for the aligned models' metrics")->capture_default_str();
   ev->add_option("--per-family", o->per_family, "test conversations per family at most")->capture_default_str();
   ev->add_option("--max-tokens", o->max_tokens, "longest generated answer")->capture_default_str();
+  ev->add_option("--answers", o->answers_path,
+                 "with --ckpt: write every generated answer to this file as JSON lines (family, item, prompt, "
+                 "reference, answer, ended)");
   auto scaling = std::make_shared<std::vector<std::string>>();
   auto model = std::make_shared<std::string>("sft");
   ev->add_option("--scaling", *scaling,
@@ -34,6 +37,7 @@ void register_eval_commands(CLI::App& app) {
       return;
     }
     if (o->per_family < 1 || o->max_tokens < 1) input_error("--per-family and --max-tokens must be positive");
+    if (!o->answers_path.empty() && o->ckpt.empty()) input_error("--answers needs --ckpt (one model's answers)");
     if (!o->ckpt.empty()) {
       fmt::print("{}", eval_table(evaluate_chat(*o)));
       return;

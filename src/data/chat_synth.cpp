@@ -24,6 +24,7 @@ namespace own {
 namespace fs = std::filesystem;
 
 const char* chat_split_of(const std::string& family, const std::string& item) {
+  if (family == "digit_facts") return "train";  // a drill: the arithmetic family holds it out
   const uint64_t h = text_hash(family + "\x1f" + item) % 100;
   return h < 90 ? "train" : h < 95 ? "val" : "test";
 }
@@ -300,6 +301,29 @@ void arithmetic(Synth& s, int64_t cap) {
   }
 }
 
+// One-digit facts, the steps of every worked sum, as tables in a shuffled order: "Recite the
+// addition facts for 7." -> "7 + 3 = 10, 7 + 0 = 7, ...". The worked sums alone show each fact
+// about a dozen times in the cpu preset's SFT, and its errors were wrong facts (docs/quality.md,
+// run D). Train only; a fact that is itself an arithmetic val or test item is left out.
+void digit_facts(Synth& s, int64_t cap) {
+  for (int64_t i = 0; i < cap; i++) {
+    const char op = s.rng.below(2) ? '+' : '-';
+    const int first = static_cast<int>(op == '+' ? s.rng.below(10) : s.rng.below(19));
+    std::vector<std::string> facts;
+    for (int d = 0; d <= 9; d++) {
+      const int result = op == '+' ? first + d : first - d;
+      if (op == '-' && (result < 0 || result > 9)) continue;
+      if (std::string(chat_split_of("arithmetic", fmt::format("{}{}{}", first, op, d))) != "train") continue;
+      facts.push_back(fmt::format("{} {} {} = {}", first, op, d, result));
+    }
+    if (facts.empty()) continue;
+    for (size_t k = facts.size(); k > 1; k--) std::swap(facts[k - 1], facts[s.rng.below(k)]);
+    const std::string q = op == '+' ? fmt::format("Recite the addition facts for {}.", first)
+                                    : fmt::format("Recite the subtraction facts starting from {}.", first);
+    s.qa("digit_facts", fmt::format("{}{}#{}", first, op, i), q, fmt::format("{}.", fmt::join(facts, ", ")));
+  }
+}
+
 void spelling(Synth& s, const std::vector<std::string>& words, int64_t cap) {
   const std::vector<std::string> spell = {"How do you spell {}?", "Spell {} for me.", "Spell the word \"{}\" letter by letter."};
   const std::vector<std::string> count = {"How many letters are in \"{}\"?", "How many letters does {} have?"};
@@ -329,17 +353,51 @@ void spelling(Synth& s, const std::vector<std::string>& words, int64_t cap) {
 }
 
 // ---------------------------------------------------------------- jokes, wisdom
+// the longest word of letters in a text, lower case: what a joke is about ("calendar")
+std::string topic_word(std::string_view text) {
+  std::string best, word;
+  for (size_t i = 0; i <= text.size(); i++) {
+    const char c = i < text.size() ? text[i] : ' ';
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      continue;
+    }
+    if (word.size() > best.size()) best = word;
+    word.clear();
+  }
+  return best.size() >= 4 ? best : "";
+}
+
+// A small model cannot recall one of 1500 jokes when nothing in the ask says which: trained so,
+// greedy decoding blends them into a loop ("I'm a man who is a man who is ..."; docs/quality.md).
+// So an ask with no topic gets one of a dozen short jokes it sees often, and every other joke is
+// asked for by a word it contains ("Tell me a joke about calendar.").
 void jokes(Synth& s, int64_t cap) {
   const std::vector<std::string> ask = {"Tell me a joke.", "Know any good jokes?", "Make me laugh.", "tell me something funny",
                                         "I need a joke.", "Got a one-liner for me?"};
+  const std::vector<std::string> about = {"Tell me a joke about {}.", "Know any jokes about {}?", "Got a joke about {}?",
+                                          "Make me laugh with a joke about {}.", "tell me something funny about {}"};
+  constexpr size_t kRepertoire = 12;
+  std::vector<std::string> repertoire;
   int64_t n = 0;
   for (const std::string& f : source_files("one-liner-jokes"))
     for (const std::string& j : joke_documents(read_file(f), f)) {
-      if (n >= cap) return;
-      if (j.size() > 300) continue;
-      s.qa("joke", j, s.pick(ask), std::string(trim(j)));
+      if (n >= cap) break;
+      const std::string joke(trim(j));
+      if (joke.size() > 300) continue;
+      if (repertoire.size() < kRepertoire && joke.size() <= 100 && std::string(chat_split_of("joke", joke)) == "train") {
+        repertoire.push_back(joke);
+        continue;
+      }
+      const std::string topic = topic_word(joke);
+      if (topic.empty()) continue;
+      s.qa("joke", joke, fmt::format(fmt::runtime(s.pick(about)), topic), joke);
       n++;
     }
+  for (int64_t i = 0; !repertoire.empty() && i < cap / 4; i++) {
+    const std::string& joke = repertoire[static_cast<size_t>(i) % repertoire.size()];
+    s.qa("joke", joke, s.pick(ask), joke);
+  }
 }
 
 void wisdom(Synth& s, int64_t cap) {
@@ -524,6 +582,7 @@ ChatSplits synthesize_chat(const ChatSynthOptions& o) {
   safety(s);
   copying(s, words, o.per_family * 2);  // copying underlies naming the word, sums, spelling
   clarify(s, ambiguous, o.per_family / 10);
+  digit_facts(s, o.per_family / 3);  // last: the families above draw what they drew without it
   ChatSplits sp;
   sp.per_family = s.per_family;
   for (Conversation& c : s.out) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
+#include "core/fileio.h"
 #include "core/run_dir.h"
 #include "core/rng.h"
 #include "data/chat_data.h"
@@ -96,6 +97,18 @@ struct Rate {
   }
 };
 
+// one JSON line per answer: family, item, prompt, reference, answer, ended (its turn, not the cap)
+void write_answers(const std::string& path, const std::vector<const Conversation*>& gen, const std::vector<Answer>& answers) {
+  std::string lines;
+  for (size_t i = 0; i < gen.size(); i++) {
+    const Conversation& c = *gen[i];
+    lines += nlohmann::json({{"family", c.family}, {"item", c.item}, {"prompt", c.messages[0].content},
+                             {"reference", c.messages[1].content}, {"answer", answers[i].text}, {"ended", answers[i].ended}})
+                 .dump() + "\n";
+  }
+  write_file_atomic(path, lines);
+}
+
 // The generation-based metrics: greedy answers to the first user turn, one batched pass.
 void generation_scores(const Checkpoint& ck, const Tokenizer& tok, const Families& fam, const ChatEvalOptions& o,
                        Scores& sc) {
@@ -106,6 +119,7 @@ void generation_scores(const Checkpoint& ck, const Tokenizer& tok, const Familie
   std::vector<std::vector<ChatMessage>> prompts;
   for (const Conversation* c : gen) prompts.push_back({c->messages[0]});
   const std::vector<Answer> answers = generate_answers(ck, tok, prompts, o.max_tokens);
+  if (!o.answers_path.empty()) write_answers(o.answers_path, gen, answers);
   std::map<std::string, Rate> em, idk, ref;
   Rate ended, non_empty, names_word, names_any, asks_ambiguous, asks_clear, stock;
   double chars = 0, ratio = 0;

@@ -34,6 +34,7 @@ struct ChatEvalOptions {
   int64_t per_family = 100;  // test items per family at most
   int64_t max_tokens = 64;
   uint64_t seed = 1;
+  std::string answers_path;  // when set: every generated answer as JSON lines, for reading them
 };
 
 struct EvalMetric {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -135,6 +136,36 @@ TEST(ChatSynth, DeterministicWithDisjointSplits) {
   EXPECT_TRUE(multi);
 }
 
+// The digit-fact drill: train only, every fact true, and no fact that is itself a held-out sum.
+TEST(ChatSynth, DigitFactDrillIsTrueAndHoldsNoHeldOutSum) {
+  ChatSynthOptions o;
+  o.per_family = 600;
+  ChatSplits sp = synthesize_chat(o);
+  EXPECT_GT(sp.per_family["digit_facts"], 180);  // of 200 drawn: a table with every fact held out is dropped
+  EXPECT_LE(sp.per_family["digit_facts"], 200);
+  for (const auto* split : {&sp.val, &sp.test})
+    for (const auto& c : *split) ASSERT_NE(c.family, "digit_facts");
+  int64_t tables = 0, facts = 0;
+  for (const auto& c : sp.train) {
+    if (c.family != "digit_facts") continue;
+    tables++;
+    const std::string& answer = c.messages.at(1).content;
+    ASSERT_EQ(answer.back(), '.') << answer;
+    for (size_t at = 0; at < answer.size(); at = answer.find(", ", at) == std::string::npos ? answer.size() : answer.find(", ", at) + 2) {
+      const std::string fact = answer.substr(at, answer.find_first_of(",.", at) - at);
+      int a = -1, b = -1, r = -1;
+      char op = 0;
+      ASSERT_EQ(std::sscanf(fact.c_str(), "%d %c %d = %d", &a, &op, &b, &r), 4) << fact;
+      ASSERT_EQ(r, op == '+' ? a + b : a - b) << fact;
+      ASSERT_TRUE(r >= 0 && b <= 9 && (op == '+' ? a <= 9 : r <= 9)) << fact;
+      ASSERT_STREQ(chat_split_of("arithmetic", fmt::format("{}{}{}", a, op, b)), "train") << fact;
+      facts++;
+    }
+  }
+  EXPECT_GE(tables, 1000);  // small families are repeated up to min_train_per_family
+  EXPECT_GT(facts, tables * 5);
+}
+
 TEST(SftBatches, LossOnlyOnAnswerTokensAndPadding) {
   Tokenizer tok = small_tokenizer();
   Conversation c;
@@ -245,4 +276,23 @@ TEST(SftCli, TrainResumeAndEval) {
   for (const char* m : {"exact_match/arithmetic", "multiple_choice/definition", "idk_rate/made_up_words",
                         "refusal_rate/harmful", "format/ends_turn", "length/mean_chars"})
     EXPECT_CONTAINS(r.output, m);
+  // one model's answers, to read: a JSON line per generated answer
+  r = run_binary("eval --run " + run + " --answers " + d.file("answers.jsonl") + " --per-family 4 --max-tokens 8");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--answers needs --ckpt");
+  r = run_binary("eval --run " + run + " --ckpt " + run + "/ckpt/sft --base none --answers " + d.file("answers.jsonl") +
+                 " --per-family 4 --max-tokens 8");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::set<std::string> families;
+  int64_t lines = 0;
+  std::ifstream answers(d.file("answers.jsonl"));
+  for (std::string line; std::getline(answers, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    for (const char* k : {"family", "item", "prompt", "reference", "answer"}) ASSERT_TRUE(j.at(k).is_string()) << line;
+    ASSERT_TRUE(j.at("ended").is_boolean()) << line;
+    families.insert(j["family"].get<std::string>());
+    lines++;
+  }
+  EXPECT_GE(lines, 20);
+  for (const char* f : {"arithmetic", "definition", "honesty", "refusal"}) EXPECT_EQ(families.count(f), 1u) << f;
 }
