@@ -294,7 +294,7 @@ void add_bon_command(CLI::App& train) {
   bon->add_option("--temperature", bo->temperature, "sampling temperature")->capture_default_str();
   bon->add_option("--no-end-penalty", bo->no_end_penalty, "score taken off answers cut off by --max-tokens")
       ->capture_default_str();
-  bo->sft.judge_prompts = 8;
+  bo->sft.judge_prompts = 32;  // as dpo and ppo
   add_judge_flags(bon, bo->sft.judge_prompts, bo->sft.judge_max_tokens);
   bon->callback([=] {
     check_stage_flags(bo->sft);

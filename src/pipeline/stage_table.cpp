@@ -73,7 +73,7 @@ const std::array<SpeedrunPreset, 4> kSpeedrunPresets = {{
          "--seq 256 --prompts 16 --max-tokens 64 --steps 30 --save-every 10",
          "--seq 256 --batch 16 --steps 80 --eval-every 40 --save-every 40 --val-pairs 128",
          "--seq 256 --n 4 --prompts 192 --max-tokens 64 --batch 8 --steps 25 --eval-every 25 --save-every 25",
-         "--per-family 20 --prompts 50 --max-tokens 64",
+         "--per-family 100 --prompts 50 --max-tokens 64",
          "",
      },
      {
@@ -109,7 +109,7 @@ const std::array<SpeedrunPreset, 4> kSpeedrunPresets = {{
          "--seq 256 --prompts 16 --max-tokens 64 --steps 10 --save-every 5",
          "--seq 256 --batch 16 --steps 30 --eval-every 30 --save-every 30 --val-pairs 128",
          "--seq 256 --n 4 --prompts 64 --max-tokens 64 --batch 8 --steps 10 --eval-every 10 --save-every 10",
-         "--per-family 20 --prompts 50 --max-tokens 64",
+         "--per-family 100 --prompts 50 --max-tokens 64",
          "",
      },
      {"6 s", "5 s", "~27 s", "4 s", "3 min", "2 s", "2 min", "~1 min", "~1 min", "~40 s", "~30 s", "~2 min", "< 1 s"}},

@@ -38,7 +38,7 @@ struct DpoOptions {
   int64_t val_pairs = 256;
   // the val rule-judge guard (train/keep_best.h): val prompts per judged family (0: off), and the
   // longest greedy answer judged
-  int64_t judge_prompts = 8, judge_max_tokens = 64;
+  int64_t judge_prompts = 32, judge_max_tokens = 64;
   bool resume = false;
   int64_t stop_at = 0;
   uint64_t seed = 1;

@@ -15,23 +15,16 @@ KeepBest::KeepBest(const std::string& run_dir, const std::string& stage, const T
       metrics_(RunDir(run_dir).metrics().string()),
       judge_((RunDir(run_dir).data("chat") / "val.jsonl").string(), tok, judge_prompts, seq - max_tokens, max_tokens) {}
 
-std::string KeepBest::lost_families(const JudgeScore& s) const {
-  std::string lost;
-  for (const auto& [family, share] : start_.by_family)
-    if (const auto it = s.by_family.find(family); it != s.by_family.end() && it->second < share - kFamilyDrop)
-      lost += fmt::format(" {} {:.2f} -> {:.2f}", family, share, it->second);
-  return lost;
-}
-
 void KeepBest::start(const Llama& start_policy) {
   const Checkpoint ck = start_policy.snapshot();
-  start_ = judge_.judge(ck);
-  judged_.observe(0, start_.score, 0, 0);
+  const JudgeScore start = judge_.judge(ck);
+  judged_.observe(0, start, 0, 0);
   best_ = FloatBuffer(ck.layout.total);
   std::copy(ck.params.data, ck.params.data + ck.layout.total, best_.data);
-  append_metric(metrics_, stage_, 0, "judge_score", start_.score);
+  append_metric(metrics_, stage_, 0, "judge_score", start.score);
+  for (const auto& [family, share] : start.by_family) append_metric(metrics_, stage_, 0, "judge/" + family, share);
   fmt::print(stderr, "{}: val rule-judge score of the policy it starts from {:.3f} ({} prompts, {} families)\n", stage_,
-             start_.score, judge_.prompts(), judge_.families());
+             start.score, judge_.prompts(), judge_.families());
 }
 
 void KeepBest::check(const Llama& policy, int64_t step) {
@@ -39,8 +32,8 @@ void KeepBest::check(const Llama& policy, int64_t step) {
   const JudgeScore s = judge_.judge(ck);
   append_metric(metrics_, stage_, step, "judge_score", s.score);
   for (const auto& [family, share] : s.by_family) append_metric(metrics_, stage_, step, "judge/" + family, share);
-  const std::string lost = lost_families(s);
-  const bool best = judged_.observe(step, lost.empty() ? s.score : -1, 0, 0);  // -1: never the best
+  const std::string lost = judged_.lost_families(s);
+  const bool best = judged_.observe(step, s, 0, 0);
   if (best) std::copy(ck.params.data, ck.params.data + ck.layout.total, best_.data);
   fmt::print(stderr, "{}: step {}: val rule-judge score {:.3f}{}, {}\n", stage_, step, s.score,
              lost.empty() ? "" : ", not eligible (lost" + lost + ")",

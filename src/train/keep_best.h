@@ -3,8 +3,8 @@
 // rule judges (train/policy_judge.h), which share nothing with the reward model or the
 // preference pairs. RUN/ckpt/<stage> ends up holding the best-judged policy (ties: the earlier, so
 // the starting policy when nothing beats it); the trained one goes to <stage>/current when they
-// differ. A policy that loses more than kFamilyDrop on any judged family against the start is
-// never the best, however much it gains elsewhere: alignment must not buy one skill with another.
+// differ. A policy that loses more than BestPolicy::kFamilyDrop on any judged family against the
+// start is never the best, however much it gains elsewhere.
 // A resumed stage judges its starting checkpoint again (the best of the steps before the
 // interruption is not kept).
 #pragma once
@@ -26,8 +26,6 @@ struct KeptPolicy {
 
 class KeepBest {
  public:
-  static constexpr double kFamilyDrop = 0.15;  // more than one in 8 val prompts of a family
-
   // judge_prompts: val prompts per judged family; prompts render to at most seq - max_tokens tokens
   KeepBest(const std::string& run_dir, const std::string& stage, const Tokenizer& tok, int64_t judge_prompts,
            int64_t seq, int64_t max_tokens);
@@ -42,12 +40,9 @@ class KeepBest {
   KeptPolicy kept() const { return {judged_.best_step, judged_.first_score, judged_.best_score}; }
 
  private:
-  // " family start -> now" for each family more than kFamilyDrop below the start; "" when none
-  std::string lost_families(const JudgeScore& s) const;
   std::string stage_, metrics_;
   PolicyJudge judge_;
   BestPolicy judged_;
-  JudgeScore start_;
   FloatBuffer best_;
 };
 

@@ -438,17 +438,20 @@ void ppo_step(PpoRun& r, PpoProgress& p, Progress& progress) {
   }
 }
 
-// The validation rule-judge check at p.step: logged, the policy kept when it is the best so far,
-// the run marked stopped once it has been behind the best for --judge-patience checks
+// The validation rule-judge check at p.step: logged, the policy kept when it is the best so far
+// and lost no family (BestPolicy), the run marked stopped once it has been behind the best for
+// --judge-patience checks
 void judge_check(PpoRun& r, PpoProgress& p) {
   const JudgeScore js = r.judge->judge(r.m.policy.snapshot());
   append_metric(r.metrics, "ppo", p.step, "judge_score", js.score);
   for (const auto& [family, share] : js.by_family) append_metric(r.metrics, "ppo", p.step, "judge/" + family, share);
-  const bool best = p.judged.observe(p.step, js.score, r.o.judge_drop, r.o.judge_patience);
+  const std::string lost = p.judged.lost_families(js);
+  const bool best = p.judged.observe(p.step, js, r.o.judge_drop, r.o.judge_patience);
   if (best) r.m.keep_policy_as_best();
-  fmt::print(stderr, "ppo: step {}{}: val rule-judge score {:.3f}, {}\n", p.step, p.step == 0 ? " (the SFT policy)" : "",
-             js.score, best ? std::string("the best so far")
-                            : fmt::format("the best {:.3f} at step {}", p.judged.best_score, p.judged.best_step));
+  fmt::print(stderr, "ppo: step {}{}: val rule-judge score {:.3f}{}, {}\n", p.step, p.step == 0 ? " (the SFT policy)" : "",
+             js.score, lost.empty() ? "" : ", not eligible (lost" + lost + ")",
+             best ? std::string("the best so far")
+                  : fmt::format("the best {:.3f} at step {}", p.judged.best_score, p.judged.best_step));
   if (!p.judged.stop) return;
   p.stopped = "judge";
   fmt::print(stderr, "ppo: the val rule-judge score has been more than --judge-drop {:.3g} below the best for {} "

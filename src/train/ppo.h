@@ -53,7 +53,7 @@ struct PpoOptions {
   float temperature = 1.0f;
   int64_t save_every = 10;
   int64_t judge_every = -1;    // steps between validation rule-judge checks; -1: at each save; 0: off
-  int64_t judge_prompts = 8;   // val prompts per judged family
+  int64_t judge_prompts = 32;  // val prompts per judged family: enough to see a family drop 0.15
   float judge_drop = 0.05f;    // a check this far below the best counts towards the stop
   int64_t judge_patience = 2;  // that many such checks in a row end the run (0: never)
   bool resume = false;

@@ -108,12 +108,15 @@ TEST(PpoKlControl, TheDefaultsMoveItWithinARun) {
   EXPECT_LT(down, 0.5 * o.kl_coef);
 }
 
+// a judge score with no family
+static JudgeScore judged(double score) { return {score, {}}; }
+
 TEST(PpoBestPolicy, TiesKeepTheEarlierStepAndABetterOneWins) {
   BestPolicy b;
-  EXPECT_TRUE(b.observe(0, 0.5, 0.05, 2));  // the SFT policy
-  EXPECT_FALSE(b.observe(10, 0.5, 0.05, 2));
+  EXPECT_TRUE(b.observe(0, judged(0.5), 0.05, 2));  // the SFT policy
+  EXPECT_FALSE(b.observe(10, judged(0.5), 0.05, 2));
   EXPECT_EQ(b.best_step, 0);
-  EXPECT_TRUE(b.observe(20, 0.6, 0.05, 2));
+  EXPECT_TRUE(b.observe(20, judged(0.6), 0.05, 2));
   EXPECT_EQ(b.best_step, 20);
   EXPECT_DOUBLE_EQ(b.first_score, 0.5);
   EXPECT_EQ(b.checks, 3);
@@ -122,28 +125,45 @@ TEST(PpoBestPolicy, TiesKeepTheEarlierStepAndABetterOneWins) {
 
 TEST(PpoBestPolicy, StopsAfterPatienceChecksMoreThanDropBelowTheBest) {
   BestPolicy b;
-  b.observe(0, 0.6, 0.05, 2);
-  b.observe(1, 0.56, 0.05, 2);  // within the drop: not below
+  b.observe(0, judged(0.6), 0.05, 2);
+  b.observe(1, judged(0.56), 0.05, 2);  // within the drop: not below
   EXPECT_EQ(b.checks_below, 0);
-  b.observe(2, 0.54, 0.05, 2);
+  b.observe(2, judged(0.54), 0.05, 2);
   EXPECT_EQ(b.checks_below, 1);
-  b.observe(3, 0.58, 0.05, 2);  // back within the drop: the count starts over
+  b.observe(3, judged(0.58), 0.05, 2);  // back within the drop: the count starts over
   EXPECT_EQ(b.checks_below, 0);
-  b.observe(4, 0.3, 0.05, 2);
+  b.observe(4, judged(0.3), 0.05, 2);
   EXPECT_FALSE(b.stop);
-  b.observe(5, 0.3, 0.05, 2);
+  b.observe(5, judged(0.3), 0.05, 2);
   EXPECT_TRUE(b.stop);
   EXPECT_EQ(b.best_step, 0);
 
   BestPolicy never;
-  for (int64_t s = 0; s < 10; s++) never.observe(s, s == 0 ? 1.0 : 0.0, 0.05, 0);
+  for (int64_t s = 0; s < 10; s++) never.observe(s, judged(s == 0 ? 1.0 : 0.0), 0.05, 0);
   EXPECT_FALSE(never.stop) << "patience 0 must never stop";
+}
+
+// A check that lost more than 0.15 on one family is never the best and counts towards the stop,
+// however much it gains elsewhere; a drop of 0.15 or less is allowed.
+TEST(PpoBestPolicy, LosingAFamilyIsNeverTheBest) {
+  BestPolicy b;
+  b.observe(0, {0.5, {{"arithmetic", 0.5}, {"definition", 0.5}}}, 0.05, 2);
+  const JudgeScore lost{0.7, {{"arithmetic", 1.0}, {"definition", 0.3}}};
+  EXPECT_EQ(b.lost_families(lost), " definition 0.50 -> 0.30");
+  EXPECT_FALSE(b.observe(10, lost, 0.05, 2));
+  EXPECT_EQ(b.best_step, 0);
+  EXPECT_EQ(b.checks_below, 1);
+  EXPECT_FALSE(b.observe(20, lost, 0.05, 2));
+  EXPECT_TRUE(b.stop);
+  BestPolicy c;
+  c.observe(0, {0.5, {{"arithmetic", 0.5}, {"definition", 0.5}}}, 0.05, 2);
+  EXPECT_TRUE(c.observe(10, {0.6, {{"arithmetic", 0.85}, {"definition", 0.35}}}, 0.05, 2));
 }
 
 TEST(PpoBestPolicy, RoundTripsThroughTheTrainState) {
   BestPolicy b;
-  b.observe(0, 0.1 + 0.2, 0.05, 2);  // a double that needs all its digits
-  b.observe(7, 0.2, 0.05, 2);
+  b.observe(0, {0.1 + 0.2, {{"copy", 0.25}}}, 0.05, 2);  // a double that needs all its digits
+  b.observe(7, judged(0.2), 0.05, 2);
   const BestPolicy back = nlohmann::json::parse(nlohmann::json(b).dump()).get<BestPolicy>();
   EXPECT_EQ(back.best_step, b.best_step);
   EXPECT_EQ(back.best_score, b.best_score);
@@ -151,6 +171,7 @@ TEST(PpoBestPolicy, RoundTripsThroughTheTrainState) {
   EXPECT_EQ(back.checks, b.checks);
   EXPECT_EQ(back.checks_below, b.checks_below);
   EXPECT_EQ(back.stop, b.stop);
+  EXPECT_EQ(back.first_by_family, b.first_by_family);
   EXPECT_CONTAINS(own::test::error_of([] { (void)nlohmann::json::parse(R"({"best_step":1})").get<BestPolicy>(); }),
                   "best_score");
 }

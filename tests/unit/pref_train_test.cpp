@@ -241,8 +241,8 @@ TEST(PrefTrainCli, Dpo) {
   CmdResult r = run_binary("train dpo --run " + run + " --beta 0 --steps 1");
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "--beta");
-  nlohmann::json j = run_json("train dpo --run " + run + " --batch 8 --seq 128 --steps 6 --eval-every 3 --val-pairs 32 --lr 3e-3");
-  EXPECT_EQ(j["steps"], 6);
+  nlohmann::json j = run_json("train dpo --run " + run + " --batch 8 --seq 128 --steps 10 --eval-every 5 --val-pairs 32 --lr 3e-3");
+  EXPECT_EQ(j["steps"], 10);
   EXPECT_GT(j["val_acc"].get<double>(), j["val_acc_start"].get<double>()) << j.dump();
   EXPECT_GT((metric_counts(run)[{"dpo", "val_acc"}]), 0);
   EXPECT_GT((metric_counts(run)[{"dpo", "chosen_nll"}]), 0);  // RPO's SFT term, on by default
