@@ -12,6 +12,7 @@
 #include "core/fileio.h"
 #include "data/chat_data.h"
 #include "data/chat_loader.h"
+#include "data/clean.h"
 #include "data/chat_synth.h"
 #include "test_util.h"
 #include "tokenizer/chat_template.h"
@@ -134,6 +135,37 @@ TEST(ChatSynth, DeterministicWithDisjointSplits) {
   bool multi = false;
   for (const auto& c : a.train) multi |= c.family == "definition" && c.messages.size() == 4;
   EXPECT_TRUE(multi);
+}
+
+// Jokes: an ask that names no topic gets one of a small repertoire (a model this size can learn
+// a dozen jokes, not the average of 1500); every other joke is asked for by a word it contains.
+TEST(ChatSynth, JokesWithoutATopicComeFromASmallRepertoire) {
+  ChatSynthOptions o;
+  o.per_family = 2000;
+  ChatSplits sp = synthesize_chat(o);
+  std::set<std::string> generic_answers;
+  int64_t generic = 0, topical = 0;
+  for (const auto* split : {&sp.train, &sp.val, &sp.test})
+    for (const auto& c : *split) {
+      if (c.family != "joke") continue;
+      const std::string& ask = c.messages.at(0).content;
+      const std::string answer = ascii_lower(c.messages.at(1).content);
+      const size_t about = ask.find("about ");
+      if (about == std::string::npos) {
+        ASSERT_EQ(split, &sp.train) << "a repertoire joke is held out: " << answer;
+        generic_answers.insert(answer);
+        generic++;
+        continue;
+      }
+      std::string topic = ask.substr(about + 6);
+      while (!topic.empty() && !std::isalpha(static_cast<unsigned char>(topic.back()))) topic.pop_back();
+      ASSERT_NE(answer.find(topic), std::string::npos) << ask << " -> " << answer;
+      topical++;
+    }
+  EXPECT_GE(generic, 100);
+  EXPECT_LE(generic_answers.size(), 12u);
+  EXPECT_GE(generic_answers.size(), 6u);
+  EXPECT_GT(topical, 300);
 }
 
 // The digit-fact drill: train only, every fact true, and no fact that is itself a held-out sum.
