@@ -16,6 +16,12 @@ std::string BestPolicy::lost_families(const JudgeScore& s) const {
   return lost;
 }
 
+std::string BestPolicy::describe(const JudgeScore& s, bool best) const {
+  const std::string lost = lost_families(s);
+  return fmt::format("val rule-judge score {:.3f}{}, {}", s.score, lost.empty() ? "" : ", not eligible (lost" + lost + ")",
+                     best ? std::string("the best so far") : fmt::format("the best {:.3f} at step {}", best_score, best_step));
+}
+
 bool BestPolicy::observe(int64_t step, const JudgeScore& s, double drop, int64_t patience) {
   if (checks++ == 0) {
     first_score = s.score;

@@ -32,13 +32,9 @@ void KeepBest::check(const Llama& policy, int64_t step) {
   const JudgeScore s = judge_.judge(ck);
   append_metric(metrics_, stage_, step, "judge_score", s.score);
   for (const auto& [family, share] : s.by_family) append_metric(metrics_, stage_, step, "judge/" + family, share);
-  const std::string lost = judged_.lost_families(s);
   const bool best = judged_.observe(step, s, 0, 0);
   if (best) std::copy(ck.params.data, ck.params.data + ck.layout.total, best_.data);
-  fmt::print(stderr, "{}: step {}: val rule-judge score {:.3f}{}, {}\n", stage_, step, s.score,
-             lost.empty() ? "" : ", not eligible (lost" + lost + ")",
-             best ? std::string("the best so far")
-                  : fmt::format("the best {:.3f} at step {}", judged_.best_score, judged_.best_step));
+  fmt::print(stderr, "{}: step {}: {}\n", stage_, step, judged_.describe(s, best));
 }
 
 void KeepBest::finish(const std::string& out, const Llama& trained, int64_t end_step) {

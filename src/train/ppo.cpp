@@ -445,13 +445,9 @@ void judge_check(PpoRun& r, PpoProgress& p) {
   const JudgeScore js = r.judge->judge(r.m.policy.snapshot());
   append_metric(r.metrics, "ppo", p.step, "judge_score", js.score);
   for (const auto& [family, share] : js.by_family) append_metric(r.metrics, "ppo", p.step, "judge/" + family, share);
-  const std::string lost = p.judged.lost_families(js);
   const bool best = p.judged.observe(p.step, js, r.o.judge_drop, r.o.judge_patience);
   if (best) r.m.keep_policy_as_best();
-  fmt::print(stderr, "ppo: step {}{}: val rule-judge score {:.3f}{}, {}\n", p.step, p.step == 0 ? " (the SFT policy)" : "",
-             js.score, lost.empty() ? "" : ", not eligible (lost" + lost + ")",
-             best ? std::string("the best so far")
-                  : fmt::format("the best {:.3f} at step {}", p.judged.best_score, p.judged.best_step));
+  fmt::print(stderr, "ppo: step {}{}: {}\n", p.step, p.step == 0 ? " (the SFT policy)" : "", p.judged.describe(js, best));
   if (!p.judged.stop) return;
   p.stopped = "judge";
   fmt::print(stderr, "ppo: the val rule-judge score has been more than --judge-drop {:.3g} below the best for {} "

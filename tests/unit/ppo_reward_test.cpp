@@ -151,6 +151,8 @@ TEST(PpoBestPolicy, LosingAFamilyIsNeverTheBest) {
   const JudgeScore lost{0.7, {{"arithmetic", 1.0}, {"definition", 0.3}}};
   EXPECT_EQ(b.lost_families(lost), " definition 0.50 -> 0.30");
   EXPECT_FALSE(b.observe(10, lost, 0.05, 2));
+  EXPECT_EQ(b.describe(lost, false),
+            "val rule-judge score 0.700, not eligible (lost definition 0.50 -> 0.30), the best 0.500 at step 0");
   EXPECT_EQ(b.best_step, 0);
   EXPECT_EQ(b.checks_below, 1);
   EXPECT_FALSE(b.observe(20, lost, 0.05, 2));
