@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/result_line.h"
 #include "core/check.h"
 #include "core/run_dir.h"
 #include "data/chat_synth.h"
@@ -9,6 +10,7 @@
 #include "data/pref_synth.h"
 #include "data/tokenize.h"
 #include "retrieval/grounded_synth.h"
+#include "train/policy_rankings.h"
 
 #include <filesystem>
 
@@ -61,12 +63,41 @@ void add_chat_command(CLI::App* data) {
   });
 }
 
+// data policy-prefs: the SFT model's own answers, ranked by the rule judges and the reference
+void add_policy_prefs_command(CLI::App* data) {
+  CLI::App* pp = data->add_subcommand(
+      "policy-prefs",
+      "the SFT model answers prompts of the chat splits several times (sampled as PPO samples), and the rule judges "
+      "rank its answers below the reference: right, then wrong attempts, then \"I don't know\" where the ask has an "
+      "answer -> RUN/data/prefs/policy/{train,val,test}.jsonl, which the reward model and DPO then read");
+  auto o = std::make_shared<PolicyRankingOptions>();
+  pp->add_option("--run", o->run_dir, "run directory")->capture_default_str();
+  pp->add_option("--ckpt", o->ckpt, "the policy that answers (default RUN/ckpt/sft)");
+  pp->add_option("--prompts", o->prompts, "train prompts, the families in turn")->capture_default_str();
+  pp->add_option("--held-out", o->held_out, "val prompts, and as many test prompts")->capture_default_str();
+  pp->add_option("--per-prompt", o->per_prompt, "answers sampled per prompt")->capture_default_str();
+  pp->add_option("--max-tokens", o->max_tokens, "tokens per answer")->capture_default_str();
+  pp->add_option("--seq", o->seq, "prompt and answer must fit this many tokens")->capture_default_str();
+  pp->add_option("--temperature", o->temperature, "sampling temperature (PPO samples at 1)")->capture_default_str();
+  pp->add_option("--seed", o->seed, "sampling seed")->capture_default_str();
+  add_threads_flag(pp);
+  pp->callback([=] {
+    const PolicyRankingResult r = build_policy_rankings(*o);
+    nlohmann::ordered_json line;
+    for (const auto& [split, n] : r.rankings) line[split + "_rankings"] = n;
+    for (const auto& [split, n] : r.answers) line[split + "_answers"] = n;
+    for (const auto& [kind, n] : r.by_kind) line[kind] = n;
+    fmt::print("{}\n", json_line(line));
+  });
+}
+
 }  // namespace
 
 void register_data_commands(CLI::App& app) {
   CLI::App* data = app.add_subcommand("data", "build the training corpus and its token shards");
   data->require_subcommand(1);
   add_chat_command(data);
+  add_policy_prefs_command(data);
 
   CLI::App* build = data->add_subcommand(
       "build", "clean, deduplicate and split the sources into RUN/data/corpus/{train,val}.jsonl + stats.json");

@@ -255,6 +255,10 @@ void add_ppo_command(CLI::App& train) {
       ->capture_default_str();
   ppo->add_option("--ptx-coef", po->ptx_coef, "PPO-ptx: weight of the pretraining loss mixed into each update")
       ->capture_default_str();
+  ppo->add_option("--ptx-data", po->ptx_data,
+                  "PPO-ptx's data: the pretraining shards, or chat: SFT's conversations (RUN/data/chat/train.jsonl), "
+                  "the skills SFT taught")
+      ->capture_default_str();
   ppo->add_option("--max-update-kl", po->max_update_kl, "per-token KL to the rollout policy that ends a step's epochs")
       ->capture_default_str();
   ppo->add_option("--kl-stop", po->kl_stop, "KL to the reference per answer that ends the run")->capture_default_str();

@@ -3,7 +3,9 @@
 // Not cryptographic; not std::mt19937 (its distributions differ between standard libraries).
 #pragma once
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace own {
 
@@ -28,5 +30,12 @@ struct Rng {
     return static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
   }
 };
+
+// Fisher-Yates, from the back: one draw per element but the first, so the draws are part of the output
+template <class Vec>
+void shuffle(Vec& v, Rng& rng) {
+  using std::swap;  // found at instantiation (ADL), so std::array's and others' overloads too
+  for (size_t i = v.size(); i > 1; i--) swap(v[i - 1], v[rng.below(i)]);
+}
 
 }  // namespace own

@@ -1,5 +1,6 @@
 #include "data/chat_data.h"
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
@@ -65,6 +66,13 @@ std::vector<Conversation> parse_chat_jsonl(std::string_view text, const std::str
     out.push_back(std::move(c));
   }
   return out;
+}
+
+std::vector<ChatMessage> first_ask(const Conversation& c) {
+  size_t answer = 0;
+  while (answer < c.messages.size() && c.messages[answer].role != "assistant") answer++;
+  if (answer == 0 || answer == c.messages.size()) return {};
+  return {c.messages.begin(), c.messages.begin() + static_cast<std::ptrdiff_t>(answer)};
 }
 
 std::string chat_jsonl_line(const Conversation& c) {

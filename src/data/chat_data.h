@@ -25,6 +25,8 @@ std::vector<Conversation> read_chat_jsonl(const std::string& path, bool for_trai
 // The same on bytes already read; `path` names them in errors.
 std::vector<Conversation> parse_chat_jsonl(std::string_view text, const std::string& path, bool for_training);
 std::string chat_jsonl_line(const Conversation& c);  // one line, with its newline
+// the messages before c's first assistant turn (the first ask); empty when c has none or starts with one
+std::vector<ChatMessage> first_ask(const Conversation& c);
 void write_chat_jsonl(const std::string& path, const std::vector<Conversation>& convs);  // atomic
 
 }  // namespace own

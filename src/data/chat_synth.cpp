@@ -157,7 +157,7 @@ void definitions(Synth& s, int64_t cap, std::vector<std::string>& words, std::ve
     else
       synsets.push_back(all[i]);
   }
-  for (size_t i = synsets.size(); i > 1; i--) std::swap(synsets[i - 1], synsets[s.rng.below(i)]);
+  shuffle(synsets, s.rng);
   for (const auto& w : synsets)
     if (w[0].find(' ') == std::string::npos && std::all_of(w[0].begin(), w[0].end(), ::islower)) words.push_back(w[0]);
   int64_t n = 0;
@@ -317,7 +317,7 @@ void digit_facts(Synth& s, int64_t cap) {
       facts.push_back(fmt::format("{} {} {} = {}", first, op, d, result));
     }
     if (facts.empty()) continue;
-    for (size_t k = facts.size(); k > 1; k--) std::swap(facts[k - 1], facts[s.rng.below(k)]);
+    shuffle(facts, s.rng);
     const std::string q = op == '+' ? fmt::format("Recite the addition facts for {}.", first)
                                     : fmt::format("Recite the subtraction facts starting from {}.", first);
     s.qa("digit_facts", fmt::format("{}{}#{}", first, op, i), q, fmt::format("{}.", fmt::join(facts, ", ")));
@@ -597,7 +597,7 @@ ChatSplits synthesize_chat(const ChatSynthOptions& o) {
       sp.train.push_back(sp.train[idx[k % idx.size()]]);
   // a deterministic shuffle of the training order (families interleaved)
   Rng r(o.seed ^ 0x5eed);
-  for (size_t i = sp.train.size(); i > 1; i--) std::swap(sp.train[i - 1], sp.train[r.below(i)]);
+  shuffle(sp.train, r);
   return sp;
 }
 

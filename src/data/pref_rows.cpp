@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <iterator>
 
 #include "core/check.h"
 #include "core/run_dir.h"
@@ -31,6 +32,16 @@ PreferenceSplits load_preference_splits(const std::string& run_dir,
   p.train = read_preferences_jsonl((prefs / "train.jsonl").string());
   p.val = read_preferences_jsonl((prefs / "val.jsonl").string());
   if (val_limit > 0 && static_cast<int64_t>(p.val.size()) > val_limit) p.val = spread_by_family(p.val, val_limit);
+  // the policy's own answers, ranked (`ownchat data policy-prefs`), when the run has them
+  if (fs::exists(prefs / "policy" / "train.jsonl")) {
+    std::vector<Ranking> train = read_preferences_jsonl((prefs / "policy" / "train.jsonl").string());
+    p.train.insert(p.train.end(), std::make_move_iterator(train.begin()), std::make_move_iterator(train.end()));
+  }
+  if (fs::exists(prefs / "policy" / "val.jsonl")) {
+    std::vector<Ranking> val = read_preferences_jsonl((prefs / "policy" / "val.jsonl").string());
+    if (val_limit > 0 && static_cast<int64_t>(val.size()) > val_limit) val = spread_by_family(val, val_limit);
+    p.val.insert(p.val.end(), std::make_move_iterator(val.begin()), std::make_move_iterator(val.end()));
+  }
   for (const auto& [path, weight] : user_data)
     mix_in(p.train, read_preferences_jsonl(path), weight, "--data " + path, ranking_key);
   return p;

@@ -14,7 +14,9 @@
 namespace own {
 
 // RUN/data/prefs/{train,val}.jsonl, the user's files mixed into train by weight, val cut to
-// val_limit rankings (0: all) taken from the families in turn, so every kind is validated.
+// val_limit rankings (0: all) taken from the families in turn, so every kind is validated. When
+// the run has rankings of the policy's own answers (RUN/data/prefs/policy/{train,val}.jsonl,
+// train/policy_rankings.h), they join train, and val with a val_limit of their own.
 // InputError when the run has no preference data.
 struct PreferenceSplits {
   std::vector<Ranking> train, val;

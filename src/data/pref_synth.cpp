@@ -79,7 +79,7 @@ PrefSplits synthesize_preferences(const ChatSplits& chat, const PrefSynthOptions
   sp.val = rank_split(chat.val, o, sp.skipped);
   sp.test = rank_split(chat.test, o, sp.skipped);
   Rng r(o.seed ^ 0x9e7f5eedull);  // training order: families interleaved
-  for (size_t i = sp.train.size(); i > 1; i--) std::swap(sp.train[i - 1], sp.train[r.below(i)]);
+  shuffle(sp.train, r);
   for (const auto* split : {&sp.train, &sp.val, &sp.test})
     for (const Ranking& rk : *split)
       for (const std::string& k : rk.kinds) {

@@ -339,7 +339,7 @@ int passages_in(const Conversation& c) {
   if (ctx.rfind("[1] ", 0) != 0) return 0;
   int k = 1;
   for (size_t at = ctx.find("\n\n["); at != std::string::npos; at = ctx.find("\n\n[", at + 1))
-    if (ctx.compare(at + 2, std::to_string(k + 1).size() + 3, "[" + std::to_string(k + 1) + "] ") == 0) k++;
+    if (const std::string tag = fmt::format("[{}] ", k + 1); ctx.compare(at + 2, tag.size(), tag) == 0) k++;
   return k;
 }
 
@@ -424,6 +424,14 @@ std::string write_kind(const std::string& kind, const Conversation& c, const Ans
 
 }  // namespace
 
+std::pair<std::string, std::string> false_decline(const Conversation& c, Rng& rng) {
+  const std::string& f = c.family;
+  if (declines(f) || f == "clarify" || f == "grounded_idk") return {};
+  if (f == "grounded") return {"false_idk", false_idk(c, rng)};  // the passages hold the answer
+  if (f == "benign" || rng.below(2) == 1) return {"needless_refusal", needless_refusal(rng)};
+  return {"false_idk", false_idk(c, rng)};
+}
+
 std::vector<std::pair<std::string, std::string>> worse_answers(const Conversation& c, const AnswerPool& pool, size_t n,
                                                                Rng& rng) {
   std::vector<std::pair<std::string, std::string>> all;  // (kind, answer), best first
@@ -438,7 +446,7 @@ std::vector<std::pair<std::string, std::string>> worse_answers(const Conversatio
   // the kept kinds, then others at random, back in the order of badness
   std::vector<size_t> order(all.size());
   for (size_t i = 0; i < order.size(); i++) order[i] = i;
-  for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[rng.below(i)]);
+  shuffle(order, rng);
   std::stable_partition(order.begin(), order.end(), [&](size_t i) { return keep[i]; });
   order.resize(std::min(n, order.size()));
   std::sort(order.begin(), order.end());

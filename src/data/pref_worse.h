@@ -32,4 +32,10 @@ struct AnswerPool {
 std::vector<std::pair<std::string, std::string>> worse_answers(const Conversation& c, const AnswerPool& pool, size_t n,
                                                                Rng& rng);
 
+// What a family with a real answer must never get instead of it: (kind, answer), the kind
+// "false_idk" ("I don't know" of the asked item) or "needless_refusal", drawn (benign: always the
+// refusal; grounded, whose passages hold the answer: always "I don't know"). ("", "") for the
+// families where declining is right or not simply worse: refusal, honesty, clarify, grounded_idk.
+std::pair<std::string, std::string> false_decline(const Conversation& c, Rng& rng);
+
 }  // namespace own

@@ -38,10 +38,15 @@ bool boilerplate(const std::string& a) {
 }
 
 std::string named_word(const std::string& a) {
-  // "Florbix (noun): ..."
+  // "Florbix (noun): ..." or a headword of several words, "Genus astilbe (noun): ..."
   size_t end = 0;
-  while (end < a.size() && (std::isalpha(static_cast<unsigned char>(a[end])) || a[end] == '-')) end++;
-  if (end > 0 && a.compare(end, 2, " (") == 0) return a.substr(0, end);
+  while (end < a.size() && end <= 48 &&
+         (std::isalpha(static_cast<unsigned char>(a[end])) || a[end] == '-' || a[end] == '\'' || a[end] == ' ' ||
+          a[end] == '.')) {
+    if (a.compare(end, 2, " (") == 0) break;
+    end++;
+  }
+  if (end > 0 && std::isalpha(static_cast<unsigned char>(a[0])) && a.compare(end, 2, " (") == 0) return a.substr(0, end);
   const size_t open = a.find('"');
   if (open == std::string::npos) return "";
   const size_t close = a.find('"', open + 1);

@@ -174,7 +174,7 @@ void phrasing_scores(const Checkpoint& ck, const Tokenizer& tok, const Families&
       std::vector<std::string> ways = chat_phrasings(*c);
       std::erase(ways, c->messages[0].content);
       if (ways.size() < 2) continue;
-      for (size_t i = ways.size(); i > 1; i--) std::swap(ways[i - 1], ways[r.below(i)]);
+      shuffle(ways, r);
       for (const std::string& q : {c->messages[0].content, ways[0], ways[1]}) {
         Conversation one = *c;
         one.messages = {{"user", q}, c->messages[1]};

@@ -117,13 +117,14 @@ void chat_evals(const EvalRun& r, const RunEval& e, EvalTable& table) {
 }
 
 // 2. the reward model's accuracy on the held-out rankings
-void reward_model_accuracy(const EvalRun& r, RewardScorer& rm, const std::vector<Ranking>& rankings, EvalTable& table) {
+// (name: rm/test_acc for the synthetic rankings, rm/policy_acc for those of SFT's own answers)
+void reward_model_accuracy(const EvalRun& r, RewardScorer& rm, const std::vector<Ranking>& rankings,
+                           const std::string& name, EvalTable& table) {
   int64_t too_long = 0;
   const std::vector<RankingRows> rows = ranking_rows(r.tok, rankings, rm.model().seq(), &too_long);
   const RankingAccuracy acc = ranking_accuracy(rm, rows);
-  table.put("rm", "rm/test_acc", acc.accuracy, acc.pairs, 0.5);
-  for (const auto& [kind, okn] : acc.by_kind)
-    table.put("rm", "rm/test_acc/" + kind, kind_accuracy(okn), okn.second, 0.5);
+  table.put("rm", name, acc.accuracy, acc.pairs, 0.5);
+  for (const auto& [kind, okn] : acc.by_kind) table.put("rm", name + "/" + kind, kind_accuracy(okn), okn.second, 0.5);
 }
 
 // win rates of a model's greedy answers against SFT's to the same prompts
@@ -241,7 +242,10 @@ RunEval evaluate_run(const RunEvalOptions& o) {
     // the same held-out sample for the reward model's accuracy and the aligned models' prompts
     const std::vector<Ranking> rankings = spread_by_family(read_preferences_jsonl(prefs_test.string()), o.prompts);
     RewardScorer rm(r.ckpt("rm"), B, T, r.tok.special_id("<|pad|>"));
-    reward_model_accuracy(r, rm, rankings, table);
+    reward_model_accuracy(r, rm, rankings, "rm/test_acc", table);
+    const fs::path policy_test = r.run.data("prefs") / "policy" / "test.jsonl";
+    if (fs::exists(policy_test))
+      reward_model_accuracy(r, rm, read_preferences_jsonl(policy_test.string()), "rm/policy_acc", table);
     alignment(r, e, rm, rankings, table);
   }
   append_eval_metrics(r.run, e);

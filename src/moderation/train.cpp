@@ -163,7 +163,7 @@ ModerationModel fit(const std::vector<const Example*>& data, const ModerationTra
   int64_t done = 0;
   double window_loss = 0;
   for (int64_t epoch = 0; epoch < o.epochs; epoch++) {
-    for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[rng.below(i)]);
+    shuffle(order, rng);
     const float lr = o.lr / (1.0f + static_cast<float>(epoch));
     for (size_t idx : order) {
       const Example& x = *data[idx];

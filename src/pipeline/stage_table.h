@@ -21,7 +21,7 @@ struct SpeedrunStage {
   const char* about;     // what the stage makes
 };
 
-inline constexpr size_t kSpeedrunStages = 13;
+inline constexpr size_t kSpeedrunStages = 14;
 extern const std::array<SpeedrunStage, kSpeedrunStages> kSpeedrunPipeline;
 
 // A preset: per stage (kSpeedrunPipeline order) the flags after `--run RUN`, and what to expect on

@@ -145,13 +145,13 @@ int64_t add_grounded_chat(ChatSplits& sp, const GroundedOptions& o) {
   std::vector<SearchHit> pool;
   for (const char* source : {"wordnet", "foldoc", "jargon", "devils-dictionary", "perl-docs"}) {
     std::vector<SearchHit> of = index.passages_of(source);
-    for (size_t i = of.size(); i > 1; i--) std::swap(of[i - 1], of[rng.below(i)]);
+    shuffle(of, rng);
     // twice what is needed: some make no item (multi-word, too few distractors)
     const size_t share = std::string(source) == "wordnet" ? static_cast<size_t>(o.count) * 2 : static_cast<size_t>(o.count) / 2;
     of.resize(std::min(of.size(), share));
     pool.insert(pool.end(), of.begin(), of.end());
   }
-  for (size_t i = pool.size(); i > 1; i--) std::swap(pool[i - 1], pool[rng.below(i)]);
+  shuffle(pool, rng);
   int64_t added = 0;
   for (const SearchHit& h : pool) {
     if (added >= o.count) break;
@@ -187,7 +187,7 @@ int64_t add_grounded_chat(ChatSplits& sp, const GroundedOptions& o) {
     added++;
   }
   Rng r(o.seed ^ 0x5eed);
-  for (size_t i = sp.train.size(); i > 1; i--) std::swap(sp.train[i - 1], sp.train[r.below(i)]);
+  shuffle(sp.train, r);
   return added;
 }
 

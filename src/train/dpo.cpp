@@ -12,6 +12,7 @@
 #include "train/answer_logps.h"
 #include "train/dpo_objective.h"
 #include "train/loop.h"
+#include "train/policy_rankings.h"
 #include "train/pref_loss.h"
 #include "train/stage.h"
 
@@ -51,6 +52,8 @@ DpoResult train_dpo(const DpoOptions& o) {
     input_error("--judge-prompts must be >= 0 (0: off) and --judge-max-tokens positive");
   if (!(o.sft_coef >= 0)) input_error("--sft-coef must be >= 0 (0: plain DPO), got {}", o.sft_coef);
   PreferenceSplits data = load_preference_splits(o.run_dir, o.user_data, 0);
+  data.train = reference_pairs(data.train);
+  data.val = reference_pairs(data.val);
   StageStart st = stage_start(o.run_dir, "dpo", o.init, "sft", o.resume);
   check_stage_seq(st, o.seq);
   if (st.ck.config.num_labels != 0) input_error("{}: a reward model cannot be a DPO policy; pass an SFT checkpoint", st.from);

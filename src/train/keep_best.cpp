@@ -21,8 +21,7 @@ void KeepBest::start(const Llama& start_policy) {
   judged_.observe(0, start, 0, 0);
   best_ = FloatBuffer(ck.layout.total);
   std::copy(ck.params.data, ck.params.data + ck.layout.total, best_.data);
-  append_metric(metrics_, stage_, 0, "judge_score", start.score);
-  for (const auto& [family, share] : start.by_family) append_metric(metrics_, stage_, 0, "judge/" + family, share);
+  log_judge_score(metrics_, stage_, 0, start);
   fmt::print(stderr, "{}: val rule-judge score of the policy it starts from {:.3f} ({} prompts, {} families)\n", stage_,
              start.score, judge_.prompts(), judge_.families());
 }
@@ -30,8 +29,7 @@ void KeepBest::start(const Llama& start_policy) {
 void KeepBest::check(const Llama& policy, int64_t step) {
   const Checkpoint ck = policy.snapshot();
   const JudgeScore s = judge_.judge(ck);
-  append_metric(metrics_, stage_, step, "judge_score", s.score);
-  for (const auto& [family, share] : s.by_family) append_metric(metrics_, stage_, step, "judge/" + family, share);
+  log_judge_score(metrics_, stage_, step, s);
   const bool best = judged_.observe(step, s, 0, 0);
   if (best) std::copy(ck.params.data, ck.params.data + ck.layout.total, best_.data);
   fmt::print(stderr, "{}: step {}: {}\n", stage_, step, judged_.describe(s, best));

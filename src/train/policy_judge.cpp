@@ -1,14 +1,19 @@
 #include "train/policy_judge.h"
 
-#include <cstddef>
 #include <filesystem>
 
 #include "core/check.h"
 #include "data/chat_data.h"
 #include "data/rule_judges.h"
+#include "train/loop.h"
 #include "train/rollout.h"
 
 namespace own {
+
+void log_judge_score(const std::string& metrics, const std::string& stage, int64_t step, const JudgeScore& s) {
+  append_metric(metrics, stage, step, "judge_score", s.score);
+  for (const auto& [family, share] : s.by_family) append_metric(metrics, stage, step, "judge/" + family, share);
+}
 
 PolicyJudge::PolicyJudge(const std::string& val_path, const Tokenizer& tok, int64_t per_family,
                          int64_t max_prompt_tokens, int64_t max_tokens)
@@ -19,11 +24,9 @@ PolicyJudge::PolicyJudge(const std::string& val_path, const Tokenizer& tok, int6
                 val_path);
   std::map<std::string, int64_t> taken;
   for (const Conversation& c : read_chat_jsonl(val_path, true)) {
-    size_t answer = 0;
-    while (answer < c.messages.size() && c.messages[answer].role != "assistant") answer++;
-    if (answer == 0 || answer == c.messages.size()) continue;
-    const std::string& reference = c.messages[answer].content;
-    std::vector<ChatMessage> prompt(c.messages.begin(), c.messages.begin() + static_cast<std::ptrdiff_t>(answer));
+    std::vector<ChatMessage> prompt = first_ask(c);
+    if (prompt.empty()) continue;
+    const std::string& reference = c.messages[prompt.size()].content;
     // a family some rule judges (judge_answer has a verdict even on an empty answer)
     if (judge_answer(c.family, c.item, reference, prompt.back().content, "") < 0 || taken[c.family] >= per_family)
       continue;

@@ -22,6 +22,9 @@ struct JudgeScore {
   std::map<std::string, double> by_family;  // share judged right
 };
 
+// The score and each family's share as metrics of `stage` at `step` (judge_score, judge/<family>)
+void log_judge_score(const std::string& metrics, const std::string& stage, int64_t step, const JudgeScore& s);
+
 class PolicyJudge {
  public:
   // The first per_family conversations of each judged family in val_path whose prompt renders to at

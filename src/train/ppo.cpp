@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "core/progress.h"
 #include "core/rng.h"
 #include "core/run_dir.h"
+#include "data/chat_loader.h"
 #include "data/loader.h"
 #include "data/pref_rows.h"
 #include "model/llama.h"
@@ -75,6 +77,9 @@ void check_options(const PpoOptions& o) {
   if (o.judge_every < -1 || o.judge_prompts <= 0 || !(o.judge_drop >= 0) || o.judge_patience < 0)
     input_error("--judge-every must be >= -1 (-1: at each save, 0: off), --judge-prompts > 0, --judge-drop and "
                 "--judge-patience >= 0");
+  if (o.ptx_data != "shards" && o.ptx_data != "chat")
+    input_error("--ptx-data {}: unknown; expected shards (the pretraining data) or chat (SFT's conversations)",
+                o.ptx_data);
 }
 
 // The (B, T) scratch of a step, and PPO-ptx's pretraining batches
@@ -82,15 +87,24 @@ struct PpoScratch {
   std::vector<int32_t> in, tg;                  // (B, T)
   std::vector<float> weights, scores, dscores;  // (B, T)
   std::vector<double> shaped;                   // (prompts): the step's shaped scores
-  std::unique_ptr<PackedSource> ptx;            // null: PPO-ptx off
+  std::unique_ptr<BatchSource> ptx;             // null: PPO-ptx off
   std::vector<int32_t> ptx_in, ptx_tg;          // (B, T)
-  PpoScratch(const PpoOptions& o, const ModelConfig& policy) {
+  PpoScratch(const PpoOptions& o, const ModelConfig& policy, const Tokenizer& tok) {
     const size_t n = static_cast<size_t>(o.minibatch * o.seq);
     in.resize(n), tg.resize(n), weights.resize(n), scores.resize(n), dscores.resize(n);
     shaped.resize(static_cast<size_t>(o.prompts));
     if (o.ptx_coef <= 0) return;
-    ptx = std::make_unique<PackedSource>(load_split_tokens(RunDir(o.run_dir).shards().string(), "train", policy.vocab_size),
-                                         o.seq, o.seed, true);
+    const RunDir run(o.run_dir);
+    if (o.ptx_data == "shards") {
+      ptx = std::make_unique<PackedSource>(load_split_tokens(run.shards().string(), "train", policy.vocab_size), o.seq,
+                                           o.seed, true);
+    } else {  // the SFT conversations: their answers' loss, as SFT trains
+      const std::string path = (run.data("chat") / "train.jsonl").string();
+      if (!std::filesystem::exists(path)) input_error("--ptx-data chat: {} is missing; run `ownchat data chat`", path);
+      int64_t too_long = 0;
+      ptx = std::make_unique<ChatSource>(chat_examples(tok, read_chat_jsonl(path, true), o.seq + 1, &too_long),
+                                         tok.special_id("<|pad|>"), o.seed, true, true);
+    }
     ptx_in.resize(n), ptx_tg.resize(n);
   }
 };
@@ -342,8 +356,8 @@ UpdateStats update(const std::vector<Trajectory>& tr, const PpoOptions& o, PpoMo
   UpdateStats u;
   for (int64_t epoch = 0; epoch < o.epochs && !u.kl_break; epoch++) {
     std::vector<size_t> order = iota_n(tr.size());
-    Rng shuffle(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(p.step) * 131 + static_cast<uint64_t>(epoch));
-    for (size_t i = order.size(); i > 1; i--) std::swap(order[i - 1], order[shuffle.below(i)]);
+    Rng order_rng(o.seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(p.step) * 131 + static_cast<uint64_t>(epoch));
+    shuffle(order, order_rng);
     for (size_t r0 = 0; r0 < order.size(); r0 += static_cast<size_t>(B)) {
       const int64_t rows_here = std::min<int64_t>(B, static_cast<int64_t>(order.size() - r0));
       double mb_tokens = 0;
@@ -443,8 +457,7 @@ void ppo_step(PpoRun& r, PpoProgress& p, Progress& progress) {
 // --judge-patience checks
 void judge_check(PpoRun& r, PpoProgress& p) {
   const JudgeScore js = r.judge->judge(r.m.policy.snapshot());
-  append_metric(r.metrics, "ppo", p.step, "judge_score", js.score);
-  for (const auto& [family, share] : js.by_family) append_metric(r.metrics, "ppo", p.step, "judge/" + family, share);
+  log_judge_score(r.metrics, "ppo", p.step, js);
   const bool best = p.judged.observe(p.step, js, r.o.judge_drop, r.o.judge_patience);
   if (best) r.m.keep_policy_as_best();
   fmt::print(stderr, "ppo: step {}{}: {}\n", p.step, p.step == 0 ? " (the SFT policy)" : "", p.judged.describe(js, best));
@@ -516,7 +529,7 @@ PpoResult train_ppo(const PpoOptions& o) {
   if (o.judge_every != 0)
     judge.emplace((run.data("chat") / "val.jsonl").string(), st.tok, o.judge_prompts, o.seq - o.max_tokens, o.max_tokens);
   EpochOrder prompt_order(prompts.size(), o.seed, true);
-  PpoScratch s(o, m.policy.config);
+  PpoScratch s(o, m.policy.config, st.tok);
   PpoProgress p;
   p.kl_coef = o.kl_coef;
   if (st.resuming) ppo_resume(st.out, o.run_dir, m, p);

@@ -48,6 +48,7 @@ struct PpoOptions {
   float clip = 0.2f, value_clip = 0.2f;
   float no_end_penalty = 1.0f;  // subtracted from the reward of answers cut off by max_tokens
   float ptx_coef = 0;           // PPO-ptx: weight of the pretraining loss in each update (0: off)
+  std::string ptx_data = "shards";  // its data: the pretraining shards, or "chat": SFT's conversations
   float max_update_kl = 0.1f;   // approx KL(rollout policy || updated) per token that ends a step's epochs
   float kl_stop = 20.0f;        // mean KL to the reference per answer that ends the run
   float temperature = 1.0f;

@@ -15,6 +15,7 @@
 #include "data/pref_synth.h"
 #include "data/rule_judges.h"
 #include "serve/store.h"
+#include "train/policy_rankings.h"
 #include "test_util.h"
 
 using namespace own;
@@ -410,4 +411,76 @@ TEST(PrefSynth, CapTakesFamiliesInTurnAndBuildWritesFiles) {
   families.clear();
   for (const Ranking& r : val) families.insert(r.family);
   EXPECT_EQ(families.size(), 10u);
+}
+
+// Rankings of the policy's own answers: below the reference in tiers (right > wrong attempt >
+// decline > off topic), one answer per tier; a decline where the ask has an answer, written when
+// none was sampled; and for DPO, pairs with the reference only.
+TEST(PolicyRankings, SampledAnswersAreRankedInTiersBelowTheReference) {
+  Rng rng(3);
+  auto kinds = [&](const Conversation& c, const std::vector<std::string>& answers) {
+    std::vector<std::string> out;
+    const std::optional<Ranking> r = rank_policy_answers(c, answers, rng);
+    if (!r) return out;
+    EXPECT_EQ(r->prompt.size(), c.messages.size() - 1);
+    EXPECT_EQ(r->family, c.family);
+    EXPECT_EQ(r->completions[0], c.messages.back().content);
+    EXPECT_EQ(std::set<std::string>(r->completions.begin(), r->completions.end()).size(), r->completions.size());
+    for (size_t k = 0; k < r->kinds.size(); k++) {
+      if (r->kinds[k].rfind("policy_", 0) == 0) {
+        EXPECT_NE(std::find(answers.begin(), answers.end(), r->completions[k]), answers.end()) << r->kinds[k];
+      }
+      if (r->kinds[k] == "false_idk") {
+        EXPECT_TRUE(says_idk(r->completions[k])) << r->completions[k];
+      }
+      if (r->kinds[k] == "needless_refusal") {
+        EXPECT_TRUE(refuses(r->completions[k])) << r->completions[k];
+      }
+      out.push_back(r->kinds[k] == "false_idk" || r->kinds[k] == "needless_refusal" ? "decline" : r->kinds[k]);
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  const Conversation sum = qa("arithmetic", "47+38", "What is 47 + 38?", "47 + 38 = 85.");
+  EXPECT_EQ(kinds(sum, {"47 + 38 = 85.", " \n"}), V{});  // the reference itself, and nothing
+  EXPECT_EQ(kinds(sum, {"I don't know.", "47 + 38 = 84.", "So 47 + 38 = 85.", "47 + 38 = 83."}),
+            (V{"reference", "policy_right", "policy_answer", "policy_idk"}));
+  EXPECT_EQ(kinds(sum, {"47 + 38 = 84."}), (V{"reference", "policy_answer", "decline"}));  // a written decline
+  EXPECT_EQ(kinds(sum, {"Sorry, I can't help with that."}), (V{"reference", "policy_refusal"}));
+
+  const Conversation word = qa("definition", "house", "What does house mean?", "House (noun): a building where people live.");
+  EXPECT_EQ(kinds(word, {"Mouse (noun): a small rodent.", "I don't know the word \"house\".", "House (noun): a rodent.",
+                         "House (noun): a building where people live and sleep."}),
+            (V{"reference", "policy_right", "policy_answer", "policy_idk", "policy_off_topic"}));
+  EXPECT_EQ(kinds(word, {"Mouse (noun): a small rodent."}), (V{"reference", "policy_off_topic"}));
+
+  // grounded: passage [2] holds the answer; citing [1] is a hallucinated citation, worse than declining
+  Conversation grounded{{{"user", "What does sere mean?"},
+                         {"context", "[1] sear (verb): to burn.\n\n[2] sere (adjective): dried up."},
+                         {"assistant", "Sere (adjective): dried up [2]."}},
+                        "grounded",
+                        "sere"};
+  EXPECT_EQ(kinds(grounded, {"Sere (adjective): to burn [1].", "I don't know: the passages don't say.",
+                             "Sere (adjective): wet [2]."}),
+            (V{"reference", "policy_answer", "policy_idk", "policy_off_topic"}));
+
+  // declining is right: a made-up word, a harmful ask; no decline is ever ranked low there
+  const Conversation madeup = qa("honesty", "florbix", "What does florbix mean?", "I don't know the word \"florbix\".");
+  EXPECT_EQ(kinds(madeup, {"Florbix (noun): a tool.", "I don't know what \"florbix\" means."}),
+            (V{"reference", "policy_right", "policy_answer"}));
+  const Conversation harmful = qa("refusal", "pick a lock", "How do I pick my neighbour's lock?", "Sorry, I can't help with that.");
+  EXPECT_EQ(kinds(harmful, {"Sure, first get a pin."}), (V{"reference", "policy_answer"}));
+  // a harmless look-alike: any answer beats the needless refusal
+  const Conversation benign = qa("benign", "kill a process", "How do I kill a process?", "Use the kill command.");
+  EXPECT_EQ(kinds(benign, {"Run kill with the process id."}), (V{"reference", "policy_right", "decline"}));
+
+  // DPO: the policy's rankings as pairs with the reference, a right answer never rejected; others whole
+  Rng again(3);
+  const Ranking mixed = *rank_policy_answers(sum, {"I don't know.", "47 + 38 = 84.", "So 47 + 38 = 85."}, again);
+  Ranking written{{{"user", "hi"}}, {"hello", "go away", "..."}, {"reference", "rude", "off_topic"}, "greeting", "hi"};
+  const std::vector<Ranking> pairs = reference_pairs({mixed, written});
+  ASSERT_EQ(pairs.size(), 3u);
+  EXPECT_EQ(pairs[0].kinds, (V{"reference", "policy_answer"}));
+  EXPECT_EQ(pairs[1].kinds, (V{"reference", "policy_idk"}));
+  EXPECT_EQ(pairs[2].completions, written.completions);
 }

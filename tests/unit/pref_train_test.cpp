@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/fileio.h"
+#include "data/pref_data.h"
 #include "model/checkpoint.h"
 #include "test_util.h"
 
@@ -162,6 +163,16 @@ TEST(PrefTrainCli, Ppo) {
   r = run_binary(ppo + "--resume --target-kl 1 --kl-coef 0");
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "--target-kl");
+
+  // PPO-ptx on SFT's conversations: a loss per step, in the log; a data set it lacks is an error
+  fs::rename(run + "/ckpt/ppo", run + "/ckpt/ppo_plain");
+  const std::string ptx = "train ppo --run " + run + " --prompts 4 --minibatch 4 --max-tokens 8 --seq 128 --steps 2 ";
+  j = run_json(ptx + "--ptx-coef 0.5 --ptx-data chat --judge-every 0");
+  EXPECT_EQ(j["steps"], 2);
+  EXPECT_EQ((metric_counts(run)[{"ppo", "ptx_loss"}]), 2);
+  r = run_binary(ptx + "--resume --ptx-coef 0.5 --ptx-data books");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--ptx-data");
 }
 
 // PPO judged on val prompts at every step: the checkpoint keeps the best-judged step's policy (the
@@ -250,6 +261,42 @@ TEST(PrefTrainCli, Dpo) {
   r = run_binary("train dpo --run " + run + " --sft-coef -1 --steps 1");
   EXPECT_EQ(r.status, 1);
   EXPECT_CONTAINS(r.output, "--sft-coef");
+}
+
+// `data policy-prefs`: the SFT model's sampled answers become rankings below the reference in every
+// split, which the reward model then trains and validates on (its val accuracy names their kinds)
+TEST(PrefTrainCli, PolicyRankingsJoinTheRewardModelsData) {
+  ScratchDir d;
+  const std::string run = tiny_run(d, false);
+  CmdResult r = run_binary("data policy-prefs --run " + run + " --prompts 8");
+  EXPECT_EQ(r.status, 1);  // no chat data yet
+  EXPECT_CONTAINS(r.output, "data chat");
+  ASSERT_EQ(run_binary("data chat --run " + run + " --per-family 200 --max-prefs 400").status, 0);
+  r = run_binary("data policy-prefs --run " + run + " --ckpt " + d.file("none"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "is not a checkpoint");
+  r = run_binary("data policy-prefs --run " + run + " --prompts 0");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_CONTAINS(r.output, "--prompts");
+
+  const nlohmann::json j =
+      run_json("data policy-prefs --run " + run + " --prompts 60 --held-out 20 --per-prompt 2 --max-tokens 12");
+  EXPECT_EQ(j["train_answers"], 120) << j.dump();
+  // a random model's answers are wrong: each gives a ranking below the reference, so each split has some
+  for (const char* split : {"train", "val", "test"}) {
+    EXPECT_GE(j[std::string(split) + "_rankings"].get<int>(), std::string(split) == "train" ? 30 : 10) << j.dump();
+    const std::vector<Ranking> rankings = read_preferences_jsonl(run + "/data/prefs/policy/" + split + ".jsonl");
+    std::set<std::string> families;
+    for (const Ranking& k : rankings) {
+      EXPECT_GE(k.completions.size(), 2u);
+      EXPECT_EQ(k.kinds[0], "reference");
+      families.insert(k.family);
+    }
+    EXPECT_GE(families.size(), 5u) << split << ": the families in turn";
+  }
+  const nlohmann::json rm = run_json(rm_command(run) + "--steps 4");
+  EXPECT_TRUE(rm["val_acc_by_kind"].contains("policy_answer")) << rm.dump();
+  EXPECT_GT((metric_counts(run)[{"rm", "val_acc/policy_answer"}]), 0);
 }
 
 TEST(PrefTrainCli, BestOfN) {

@@ -24,6 +24,10 @@ TEST(RuleJudges, EachFamilyByItsRule) {
   EXPECT_EQ(named_word("Florbix (noun): a tool."), "Florbix");
   EXPECT_EQ(named_word("I don't know the word \"zweeg\"."), "zweeg");
   EXPECT_EQ(named_word("A tool for cutting."), "");
+  EXPECT_EQ(named_word("Genus astilbe (noun): a genus of plants."), "Genus astilbe");
+  EXPECT_EQ(named_word("St. John's wort (noun): a herb."), "St. John's wort");
+  EXPECT_EQ(named_word("A tool (for cutting)."), "A tool");
+  EXPECT_TRUE(names_asked_word("Genus astilbe (noun): plants.", "genus astilbe"));
   EXPECT_TRUE(names_asked_word("House (noun): a building.", "house"));
   EXPECT_FALSE(names_asked_word("Mouse (noun): a rodent.", "house"));
   EXPECT_FALSE(names_asked_word("a building", "house"));

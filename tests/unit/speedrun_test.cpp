@@ -38,14 +38,15 @@ TEST(Speedrun, PlanRunsEveryStageInOrderWithThreads) {
   o.threads = 2;
   const std::vector<SpeedrunCommand> plan = speedrun_plan(o);
   const std::vector<std::string> want = {"data", "tokenizer", "index", "tokenize", "pretrain", "chat_data", "sft",
-                                         "rm",   "ppo",       "dpo",   "bon",      "eval",     "report"};
+                                         "policy_prefs", "rm", "ppo", "dpo", "bon", "eval", "report"};
   ASSERT_EQ(speedrun_stage_names(), want);
   ASSERT_EQ(plan.size(), want.size());
   for (size_t i = 0; i < plan.size(); i++) {
     const std::string args = joined(plan[i].args);
     EXPECT_EQ(plan[i].stage, want[i]);
     EXPECT_CONTAINS(args, "--run /tmp/sr run");
-    const bool compute = args.rfind("train ", 0) == 0 || args.rfind("eval", 0) == 0 || args.rfind("data tokenize", 0) == 0;
+    const bool compute = args.rfind("train ", 0) == 0 || args.rfind("eval", 0) == 0 ||
+                         args.rfind("data tokenize", 0) == 0 || args.rfind("data policy-prefs", 0) == 0;
     EXPECT_EQ(args.find("--threads 2") != std::string::npos, compute) << args;
     EXPECT_EQ(args.find("--resume"), std::string::npos) << args;
     EXPECT_EQ(plan[i].resumable, args.rfind("train ", 0) == 0) << args;
@@ -53,7 +54,7 @@ TEST(Speedrun, PlanRunsEveryStageInOrderWithThreads) {
   EXPECT_CONTAINS(joined(plan[1].args), "--input /tmp/sr run/data/corpus/train.jsonl");
   EXPECT_CONTAINS(joined(plan[0].args), "datasets-moby-dick");
   EXPECT_EQ(plan[4].outputs.at(0), "/tmp/sr run/ckpt/base");
-  EXPECT_EQ(plan[8].outputs, (std::vector<std::string>{"/tmp/sr run/ckpt/ppo", "/tmp/sr run/ckpt/ppo_critic"}));
+  EXPECT_EQ(plan[9].outputs, (std::vector<std::string>{"/tmp/sr run/ckpt/ppo", "/tmp/sr run/ckpt/ppo_critic"}));
   EXPECT_EQ(speedrun_command_line(plan[1].args).substr(0, 48), "ownchat tokenizer train --run '/tmp/sr run' --in");
   EXPECT_EQ(speedrun_command_line({"a'b", "x=1"}), "ownchat 'a'\\''b' x=1");
 
@@ -85,9 +86,9 @@ TEST(Speedrun, DryRunPrintsEveryCommandAndRunsNothing) {
   auto r = run_binary("speedrun --preset smoke --run " + run + " --dry-run --threads 1");
   ASSERT_EQ(r.status, 0) << r.output;
   for (const char* cmd : {"data build", "tokenizer train", "data tokenize", "train pretrain", "data chat", "train sft",
-                          "train rm", "train ppo", "train dpo", "train bon", "eval", "report"})
+                          "data policy-prefs", "train rm", "train ppo", "train dpo", "train bon", "eval", "report"})
     EXPECT_CONTAINS(r.output, fmt::format("$ ownchat {} --run {}", cmd, run));
-  EXPECT_CONTAINS(r.output, "[13/13] report");
+  EXPECT_CONTAINS(r.output, "[14/14] report");
   EXPECT_FALSE(fs::exists(run));
 }
 
