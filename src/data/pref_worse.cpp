@@ -426,8 +426,7 @@ std::string write_kind(const std::string& kind, const Conversation& c, const Ans
 
 std::pair<std::string, std::string> false_decline(const Conversation& c, Rng& rng) {
   const std::string& f = c.family;
-  if (declines(f) || f == "clarify" || f == "grounded_idk") return {};
-  if (f == "grounded") return {"false_idk", false_idk(c, rng)};  // the passages hold the answer
+  if (declines(f) || f == "clarify" || f.rfind("grounded", 0) == 0) return {};
   if (f == "benign" || rng.below(2) == 1) return {"needless_refusal", needless_refusal(rng)};
   return {"false_idk", false_idk(c, rng)};
 }

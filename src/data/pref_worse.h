@@ -34,8 +34,8 @@ std::vector<std::pair<std::string, std::string>> worse_answers(const Conversatio
 
 // What a family with a real answer must never get instead of it: (kind, answer), the kind
 // "false_idk" ("I don't know" of the asked item) or "needless_refusal", drawn (benign: always the
-// refusal; grounded, whose passages hold the answer: always "I don't know"). ("", "") for the
-// families where declining is right or not simply worse: refusal, honesty, clarify, grounded_idk.
+// refusal). ("", "") for the families where declining is right or not simply worse: refusal,
+// honesty, clarify, and the grounded ones (a hallucinated citation is worse than "I don't know").
 std::pair<std::string, std::string> false_decline(const Conversation& c, Rng& rng);
 
 }  // namespace own

@@ -20,16 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A wrong attempt that is worse than declining: a definition of another word than the one
-// asked, or a grounded answer citing a passage that does not hold the answer (a hallucinated
-// citation; uncited, it only ignores the passages)
-bool off_topic(const std::string& family, const std::string& item, const std::string& reference,
-               const std::string& answer) {
-  if (family == "definition" || family == "devil" || family == "jargon") return !names_asked_word(answer, item);
-  if (family != "grounded") return false;
-  const std::vector<int> cited = cited_numbers(answer), right = cited_numbers(reference);
-  return std::any_of(cited.begin(), cited.end(),
-                     [&](int n) { return std::find(right.begin(), right.end(), n) == right.end(); });
+// a definition-like family: an attempt that names another word than the one asked is off topic
+bool defines_a_word(const std::string& family) {
+  return family == "definition" || family == "devil" || family == "jargon";
 }
 
 // Up to n conversations of a split, the families in turn (each in file order), one per prompt,
@@ -74,7 +67,7 @@ std::optional<Ranking> rank_policy_answers(const Conversation& c, const std::vec
     Tier t = kAttempt;  // where declining is right, every wrong answer is alike
     if (right) t = kRight;
     else if (has_answer && (idk || refusal)) t = kDecline;
-    else if (has_answer && off_topic(c.family, c.item, reference, a)) t = kOffTopic;
+    else if (has_answer && defines_a_word(c.family) && !names_asked_word(a, c.item)) t = kOffTopic;
     if (pick[t].second.empty()) pick[t] = {t == kOffTopic ? "policy_off_topic" : kind, a};
   }
   // no decline sampled: a written one, so a sampled attempt still ranks above declining

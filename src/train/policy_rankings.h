@@ -8,14 +8,16 @@
 // (temperature 1), and its answers to one prompt are ranked below the reference in tiers, best first:
 //   policy_right      right by its family's rule judge. A definition, which the rule judges only
 //                     by the word it names, must also have half the reference's content words.
-//   policy_answer     a wrong answer, an attempt at the ask (where declining is right: any wrong one)
+//   policy_answer     a wrong answer that attempts the ask
 //   policy_idk, policy_refusal
 //                     declines an ask that has a real answer (data/pref_worse.h false_decline).
 //                     When none was sampled and an attempt was, a written false_idk or
 //                     needless_refusal stands in: an imperfect attempt still beats "I don't know".
-//   policy_off_topic  a definition that names another word than the one asked, or a grounded
-//                     answer that cites a passage without the answer (a hallucinated citation)
-// One answer per tier, the first sampled; a prompt whose answers are all the reference gives none.
+//   policy_off_topic  a definition that names another word than the one asked
+// Where declining is right (made-up words, harmful asks, unanswerable passages) or not simply
+// worse (ambiguous asks; grounded asks, where a hallucinated citation is worse than "I don't
+// know"), every wrong answer is one tier. One answer per tier, the first sampled; a prompt whose
+// answers are all the reference gives none.
 // Writes RUN/data/prefs/policy/{train,val,test}.jsonl. The reward model trains and validates on
 // train and val (data/pref_rows.h), DPO on their pairs with the reference (reference_pairs), and
 // eval scores the reward model on test.

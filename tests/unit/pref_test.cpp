@@ -454,7 +454,7 @@ TEST(PolicyRankings, SampledAnswersAreRankedInTiersBelowTheReference) {
             (V{"reference", "policy_right", "policy_answer", "policy_idk", "policy_off_topic"}));
   EXPECT_EQ(kinds(word, {"Mouse (noun): a small rodent."}), (V{"reference", "policy_off_topic"}));
 
-  // grounded: passage [2] holds the answer; citing [1] is a hallucinated citation, worse than declining
+  // grounded: passage [2] holds the answer; a wrong citation, a decline and wrong words are alike wrong
   Conversation grounded{{{"user", "What does sere mean?"},
                          {"context", "[1] sear (verb): to burn.\n\n[2] sere (adjective): dried up."},
                          {"assistant", "Sere (adjective): dried up [2]."}},
@@ -462,7 +462,7 @@ TEST(PolicyRankings, SampledAnswersAreRankedInTiersBelowTheReference) {
                         "sere"};
   EXPECT_EQ(kinds(grounded, {"Sere (adjective): to burn [1].", "I don't know: the passages don't say.",
                              "Sere (adjective): wet [2]."}),
-            (V{"reference", "policy_answer", "policy_idk", "policy_off_topic"}));
+            (V{"reference", "policy_answer"}));
 
   // declining is right: a made-up word, a harmful ask; no decline is ever ranked low there
   const Conversation madeup = qa("honesty", "florbix", "What does florbix mean?", "I don't know the word \"florbix\".");

@@ -152,6 +152,10 @@ TEST(SpeedrunSmoke, EveryStageMovesItsMetricAndRerunsSkipOrResume) {
   const nlohmann::json sft = stage_result(run, "sft");
   EXPECT_LT(sft.at("val_loss").get<double>(), sft.at("val_loss_start").get<double>() - 0.2) << sft.dump();
   EXPECT_FALSE(series("sft", "val_loss").empty());
+  // policy_prefs: the SFT model's answers, ranked, in every split
+  const nlohmann::json pp = stage_result(run, "policy_prefs");
+  for (const char* split : {"train_rankings", "val_rankings", "test_rankings"})
+    EXPECT_GT(pp.at(split).get<int>(), 0) << pp.dump();
   // rm: ranks held-out answers better than chance
   const nlohmann::json rm = stage_result(run, "rm");
   const auto rm_acc = series("rm", "val_acc");
@@ -200,14 +204,15 @@ TEST(SpeedrunSmoke, EveryStageMovesItsMetricAndRerunsSkipOrResume) {
   // a rerun skips every stage
   r = test::run_shell(cmd);
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(count_of(r.output, "skipped, done"), 13u) << r.output;
+  const size_t stages = speedrun_stage_names().size();
+  EXPECT_EQ(count_of(r.output, "skipped, done"), stages) << r.output;
   EXPECT_EQ(count_of(r.output, "$ ownchat"), 0u) << r.output;
 
   // a stage without its .done but with its checkpoint was interrupted: it continues (--resume)
   fs::remove(run + "/speedrun/dpo.done");
   r = test::run_shell(cmd);
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(count_of(r.output, "skipped, done"), 12u) << r.output;
+  EXPECT_EQ(count_of(r.output, "skipped, done"), stages - 1) << r.output;
   EXPECT_CONTAINS(r.output, "ownchat train dpo --run " + run);
   EXPECT_CONTAINS(r.output, "--threads 2 --resume");
   EXPECT_TRUE(fs::exists(run + "/speedrun/dpo.done"));
@@ -216,7 +221,7 @@ TEST(SpeedrunSmoke, EveryStageMovesItsMetricAndRerunsSkipOrResume) {
   const auto bon_mtime = fs::last_write_time(run + "/data/bon/train.jsonl");
   r = test::run_shell(env + OWN_BINARY " speedrun --preset smoke --threads 2 --from bon --run " + run + " 2>&1");
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(count_of(r.output, "skipped, done"), 10u) << r.output;
+  EXPECT_EQ(count_of(r.output, "skipped, done"), stages - 3) << r.output;
   EXPECT_CONTAINS(r.output, "removing " + run + "/ckpt/bon (--from bon)");
   EXPECT_EQ(count_of(r.output, "--resume"), 0u) << r.output;
   for (const char* c : {"train bon", "eval", "report"}) EXPECT_CONTAINS(r.output, fmt::format("$ ownchat {} --run {}", c, run));
