@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "core/fileio.h"
@@ -135,6 +136,32 @@ TEST(ChatSynth, DeterministicWithDisjointSplits) {
   bool multi = false;
   for (const auto& c : a.train) multi |= c.family == "definition" && c.messages.size() == 4;
   EXPECT_TRUE(multi);
+}
+
+// Harmful asks and their look-alikes are held out by question, not by phrasing: no question is in
+// two splits, and val and test each hold several unseen questions of both families
+TEST(ChatSynth, HarmfulAsksAndLookAlikesAreHeldOutByQuestion) {
+  ChatSynthOptions o;
+  o.per_family = 2000;
+  ChatSplits sp = synthesize_chat(o);
+  std::map<std::string, std::set<std::string>> split_of;  // family/question -> splits
+  std::map<std::string, std::set<std::string>> questions;  // split/family -> questions
+  for (const auto& [name, split] : {std::pair<std::string, const std::vector<Conversation>*>{"train", &sp.train},
+                                    {"val", &sp.val},
+                                    {"test", &sp.test}})
+    for (const Conversation& c : *split) {
+      if (c.family != "refusal" && c.family != "benign") continue;
+      const std::string q = c.item.substr(0, c.item.find('|'));
+      EXPECT_NE(c.item.find('|'), std::string::npos) << c.item;
+      EXPECT_EQ(chat_split_of(c.family, c.item), name) << c.item;
+      split_of[c.family + "/" + q].insert(name);
+      questions[name + "/" + c.family].insert(q);
+    }
+  for (const auto& [q, splits] : split_of) EXPECT_EQ(splits.size(), 1u) << q << " is in two splits";
+  for (const char* key : {"val/refusal", "test/refusal", "val/benign", "test/benign"})
+    EXPECT_GE(questions[key].size(), 3u) << key;
+  EXPECT_GE(questions["train/refusal"].size(), 20u);
+  EXPECT_GE(questions["train/benign"].size(), 15u);
 }
 
 // Jokes: an ask that names no topic gets one of a small repertoire (a model this size can learn
