@@ -92,7 +92,8 @@ const std::array<SpeedrunPreset, 4> kSpeedrunPresets = {{
          "~8 min (1304 steps on Zen 4); val loss 5.84 -> 3.44",
          "~40 s; 4 answers to each of 2000 train prompts -> 1920 train rankings of up to 5 answers",
          "2-3 min; val pairwise accuracy 0.50 -> 0.80 (false_idk 0.90, needless_refusal 0.99, wrong 0.49)",
-         "2-3 min; keeps the best val-judged step that lost no family (Zen 4: step 20, val judge 0.409 -> 0.461)",
+         "2-3 min; keeps the best val-judged step that lost no family (Zen 4: step 20, judge 0.409 -> 0.461; "
+         "with held-out harmful asks by question every check lost one: the SFT weights)",
          "2 min; val accuracy 0.50 -> 0.77; kept the SFT weights on Zen 4 (lost refusals)",
          "~40 s",
          "~2 min",
