@@ -1,12 +1,12 @@
 #include "data/pref_data.h"
 
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/check.h"
 #include "core/fileio.h"
 #include "core/json_util.h"
 #include "data/clean.h"
+#include "data/families_in_turn.h"
 
 namespace own {
 
@@ -179,19 +179,7 @@ std::string prompt_key(const std::vector<ChatMessage>& prompt) {
 }
 
 std::vector<Ranking> spread_by_family(const std::vector<Ranking>& rankings, int64_t limit) {
-  std::map<std::string, std::vector<const Ranking*>> by_family;
-  for (const Ranking& r : rankings) by_family[r.family].push_back(&r);
-  std::vector<Ranking> out;
-  for (size_t i = 0; static_cast<int64_t>(out.size()) < limit; i++) {
-    bool any = false;
-    for (const auto& [family, rs] : by_family)
-      if (i < rs.size() && static_cast<int64_t>(out.size()) < limit) {
-        out.push_back(*rs[i]);
-        any = true;
-      }
-    if (!any) break;
-  }
-  return out;
+  return families_in_turn(rankings, limit, [](const Ranking& r) { return r.family; });
 }
 
 }  // namespace own

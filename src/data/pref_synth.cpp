@@ -9,6 +9,7 @@
 #include "core/fileio.h"
 #include "core/rng.h"
 #include "data/clean.h"
+#include "data/families_in_turn.h"
 #include "data/pref_worse.h"
 
 namespace own {
@@ -33,13 +34,7 @@ std::vector<const Conversation*> rankable(const std::vector<Conversation>& split
 // at most `cap` conversations (0: all), one family after another in turn, each in split order
 std::vector<const Conversation*> capped(const std::vector<const Conversation*>& convs, int64_t cap) {
   if (cap <= 0 || static_cast<int64_t>(convs.size()) <= cap) return convs;
-  std::map<std::string, std::vector<const Conversation*>> by_family;
-  for (const Conversation* c : convs) by_family[c->family].push_back(c);
-  std::vector<const Conversation*> out;
-  for (size_t round = 0; static_cast<int64_t>(out.size()) < cap; round++)
-    for (const auto& [family, cs] : by_family)
-      if (round < cs.size() && static_cast<int64_t>(out.size()) < cap) out.push_back(cs[round]);
-  return out;
+  return families_in_turn(convs, cap, [](const Conversation* c) { return c->family; });
 }
 
 std::vector<Ranking> rank_split(const std::vector<Conversation>& split, const PrefSynthOptions& o, int64_t& skipped) {

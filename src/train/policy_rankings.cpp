@@ -9,6 +9,7 @@
 
 #include "core/check.h"
 #include "core/run_dir.h"
+#include "data/families_in_turn.h"
 #include "data/pref_worse.h"
 #include "data/rule_judges.h"
 #include "model/checkpoint.h"
@@ -29,22 +30,15 @@ bool defines_a_word(const std::string& family) {
 // whose first ask renders to at most max_prompt_tokens.
 std::vector<const Conversation*> spread_prompts(const std::vector<Conversation>& split, const Tokenizer& tok, int64_t n,
                                                 int64_t max_prompt_tokens) {
-  std::map<std::string, std::vector<const Conversation*>> by_family;
+  std::vector<const Conversation*> usable;
   std::set<std::string> seen;
   for (const Conversation& c : split) {
     const std::vector<ChatMessage> ask = first_ask(c);
     if (ask.empty() || !seen.insert(prompt_key(ask)).second) continue;
     if (static_cast<int64_t>(render_chat(tok, ask, true).size()) > max_prompt_tokens) continue;
-    by_family[c.family].push_back(&c);
+    usable.push_back(&c);
   }
-  std::vector<const Conversation*> out;
-  for (size_t round = 0; static_cast<int64_t>(out.size()) < n; round++) {
-    const size_t before = out.size();
-    for (const auto& [family, convs] : by_family)
-      if (round < convs.size() && static_cast<int64_t>(out.size()) < n) out.push_back(convs[round]);
-    if (out.size() == before) break;
-  }
-  return out;
+  return families_in_turn(usable, n, [](const Conversation* c) { return c->family; });
 }
 
 }  // namespace

@@ -104,6 +104,9 @@ struct PpoScratch {
       int64_t too_long = 0;
       ptx = std::make_unique<ChatSource>(chat_examples(tok, read_chat_jsonl(path, true), o.seq + 1, &too_long),
                                          tok.special_id("<|pad|>"), o.seed, true, true);
+      if (too_long > 0)
+        fmt::print(stderr, "ppo: --ptx-data chat: {} conversations are longer than --seq {} + 1 tokens; left out\n",
+                   too_long, o.seq);
     }
     ptx_in.resize(n), ptx_tg.resize(n);
   }

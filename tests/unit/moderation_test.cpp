@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/fileio.h"
+#include "data/chat_synth.h"
 #include "data/clean.h"
 #include "moderation/moderator.h"
 #include "moderation/lexicon.h"
@@ -144,6 +145,18 @@ TEST(ModerationLexicon, RefusalPromptsOfTheChatDataHaveLabels) {
   EXPECT_TRUE(l & mod_bit(ModCategory::illicit_violent));
   EXPECT_TRUE(l & mod_bit(ModCategory::illicit));  // closed under parents
   EXPECT_EQ(moderation_refusal_labels("What is the capital of France?", nullptr), 0);
+  // the two lists of harmful asks (data chat's refusal family, the labels here) stay in step
+  ChatSynthOptions o;
+  o.per_family = 200;
+  const ChatSplits sp = synthesize_chat(o);
+  int64_t refusals = 0;
+  for (const auto* split : {&sp.train, &sp.val, &sp.test})
+    for (const Conversation& c : *split)
+      if (c.family == "refusal") {
+        refusals++;
+        EXPECT_NE(moderation_refusal_labels(c.messages[0].content, nullptr), 0) << c.messages[0].content;
+      }
+  EXPECT_GT(refusals, 0);
 }
 
 TEST(ModerationResult, OpenAIShapeWithAllCategories) {
